@@ -1,0 +1,199 @@
+import { equals } from "@std/bytes";
+import { sleep } from "./_deadline.ts";
+import { describeBytes } from "./_hexdump.ts";
+import type { CaseContext, Params } from "./case.ts";
+import { CaseError, CaseFailure, CaseSkip, type Evidence } from "./errors.ts";
+import { isRequestReply, type Profile, samplePayload } from "./profile.ts";
+import { makeRng, type Rng } from "./rng.ts";
+import type { Target, Targets, Transport } from "./target.ts";
+import { ConnectFailed, TcpClient } from "./tcp_client.ts";
+import { Transcript } from "./transcript.ts";
+import { UdpClient } from "./udp_client.ts";
+
+/** Everything a context is made from. */
+export interface ContextOptions {
+  id: string;
+  profile: Profile;
+  targets: Targets;
+  seed: number;
+  timeoutMs: number;
+  strict: boolean;
+  params: Params;
+  signal: AbortSignal;
+  /** The transport the case was declared for, used by `liveness()` by default. */
+  transport: Transport | "any";
+}
+
+/**
+ * The {@linkcode CaseContext} a runner hands a case. It owns every socket the case opens and
+ * closes them all in {@linkcode CaseRun.dispose}, so a case that throws or times out leaks nothing.
+ */
+export class CaseRun implements CaseContext {
+  readonly id: string;
+  readonly profile: Profile;
+  readonly targets: Targets;
+  readonly rng: Rng;
+  readonly seed: number;
+  readonly timeoutMs: number;
+  readonly strict: boolean;
+  readonly signal: AbortSignal;
+  readonly transcript: Transcript = new Transcript();
+  /** Warnings the case raised. */
+  readonly warnings: string[] = [];
+  /** Info messages and measurements the case recorded. */
+  readonly infos: string[] = [];
+  readonly data: Record<string, unknown> = {};
+  #params: Params;
+  #transport: Transport | "any";
+  #sockets: { close(): Promise<void> }[] = [];
+  #tcpCount = 0;
+  #udpCount = 0;
+
+  /** @param options What the case runs against. */
+  constructor(options: ContextOptions) {
+    this.id = options.id;
+    this.profile = options.profile;
+    this.targets = options.targets;
+    this.seed = options.seed;
+    this.rng = makeRng(options.seed);
+    this.timeoutMs = options.timeoutMs;
+    this.strict = options.strict;
+    this.signal = options.signal;
+    this.#params = options.params;
+    this.#transport = options.transport;
+  }
+
+  get tcp(): Target {
+    return this.targets.tcp ?? this.skip("No TCP target given");
+  }
+
+  get udp(): Target {
+    return this.targets.udp ?? this.skip("No UDP target given");
+  }
+
+  param(name: string, fallback: number): number {
+    return this.#params[name] ?? fallback;
+  }
+
+  async connect(
+    options: { to?: Target; label?: string; noDelay?: boolean; timeoutMs?: number } = {},
+  ): Promise<TcpClient> {
+    const to = options.to ?? this.tcp;
+    const client = await TcpClient.connect(to, {
+      label: options.label ?? `c${++this.#tcpCount}`,
+      transcript: this.transcript,
+      signal: this.signal,
+      timeoutMs: options.timeoutMs ?? this.timeoutMs,
+      noDelay: options.noDelay,
+    });
+    this.#sockets.push(client);
+    return client;
+  }
+
+  datagram(
+    options: { to?: Target; label?: string; bufferSize?: number; timeoutMs?: number } = {},
+  ): UdpClient {
+    const to = options.to ?? this.udp;
+    const client = UdpClient.open(to, {
+      label: options.label ?? `u${++this.#udpCount}`,
+      transcript: this.transcript,
+      signal: this.signal,
+      timeoutMs: options.timeoutMs ?? this.timeoutMs,
+      bufferSize: options.bufferSize,
+    });
+    this.#sockets.push(client);
+    return client;
+  }
+
+  fail(message: string, evidence?: Evidence): never {
+    throw new CaseFailure(message, evidence);
+  }
+
+  error(message: string): never {
+    throw new CaseError(message);
+  }
+
+  skip(reason: string): never {
+    throw new CaseSkip(reason);
+  }
+
+  warn(message: string): void {
+    this.warnings.push(message);
+    this.transcript.record("-", "note", { detail: `warn: ${message}` });
+  }
+
+  info(message: string, data: Record<string, unknown> = {}): void {
+    this.infos.push(message);
+    Object.assign(this.data, data);
+  }
+
+  async liveness(after: string, transport?: Transport): Promise<void> {
+    const on = transport ?? (this.#transport === "udp" ? "udp" : this.targets.tcp ? "tcp" : "udp");
+    this.transcript.record("probe", "note", { detail: `liveness probe on ${on.toUpperCase()}` });
+    try {
+      if (this.profile.probe) await this.profile.probe(this, on);
+      else await defaultProbe(this, on);
+    } catch (e) {
+      if (e instanceof ConnectFailed) {
+        throw new CaseFailure(
+          `After ${after}, a new connection was not accepted (${e.message}): the server stopped serving`,
+          { expected: "a fresh client is served", actual: e.message },
+        );
+      }
+      if (e instanceof CaseFailure) {
+        throw new CaseFailure(
+          `After ${after}, a fresh client was not served: ${e.message}`,
+          e.evidence,
+        );
+      }
+      throw e;
+    }
+  }
+
+  sleep(ms: number): Promise<void> {
+    return sleep(ms, this.signal);
+  }
+
+  /** Closes every socket the case opened and settles their pending operations. */
+  async dispose(): Promise<void> {
+    const sockets = this.#sockets.splice(0);
+    await Promise.allSettled(sockets.map((s) => s.close()));
+  }
+}
+
+/** The default liveness probe: one sample request gets its reply on a fresh client. */
+async function defaultProbe(t: CaseContext, on: Transport): Promise<void> {
+  const profile = t.profile;
+  if (on === "tcp") {
+    const c = await t.connect({ label: "probe" });
+    if (isRequestReply(profile)) {
+      const request = profile.encode(samplePayload(profile, t.rng, 16));
+      await c.send(request);
+      await c.expect(profile.expectedReply(request), { what: "probe reply" });
+    }
+    await c.close();
+    return;
+  }
+  if (!isRequestReply(profile)) return;
+  const u = t.datagram({ label: "probe" });
+  const request = profile.encode(samplePayload(profile, t.rng, 16));
+  const want = profile.expectedReply(request);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    await u.send(request);
+    const got = await u.receive();
+    if (got) {
+      if (equals(got.data, want)) {
+        await u.close();
+        return;
+      }
+      throw new CaseFailure(`The probe datagram came back as ${describeBytes(got.data, 60)}`, {
+        expected: want,
+        actual: got.data,
+      });
+    }
+  }
+  throw new CaseFailure(`No reply to two probe datagrams within ${t.timeoutMs} ms each`, {
+    expected: want,
+    actual: "no datagram",
+  });
+}

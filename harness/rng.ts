@@ -1,0 +1,66 @@
+/** A seeded pseudo-random generator: the same seed gives the same numbers on every machine. */
+export interface Rng {
+  /** A float in [0, 1). */
+  next(): number;
+  /** An integer in [min, max], both ends included. */
+  int(min: number, max: number): number;
+  /** `n` random bytes. */
+  bytes(n: number): Uint8Array;
+  /** `n` random bytes from `alphabet`. */
+  pick(n: number, alphabet: Uint8Array): Uint8Array;
+}
+
+/**
+ * Makes a seeded generator (mulberry32). Cases get one seeded from the run's seed and their own id,
+ * so `--only ID --seed N` replays the same split plans as the full run did.
+ *
+ * @example
+ * ```ts
+ * import { makeRng } from "./rng.ts";
+ * const rng = makeRng(42);
+ * const cut = rng.int(1, 10);
+ * ```
+ */
+export function makeRng(seed: number): Rng {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let x = state;
+    x = Math.imul(x ^ (x >>> 15), x | 1);
+    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
+  return {
+    next,
+    int,
+    bytes(n) {
+      const out = new Uint8Array(n);
+      for (let i = 0; i < n; i++) out[i] = int(0, 255);
+      return out;
+    },
+    pick(n, alphabet) {
+      const out = new Uint8Array(n);
+      for (let i = 0; i < n; i++) out[i] = alphabet[int(0, alphabet.length - 1)];
+      return out;
+    },
+  };
+}
+
+/**
+ * Derives a case's seed from the run's seed and the case id (FNV-1a over the id, mixed with the seed).
+ *
+ * @example
+ * ```ts
+ * import { caseSeed } from "./rng.ts";
+ * caseSeed(1, "tcp.basic.connect"); // the same number every time
+ * ```
+ */
+export function caseSeed(runSeed: number, id: string): number {
+  let h = 0x811c9dc5 ^ (runSeed >>> 0);
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}

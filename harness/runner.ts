@@ -1,0 +1,249 @@
+import { pooledMap } from "@std/async/pool";
+import { encodeHex } from "@std/encoding/hex";
+import { raceDeadline } from "./_deadline.ts";
+import { describeBytes } from "./_hexdump.ts";
+import type { Case, Params } from "./case.ts";
+import { CaseRun } from "./context.ts";
+import { CaseError, CaseFailure, CaseSkip, type Evidence } from "./errors.ts";
+import { isRequestReply, type Profile } from "./profile.ts";
+import { type CaseResult, emptySummary, type RunReport } from "./result.ts";
+import { caseSeed } from "./rng.ts";
+import type { Targets } from "./target.ts";
+import { errorText } from "./tcp_client.ts";
+import { TOOL } from "./version.ts";
+
+/** How a run goes. */
+export interface RunOptions {
+  targets: Targets;
+  profile: Profile;
+  seed: number;
+  /** Warns count as fails. */
+  strict?: boolean;
+  /** Default wait for a connect or for bytes, in milliseconds (default 2000). */
+  timeoutMs?: number;
+  /** Deadline for one case (default 30 000 ms, or the case's own). */
+  caseTimeoutMs?: number;
+  /** Deadline for the whole run (default none). */
+  runTimeoutMs?: number;
+  /** Cases run at once (default 4); exclusive cases always run alone. */
+  concurrency?: number;
+  params?: Params;
+  /** Builds the command that reruns one case. */
+  reproduce?: (id: string) => string;
+  /** Called as each case ends, for progress lines. */
+  onResult?: (result: CaseResult, done: number, total: number) => void;
+  /** Called as each case starts. */
+  onStart?: (c: Case) => void;
+}
+
+/**
+ * Says why a case does not apply to these targets and profile, or null when it does.
+ *
+ * @example
+ * ```ts
+ * import { notApplicable } from "./runner.ts";
+ * // notApplicable(someUdpCase, { tcp }, echo) === "No UDP target given"
+ * ```
+ */
+export function notApplicable(c: Case, targets: Targets, profile: Profile): string | null {
+  const a = c.appliesTo;
+  if (a.transport === "any") {
+    if (!targets.tcp && !targets.udp) return "No target given";
+  } else {
+    if (!targets[a.transport]) return `No ${a.transport.toUpperCase()} target given`;
+    if (!profile.transports.includes(a.transport)) {
+      return `Profile "${profile.name}" does not use ${a.transport.toUpperCase()}`;
+    }
+  }
+  if (a.profiles && !a.profiles.includes(profile.name)) {
+    return `Only for the ${a.profiles.join(", ")} profile${a.profiles.length > 1 ? "s" : ""}`;
+  }
+  if (a.requestReply && !isRequestReply(profile)) {
+    return `Profile "${profile.name}" has no request/reply to check`;
+  }
+  if (a.framing && !a.framing.includes(profile.framing.kind)) {
+    return `Needs ${a.framing.join(" or ")} framing; "${profile.name}" has ${profile.framing.kind}`;
+  }
+  return null;
+}
+
+/**
+ * Runs `cases` against the targets and returns the result tree. Cases that apply run concurrently
+ * (bounded), exclusive ones alone afterwards; each has a deadline, and a hostile target costs one
+ * case, never the run.
+ *
+ * @example
+ * ```ts
+ * import { runCases } from "./runner.ts";
+ * // const report = await runCases(allCases, { targets, profile: echo, seed: 1 });
+ * // report.summary.fail === 0
+ * ```
+ */
+export async function runCases(cases: readonly Case[], options: RunOptions): Promise<RunReport> {
+  const started = performance.now();
+  const startedAt = new Date().toISOString();
+  const runStop = new AbortController();
+  const runTimer = options.runTimeoutMs
+    ? setTimeout(() => runStop.abort(new Error("run deadline")), options.runTimeoutMs)
+    : undefined;
+  const results = new Array<CaseResult>(cases.length);
+  let done = 0;
+  const finish = (i: number, r: CaseResult) => {
+    results[i] = r;
+    options.onResult?.(r, ++done, cases.length);
+  };
+  const indexed = cases.map((c, i) => ({ c, i }));
+  const runOne = async ({ c, i }: { c: Case; i: number }) => {
+    const reason = notApplicable(c, options.targets, options.profile);
+    if (reason) return finish(i, skipped(c, reason, options));
+    if (runStop.signal.aborted) {
+      return finish(
+        i,
+        outcome(c, options, "error", "The run's deadline passed before this case started"),
+      );
+    }
+    options.onStart?.(c);
+    finish(i, await runCase(c, options, runStop.signal));
+  };
+  try {
+    const shared = indexed.filter(({ c }) => !c.exclusive);
+    for await (const _ of pooledMap(options.concurrency ?? 4, shared, runOne)) { /* drained */ }
+    for (const item of indexed.filter(({ c }) => c.exclusive)) await runOne(item);
+  } finally {
+    clearTimeout(runTimer);
+  }
+  const summary = emptySummary();
+  for (const r of results) summary[r.outcome]++;
+  const targets = [options.targets.tcp, options.targets.udp].filter((t) => t !== undefined);
+  return {
+    tool: { ...TOOL },
+    targets: targets.map((t) => ({
+      url: t.url,
+      transport: t.transport,
+      host: t.host,
+      port: t.port,
+    })),
+    profile: options.profile.name,
+    seed: options.seed,
+    strict: options.strict ?? false,
+    startedAt,
+    durationMs: Math.round(performance.now() - started),
+    summary,
+    cases: results,
+  };
+}
+
+/** Runs one case to its outcome, within its deadline, and closes everything it opened. */
+export async function runCase(
+  c: Case,
+  options: RunOptions,
+  runSignal?: AbortSignal,
+): Promise<CaseResult> {
+  const limit = c.timeoutMs ?? options.caseTimeoutMs ?? 30_000;
+  const stop = new AbortController();
+  const timer = setTimeout(() => stop.abort(new CaseDeadline(limit)), limit);
+  const onRunAbort = () => stop.abort(new CaseError("The run's deadline passed during this case"));
+  runSignal?.addEventListener("abort", onRunAbort, { once: true });
+  const t = new CaseRun({
+    id: c.id,
+    profile: options.profile,
+    targets: options.targets,
+    seed: caseSeed(options.seed, c.id),
+    timeoutMs: options.timeoutMs ?? 2000,
+    strict: options.strict ?? false,
+    params: options.params ?? {},
+    signal: stop.signal,
+    transport: c.appliesTo.transport,
+  });
+  const started = performance.now();
+  let thrown: unknown = null;
+  const running = (async () => await c.run(t))();
+  running.catch(() => {});
+  try {
+    const aborted = new Promise<never>((_, reject) => {
+      stop.signal.addEventListener("abort", () => reject(stop.signal.reason), { once: true });
+    });
+    aborted.catch(() => {});
+    await Promise.race([running, aborted]);
+  } catch (e) {
+    thrown = e;
+  } finally {
+    clearTimeout(timer);
+    runSignal?.removeEventListener("abort", onRunAbort);
+    if (!stop.signal.aborted) stop.abort(new Error("case ended"));
+    await t.dispose();
+    // An abandoned case sees its sockets closed and its sleeps aborted; let it unwind.
+    await raceDeadline(running.catch(() => {}), 2000);
+  }
+  const result = outcome(c, options, "pass", "");
+  result.durationMs = Math.round(performance.now() - started);
+  result.transcript = t.transcript.finish();
+  if (Object.keys(t.data).length > 0) result.data = { ...t.data };
+  if (thrown instanceof CaseFailure) {
+    result.outcome = "fail";
+    result.message = thrown.message;
+    Object.assign(result, evidenceFields(thrown.evidence));
+  } else if (thrown instanceof CaseSkip) {
+    result.outcome = "skip";
+    result.message = thrown.message;
+  } else if (thrown instanceof CaseDeadline) {
+    result.outcome = "error";
+    result.message = thrown.message;
+  } else if (thrown instanceof CaseError) {
+    result.outcome = "error";
+    result.message = thrown.message;
+  } else if (thrown !== null) {
+    result.outcome = "error";
+    result.message = `Harness fault: ${errorText(thrown)}`;
+  } else if (t.warnings.length > 0) {
+    result.outcome = options.strict ? "fail" : "warn";
+    result.message = t.warnings.join("; ") + (options.strict ? " (a fail under --strict)" : "");
+  } else if (t.infos.length > 0) {
+    result.outcome = "info";
+    result.message = t.infos.join("; ");
+  }
+  return result;
+}
+
+/** The case's own deadline passed. */
+class CaseDeadline extends Error {
+  constructor(ms: number) {
+    super(`The case did not finish within its ${ms} ms deadline; the target kept it waiting`);
+    this.name = "CaseDeadline";
+  }
+}
+
+function outcome(
+  c: Case,
+  options: RunOptions,
+  o: CaseResult["outcome"],
+  message: string,
+): CaseResult {
+  return {
+    id: c.id,
+    title: c.title,
+    requirement: c.requirement,
+    outcome: o,
+    message,
+    durationMs: 0,
+    transcript: [],
+    reproduce: options.reproduce?.(c.id) ?? "",
+  };
+}
+
+function skipped(c: Case, reason: string, options: RunOptions): CaseResult {
+  return outcome(c, options, "skip", reason);
+}
+
+function evidenceFields(e: Evidence): Partial<CaseResult> {
+  const out: Partial<CaseResult> = {};
+  if (e.expected !== undefined) {
+    out.expected = typeof e.expected === "string" ? e.expected : describeBytes(e.expected);
+    if (typeof e.expected !== "string") out.expectedHex = encodeHex(e.expected.subarray(0, 4096));
+  }
+  if (e.actual !== undefined) {
+    out.actual = typeof e.actual === "string" ? e.actual : describeBytes(e.actual);
+    if (typeof e.actual !== "string") out.actualHex = encodeHex(e.actual.subarray(0, 4096));
+  }
+  return out;
+}

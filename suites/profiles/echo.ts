@@ -1,0 +1,13 @@
+import { echoTcp, echoUdp } from "../../fixtures/echo.ts";
+import type { Profile } from "../../harness/profile.ts";
+
+/** RFC 862 echo over TCP and UDP: every byte (or datagram) sent comes back unchanged. */
+export const echo: Profile = {
+  name: "echo",
+  description: "RFC 862 echo: every byte sent comes back, in order, until the client closes",
+  transports: ["tcp", "udp"],
+  framing: { kind: "stream" },
+  encode: (payload) => payload,
+  expectedReply: (request) => request,
+  reference: { tcp: echoTcp, udp: echoUdp },
+};

@@ -1,0 +1,10 @@
+/**
+ * The UDP suites, one file per group.
+ *
+ * @module
+ */
+import type { Case } from "../../harness/case.ts";
+import { basicCases } from "./basic.ts";
+
+/** Every UDP case, in listing order. */
+export const udpCases: readonly Case[] = [...basicCases];
