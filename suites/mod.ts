@@ -4,13 +4,20 @@
  * @module
  */
 import type { Case } from "../harness/case.ts";
+import { portsCases } from "./ports.ts";
+import { serviceCases } from "./services/mod.ts";
 import { tcpCases } from "./tcp/mod.ts";
 import { udpCases } from "./udp/mod.ts";
 
 export { PROFILES } from "./profiles/mod.ts";
 
 /** Every case, in listing order. */
-export const ALL_CASES: readonly Case[] = [...tcpCases, ...udpCases];
+export const ALL_CASES: readonly Case[] = [
+  ...tcpCases,
+  ...udpCases,
+  ...portsCases,
+  ...serviceCases,
+];
 
 /**
  * Selects cases by id prefix: kept when `only` is empty or one of its prefixes matches, and none

@@ -5,6 +5,7 @@
  */
 import type { Case } from "../../harness/case.ts";
 import { basicCases } from "./basic.ts";
+import { datagramCases } from "./datagram.ts";
 
 /** Every UDP case, in listing order. */
-export const udpCases: readonly Case[] = [...basicCases];
+export const udpCases: readonly Case[] = [...basicCases, ...datagramCases];

@@ -1,0 +1,4 @@
+import type { Profile } from "../../harness/profile.ts";
+
+/** The services profiles (to be written). */
+export const servicesProfiles: readonly Profile[] = [];
