@@ -1,0 +1,28 @@
+/** What a CLI subprocess printed and how it exited. */
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const ROOT = new URL("../", import.meta.url);
+
+/**
+ * Runs one of the repo's entry scripts (`harness/conform.ts`, …) in a fresh Deno process from the
+ * repo root, with every permission, and collects its output. For tests.
+ */
+export async function runCli(
+  script: string,
+  args: string[],
+  options: { env?: Record<string, string>; signal?: AbortSignal } = {},
+): Promise<CliRun> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", script, ...args],
+    cwd: ROOT,
+    env: { NO_COLOR: "1", ...options.env },
+    stdin: "null",
+    signal: options.signal,
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
