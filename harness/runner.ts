@@ -173,7 +173,7 @@ export async function runCase(
     if (!stop.signal.aborted) stop.abort(new Error("case ended"));
     await t.dispose();
     // An abandoned case sees its sockets closed and its sleeps aborted; let it unwind.
-    await raceDeadline(running.catch(() => {}), 2000);
+    await raceDeadline(running.catch(() => {}), 500);
   }
   const result = outcome(c, options, "pass", "");
   result.durationMs = Math.round(performance.now() - started);

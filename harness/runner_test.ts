@@ -1,0 +1,133 @@
+import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { echo } from "../suites/profiles/echo.ts";
+import { serve } from "../fixtures/serve.ts";
+import type { Case } from "./case.ts";
+import { notApplicable, runCase, runCases } from "./runner.ts";
+import { parseTarget } from "./target.ts";
+
+const tcp = parseTarget("tcp://127.0.0.1:9");
+const udp = parseTarget("udp://127.0.0.1:9");
+
+function fake(id: string, run: Case["run"], extra: Partial<Case> = {}): Case {
+  return { id, title: id, requirement: "r", appliesTo: { transport: "tcp" }, run, ...extra };
+}
+
+Deno.test("runCase() turns what a case throws into an outcome", async () => {
+  const opts = { targets: { tcp }, profile: echo, seed: 1 };
+  const outcomes = await Promise.all([
+    runCase(fake("a.pass", async () => {}), opts),
+    runCase(
+      fake(
+        "a.fail",
+        (t) => Promise.resolve(t.fail("broke", { expected: "x", actual: new Uint8Array([0x3c]) })),
+      ),
+      opts,
+    ),
+    runCase(fake("a.error", (t) => Promise.resolve(t.error("could not"))), opts),
+    runCase(fake("a.skip", (t) => Promise.resolve(t.skip("n/a"))), opts),
+    runCase(fake("a.warn", (t) => Promise.resolve(t.warn("meh"))), opts),
+    runCase(fake("a.info", (t) => Promise.resolve(t.info("measured", { n: 3 }))), opts),
+    runCase(fake("a.fault", () => Promise.reject(new TypeError("oops"))), opts),
+  ]);
+  assertEquals(outcomes.map((r) => r.outcome), [
+    "pass",
+    "fail",
+    "error",
+    "skip",
+    "warn",
+    "info",
+    "error",
+  ]);
+  assertEquals(outcomes[1].expected, "x");
+  assertEquals(outcomes[1].actual, '1 byte "<"');
+  assertEquals(outcomes[1].actualHex, "3c");
+  assertEquals(outcomes[5].data, { n: 3 });
+  assertStringIncludes(outcomes[6].message, "Harness fault: oops");
+});
+
+Deno.test("runCase() makes a warning a fail under strict", async () => {
+  const r = await runCase(fake("a.warn", (t) => Promise.resolve(t.warn("slow"))), {
+    targets: { tcp },
+    profile: echo,
+    seed: 1,
+    strict: true,
+  });
+  assertEquals(r.outcome, "fail");
+  assertStringIncludes(r.message, "--strict");
+});
+
+Deno.test("runCase() ends a case that never finishes at its deadline and closes its sockets", async () => {
+  await using served = serve({ tcp: async (conn) => void await conn.read(new Uint8Array(1)) });
+  const r = await runCase(
+    fake("a.hang", async (t) => {
+      await t.connect();
+      await new Promise(() => {}); // a case stuck on something with no deadline of its own
+    }, { timeoutMs: 200 }),
+    { targets: served.targets, profile: echo, seed: 1 },
+  );
+  assertEquals(r.outcome, "error");
+  assertStringIncludes(r.message, "did not finish within its 200 ms deadline");
+  assertEquals(r.transcript.filter((e) => e.kind === "close").length, 1);
+});
+
+Deno.test("runCases() skips what does not apply and keeps listing order", async () => {
+  const cases = [
+    fake("b.udp", async () => {}, { appliesTo: { transport: "udp" } }),
+    fake("b.tcp", async () => {}),
+    fake("b.only-line", async () => {}, { appliesTo: { transport: "tcp", profiles: ["line"] } }),
+  ];
+  const report = await runCases(cases, { targets: { tcp }, profile: echo, seed: 1 });
+  assertEquals(report.cases.map((c) => [c.id, c.outcome]), [["b.udp", "skip"], ["b.tcp", "pass"], [
+    "b.only-line",
+    "skip",
+  ]]);
+  assertEquals(report.cases[0].message, "No UDP target given");
+  assertEquals(report.summary.pass, 1);
+  assertEquals(report.summary.skip, 2);
+});
+
+Deno.test("runCases() runs at most `concurrency` cases at once and exclusive cases alone", async () => {
+  let running = 0, most = 0, exclusiveSawOthers = false;
+  const body = async () => {
+    running++;
+    most = Math.max(most, running);
+    await new Promise((r) => setTimeout(r, 20));
+    running--;
+  };
+  const cases = [
+    ...Array.from({ length: 8 }, (_, i) => fake(`c.shared${i}`, body)),
+    fake("c.alone", async () => {
+      exclusiveSawOthers = running > 0;
+      await body();
+    }, { exclusive: true }),
+  ];
+  const report = await runCases(cases, {
+    targets: { tcp },
+    profile: echo,
+    seed: 1,
+    concurrency: 3,
+  });
+  assertEquals(report.summary.pass, 9);
+  assertEquals(most, 3);
+  assertEquals(exclusiveSawOthers, false);
+});
+
+Deno.test("notApplicable() names why a case does not apply", () => {
+  const udpCase = fake("d.u", async () => {}, {
+    appliesTo: { transport: "udp", requestReply: true },
+  });
+  assertEquals(notApplicable(udpCase, { tcp }, echo), "No UDP target given");
+  assertEquals(notApplicable(udpCase, { udp }, echo), null);
+  const noReply = { ...echo, encode: undefined, expectedReply: undefined, name: "discard" };
+  assert(notApplicable(udpCase, { udp }, noReply)?.includes("no request/reply"));
+});
+
+Deno.test("CaseRun.liveness() fails naming what came before when nobody answers", async () => {
+  await using served = serve({ tcp: async () => {} });
+  const r = await runCase(
+    fake("e.live", (t) => t.liveness("a reset")),
+    { targets: served.targets, profile: echo, seed: 1, timeoutMs: 300 },
+  );
+  assertEquals(r.outcome, "fail");
+  assertStringIncludes(r.message, "After a reset, a fresh client was not served");
+});
