@@ -287,9 +287,8 @@ export class TcpClient implements AsyncDisposable {
   }
 
   /** Reads everything until the target closes; `end` is `eof` when it did. */
-  async readToEof(options: ReadOptions = {}): Promise<ReadResult> {
-    const r = await this.readUntil(() => -1, options);
-    return r;
+  readToEof(options: ReadOptions = {}): Promise<ReadResult> {
+    return this.readUntil(() => -1, options);
   }
 
   /**

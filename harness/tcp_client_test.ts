@@ -83,3 +83,13 @@ Deno.test("TcpClient.readToEof() stops at the memory cap", async () => {
   assertEquals(r.end, "cap");
   assertEquals(r.bytes.length >= 100_000 && r.bytes.length < 100_000 + 65536, true);
 });
+
+Deno.test("TcpClient talks to an IPv6 target", async () => {
+  await using server = startTcpServer(echoTcp, { hostname: "::1" });
+  await using c = await TcpClient.connect({ host: "::1", port: server.addr.port }, {
+    label: "c1",
+    transcript: new Transcript(),
+  });
+  await c.send(enc("v6"));
+  await c.expect(enc("v6"));
+});
