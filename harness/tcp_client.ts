@@ -390,12 +390,14 @@ export class TcpClient implements AsyncDisposable {
   }
 
   /**
-   * Closes with bytes still unread in the kernel's receive buffer, so the kernel sends RST
-   * instead of FIN (an abortive close). Callers make sure some reply is waiting first.
+   * Closes the connection abortively. Deno's `close()` shuts down the sending side first, so
+   * the peer sees a FIN unless bytes are still queued: callers make sure the send queue is full
+   * (send until a send blocks, as `tcp.halfclose.abort` does); the kernel then discards them and
+   * sends RST, and the peer's next `send()`/`recv()` fails with ECONNRESET.
    */
   async abort(): Promise<void> {
     this.#transcript.record(this.label, "close", {
-      detail: "abortive close: unread bytes left in the receive buffer make the kernel send RST",
+      detail: "abortive close with unsent bytes queued: the kernel sends RST",
     });
     await this.#close();
   }

@@ -1,9 +1,111 @@
 /**
- * `tcp.halfclose`: (to be written).
+ * `tcp.halfclose`: how a server handles the ends of a connection: the client's half-close
+ * (`shutdown(SHUT_WR)`, the server's `recv()` returns 0), a close before any byte, and a reset.
  *
  * @module
  */
-import type { Case } from "../../harness/case.ts";
+import { concat } from "@std/bytes";
+import type { Case, CaseContext } from "../../harness/case.ts";
+import { isRequestReply, type RequestReplyProfile, samplePayload } from "../../harness/profile.ts";
+
+function rr(t: CaseContext): RequestReplyProfile {
+  const p = t.profile;
+  return isRequestReply(p) ? p : t.skip(`Profile "${p.name}" has no request/reply to check`);
+}
+
+/** Time given to the server to notice a close or a reset before the liveness probe. */
+const SETTLE_MS = 100;
+
+/** A request followed at once by the client's half-close still gets its whole reply, then EOF. */
+export const replyAfterShutdown: Case = {
+  id: "tcp.halfclose.reply-after-shutdown",
+  title: "After the client shuts down its sending side, the whole reply still arrives, then EOF",
+  requirement:
+    "shutdown(SHUT_WR) closes only the client's direction: the server still answers what it read, then sees recv() == 0 and closes its side",
+  appliesTo: { transport: "tcp", requestReply: true },
+  async run(t) {
+    const p = rr(t);
+    const c = await t.connect();
+    const request = p.encode(samplePayload(p, t.rng, 64));
+    await c.send(request);
+    await c.closeWrite();
+    await c.expect(p.expectedReply(request), {
+      what: "reply to the request sent just before the client's shutdown(SHUT_WR)",
+    });
+    await c.expectEof({ what: "after the reply to a half-closed client" });
+  },
+};
+
+/** A client that half-closes without sending anything is closed, not left hanging. */
+export const eofCloses: Case = {
+  id: "tcp.halfclose.eof-closes",
+  title: "A client that shuts down without sending a byte gets the connection closed",
+  requirement:
+    "recv() == 0 means the client will send nothing more; the server must close the connection instead of waiting forever",
+  appliesTo: { transport: "tcp", requestReply: true },
+  async run(t) {
+    const c = await t.connect();
+    await c.closeWrite();
+    await c.expectEof({
+      what: "after the client shut down its sending side without sending a byte",
+    });
+  },
+};
+
+/** A connection opened and closed at once does not hurt the server. */
+export const connectClose: Case = {
+  id: "tcp.halfclose.connect-close",
+  title: "A client that connects and closes without a byte does not stop the server",
+  requirement:
+    "A peer may close before sending anything (port scanners, health checks); recv() == 0 ends that connection only",
+  appliesTo: { transport: "tcp", requestReply: true },
+  async run(t) {
+    const c = await t.connect();
+    await c.close();
+    await t.sleep(SETTLE_MS);
+    await t.liveness("a client connected and closed without sending a byte");
+  },
+};
+
+/** Bytes of requests the abort case sends at most while waiting for the server to block. */
+const ABORT_MAX_BYTES = 64 * 1024 * 1024;
+
+/** A send that makes no progress for this long means both directions are full. */
+const BLOCKED_MS = 200;
+
+/** A client that resets the connection while the server is sending does not stop the server. */
+export const abort: Case = {
+  id: "tcp.halfclose.abort",
+  title: "A client that resets the connection mid-exchange does not stop the server",
+  requirement:
+    "A peer may reset (RST) at any time; the server's recv() or send() then fails with ECONNRESET or EPIPE, which must end that connection only (and SIGPIPE must not kill the process)",
+  appliesTo: { transport: "tcp", requestReply: true },
+  async run(t) {
+    const p = rr(t);
+    const c = await t.connect();
+    const requests: Uint8Array[] = [];
+    for (let size = 0; size < 256 * 1024;) {
+      requests.push(p.encode(samplePayload(p, t.rng, 1000)));
+      size += requests.at(-1)!.length;
+    }
+    const block = concat(requests);
+    // Send requests and read no reply until the send blocks: the replies then fill the client's
+    // receive buffer and the server's send buffer, and the server waits inside send(). Closing
+    // with replies unread and requests unsent makes the kernel reset (RST) without a FIN first.
+    let sent = 0;
+    while (sent < ABORT_MAX_BYTES) {
+      const r = await c.send(block, { timeoutMs: BLOCKED_MS });
+      sent += r.sent;
+      if (r.end !== "done") break;
+    }
+    t.transcript.record(c.label, "note", {
+      detail: `${sent} request bytes sent, no reply read; resetting the connection now`,
+    });
+    await c.abort();
+    await t.sleep(SETTLE_MS);
+    await t.liveness("a client reset the connection (RST) while the server was sending replies");
+  },
+};
 
 /** The `tcp.halfclose` group. */
-export const halfcloseCases: readonly Case[] = [];
+export const halfcloseCases: readonly Case[] = [replyAfterShutdown, eofCloses, connectClose, abort];

@@ -1,0 +1,58 @@
+import { assertEquals, assertStringIncludes } from "@std/assert";
+import { echoTcp } from "../../fixtures/echo.ts";
+import type { Mutant } from "../../fixtures/mutant.ts";
+import { lp16LittleEndian } from "../../fixtures/mutants/lp16_little_endian.ts";
+import { lineNulTerminated } from "../../fixtures/mutants/line_nul_terminated.ts";
+import { lineOneRecv } from "../../fixtures/mutants/line_one_recv.ts";
+import { lp32ShortSend } from "../../fixtures/mutants/lp32_short_send.ts";
+import { serve } from "../../fixtures/serve.ts";
+import type { Case } from "../../harness/case.ts";
+import type { Profile } from "../../harness/profile.ts";
+import { runCase } from "../../harness/runner.ts";
+import { PROFILES } from "../mod.ts";
+import { binary, byteByByte, byteOrder, large, randomSplit } from "./framing.ts";
+
+async function against(mutant: Mutant, c: Case) {
+  await using served = await mutant.start();
+  return await runCase(c, {
+    targets: served.targets,
+    profile: PROFILES[mutant.profile],
+    seed: 7,
+    timeoutMs: 300,
+  });
+}
+
+Deno.test("byteByByte warns when a line server answers each byte as it arrives", async () => {
+  await using served = serve({ tcp: echoTcp });
+  const line: Profile = PROFILES["line"];
+  const r = await runCase(byteByByte, { targets: served.targets, profile: line, seed: 7 });
+  assertEquals(r.outcome, "warn", r.message);
+  assertStringIncludes(r.message, "pieces while the request trickled in");
+});
+
+Deno.test("randomSplit names its seed and cut points when it fails", async () => {
+  const r = await against(lineOneRecv, randomSplit);
+  assertEquals(r.outcome, "fail");
+  assertStringIncludes(r.message, "(seed ");
+  assertStringIncludes(r.message, "cut after bytes ");
+  assertEquals(r.transcript.some((e) => e.detail?.startsWith("random split (seed")), true);
+});
+
+Deno.test("binary names C string handling when the reply stops at a 0x00", async () => {
+  const r = await against(lineNulTerminated, binary);
+  assertEquals(r.outcome, "fail");
+  assertStringIncludes(r.message, "NUL-terminated C string");
+});
+
+Deno.test("byteOrder names a length read in host order", async () => {
+  const r = await against(lp16LittleEndian, byteOrder);
+  assertEquals(r.outcome, "fail");
+  assertStringIncludes(r.message, "length read in host order: missing ntohl/ntohs");
+});
+
+Deno.test("large names an ignored short send() when the reply stops", async () => {
+  const r = await against(lp32ShortSend, large);
+  assertEquals(r.outcome, "fail");
+  assertStringIncludes(r.message, "The reply stopped after 65536 of 1048580 bytes");
+  assertStringIncludes(r.message, "short count was ignored");
+});
