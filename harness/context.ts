@@ -9,6 +9,7 @@ import type { Target, Targets, Transport } from "./target.ts";
 import { ConnectFailed, TcpClient } from "./tcp_client.ts";
 import { Transcript } from "./transcript.ts";
 import { UdpClient } from "./udp_client.ts";
+import { withTcpHint } from "./wrong_transport.ts";
 
 /** Everything a context is made from. */
 export interface ContextOptions {
@@ -79,13 +80,22 @@ export class CaseRun implements CaseContext {
     options: { to?: Target; label?: string; noDelay?: boolean; timeoutMs?: number } = {},
   ): Promise<TcpClient> {
     const to = options.to ?? this.tcp;
-    const client = await TcpClient.connect(to, {
-      label: options.label ?? `c${++this.#tcpCount}`,
-      transcript: this.transcript,
-      signal: this.signal,
-      timeoutMs: options.timeoutMs ?? this.timeoutMs,
-      noDelay: options.noDelay,
-    });
+    let client: TcpClient;
+    try {
+      client = await TcpClient.connect(to, {
+        label: options.label ?? `c${++this.#tcpCount}`,
+        transcript: this.transcript,
+        signal: this.signal,
+        timeoutMs: options.timeoutMs ?? this.timeoutMs,
+        noDelay: options.noDelay,
+      });
+    } catch (e) {
+      // Wrong-transport hint: nothing on TCP N, but UDP N answers.
+      throw await withTcpHint(e, to, this.profile, {
+        signal: this.signal,
+        transcript: this.transcript,
+      });
+    }
     this.#sockets.push(client);
     return client;
   }

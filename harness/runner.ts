@@ -11,6 +11,7 @@ import { caseSeed } from "./rng.ts";
 import type { Targets } from "./target.ts";
 import { errorText } from "./tcp_client.ts";
 import { TOOL } from "./version.ts";
+import { addUdpHint } from "./wrong_transport.ts";
 
 /** How a run goes. */
 export interface RunOptions {
@@ -34,6 +35,8 @@ export interface RunOptions {
   onResult?: (result: CaseResult, done: number, total: number) => void;
   /** Called as each case starts. */
   onStart?: (c: Case) => void;
+  /** Runs each case this many times (default 1); a case whose outcomes differ ends `flaky`. */
+  repeat?: number;
 }
 
 /**
@@ -103,7 +106,7 @@ export async function runCases(cases: readonly Case[], options: RunOptions): Pro
       );
     }
     options.onStart?.(c);
-    finish(i, await runCase(c, options, runStop.signal));
+    finish(i, await runRepeated(c, options, runStop.signal));
   };
   try {
     const shared = indexed.filter(({ c }) => !c.exclusive);
@@ -202,7 +205,59 @@ export async function runCase(
     result.outcome = "info";
     result.message = t.infos.join("; ");
   }
+  // Wrong-transport hint: a UDP case that got nothing back, on a port that refuses UDP.
+  if (c.appliesTo.transport === "udp" && options.targets.udp) {
+    await addUdpHint(result, options.targets.udp, options.profile);
+  }
   return result;
+}
+
+/** How bad an outcome is, for picking which of several runs a flaky case shows. */
+const SEVERITY: Record<CaseResult["outcome"], number> = {
+  fail: 6,
+  error: 5,
+  flaky: 4,
+  warn: 3,
+  skip: 2,
+  info: 1,
+  pass: 0,
+};
+
+/**
+ * Runs a case `options.repeat` times (default once) with the same seed. When every run ends the
+ * same way, the first run is the result, with `repeats` listing the outcomes; when they differ the
+ * case is `flaky` (never a pass) and shows its worst run's evidence.
+ *
+ * @example
+ * ```ts
+ * import { runRepeated } from "./runner.ts";
+ * // const r = await runRepeated(someCase, { targets, profile: echo, seed: 1, repeat: 5 });
+ * // r.repeats?.length === 5
+ * ```
+ */
+export async function runRepeated(
+  c: Case,
+  options: RunOptions,
+  runSignal?: AbortSignal,
+): Promise<CaseResult> {
+  const n = Math.max(1, options.repeat ?? 1);
+  const runs = [await runCase(c, options, runSignal)];
+  while (runs.length < n && !runSignal?.aborted) runs.push(await runCase(c, options, runSignal));
+  if (n === 1) return runs[0];
+  const repeats = runs.map((r) => r.outcome);
+  const durationMs = runs.reduce((sum, r) => sum + r.durationMs, 0);
+  if (repeats.every((o) => o === repeats[0])) return { ...runs[0], durationMs, repeats };
+  const worst = runs.reduce((a, b) => SEVERITY[b.outcome] > SEVERITY[a.outcome] ? b : a);
+  const which = runs.indexOf(worst) + 1;
+  return {
+    ...worst,
+    outcome: "flaky",
+    message: `Outcomes differed across ${runs.length} runs (${repeats.join(", ")}); run ${which}: ${
+      worst.message || worst.outcome
+    }`,
+    durationMs,
+    repeats,
+  };
 }
 
 /** The case's own deadline passed. */

@@ -14,7 +14,10 @@ import { ALL_CASES, PROFILES } from "./mod.ts";
  * Cases proven by a test of their own instead of a mutant (info measurements), and where.
  * Keep this list short: a case here must name the test that shows it can tell good from bad.
  */
-export const PROVEN_ELSEWHERE: Readonly<Record<string, string>> = {};
+export const PROVEN_ELSEWHERE: Readonly<Record<string, string>> = {
+  "ports.tcp-refused":
+    'suites/ports_test.ts "ports.tcp-refused tells a refused TCP port from one that accepts" (info only: either answer is allowed)',
+};
 
 /** Smaller loads for the matrix runs, so the matrix stays quick. */
 const MATRIX_PARAMS = { clients: 50, churn: 300, burst: 64 };

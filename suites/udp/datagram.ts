@@ -1,9 +1,390 @@
 /**
- * `udp.datagram`: (to be written).
+ * `udp.datagram`: a UDP server keeps datagram boundaries, answers datagrams of every size whole,
+ * answers an empty one, replies to each datagram's own source, and keeps serving after garbage.
+ *
+ * Loopback UDP can drop datagrams when a burst fills a socket buffer. Checks that are not about
+ * loss resend a missing datagram once before they conclude anything.
  *
  * @module
  */
-import type { Case } from "../../harness/case.ts";
+import { equals } from "@std/bytes";
+import { encodeHex } from "@std/encoding/hex";
+import { describeBytes } from "../../harness/_hexdump.ts";
+import type { Case, CaseContext } from "../../harness/case.ts";
+import { type RequestReplyProfile, samplePayload } from "../../harness/profile.ts";
+import type { Datagram, UdpClient } from "../../harness/udp_client.ts";
+
+const rr = (t: CaseContext) => t.profile as RequestReplyProfile;
+const key = (b: Uint8Array) => encodeHex(b);
+
+/** Receives until `count` datagrams came or none came for `ms` milliseconds. */
+async function collect(u: UdpClient, count: number, ms: number): Promise<Datagram[]> {
+  const out: Datagram[] = [];
+  while (out.length < count) {
+    const d = await u.receive({ timeoutMs: ms });
+    if (!d) break;
+    out.push(d);
+  }
+  return out;
+}
+
+/** A request whose payload starts with `tag` (letters and digits) and is `size` bytes long. */
+function taggedRequest(t: CaseContext, tag: string, size: number): Uint8Array {
+  const p = rr(t);
+  const head = new TextEncoder().encode(tag);
+  const rest = samplePayload(p, t.rng, Math.max(0, size - head.length));
+  const payload = new Uint8Array(head.length + rest.length);
+  payload.set(head);
+  payload.set(rest, head.length);
+  return p.encode(payload.subarray(0, Math.min(payload.length, p.maxPayload ?? payload.length)));
+}
+
+/** Three datagrams sent back to back come back as three replies, one per request. */
+export const boundaries: Case = {
+  id: "udp.datagram.boundaries",
+  title: "Three datagrams sent back to back get three separate replies",
+  requirement:
+    "UDP keeps message boundaries: each recvfrom() returns exactly one datagram, so each reply answers exactly one request",
+  appliesTo: { transport: "udp", requestReply: true },
+  async run(t) {
+    const p = rr(t);
+    const u = t.datagram();
+    const requests = [12, 24, 36].map((n, i) => taggedRequest(t, `d${i + 1}x`, n));
+    const wants = requests.map((r) => p.expectedReply(r));
+    const answered = new Set<number>();
+    for (let attempt = 0; attempt < 2 && answered.size < requests.length; attempt++) {
+      const missing = requests.map((_, i) => i).filter((i) => !answered.has(i));
+      for (const i of missing) await u.send(requests[i]);
+      for (const d of await collect(u, missing.length, t.timeoutMs)) {
+        const i = wants.findIndex((w, j) => !answered.has(j) && equals(d.data, w));
+        if (i >= 0) {
+          answered.add(i);
+          continue;
+        }
+        const merged = mergedFrom(d.data, wants);
+        if (merged) {
+          return t.fail(
+            `One reply of ${d.data.length} bytes carried the replies to datagrams ${
+              merged.map((i) => i + 1).join(" and ")
+            } together: the server treats UDP as a byte stream (or never resets its buffer) instead of answering each datagram on its own`,
+            { expected: wants[merged.at(-1)!], actual: d.data },
+          );
+        }
+        return t.fail(
+          `A reply matched none of the three datagrams sent: ${describeBytes(d.data, 60)}`,
+          { expected: wants.map((w) => describeBytes(w, 40)).join(" | "), actual: d.data },
+        );
+      }
+    }
+    if (answered.size < requests.length) {
+      const missing = requests.map((_, i) => i).filter((i) => !answered.has(i));
+      t.fail(
+        `Datagram${missing.length > 1 ? "s" : ""} ${
+          missing.map((i) => i + 1).join(", ")
+        } of 3 got no reply within ${t.timeoutMs} ms, even when sent a second time`,
+        { expected: "3 replies, one per datagram", actual: `${answered.size} replies` },
+      );
+    }
+  },
+};
+
+/** The indices of replies whose concatenation (in some order of sending) makes up `data`. */
+function mergedFrom(data: Uint8Array, wants: Uint8Array[]): number[] | null {
+  const walk = (off: number, used: number[]): number[] | null => {
+    if (off === data.length) return used.length > 1 ? used : null;
+    for (let i = 0; i < wants.length; i++) {
+      const w = wants[i];
+      if (used.includes(i) || w.length === 0 || off + w.length > data.length) continue;
+      if (equals(data.subarray(off, off + w.length), w)) {
+        const found = walk(off + w.length, [...used, i]);
+        if (found) return found;
+      }
+    }
+    return null;
+  };
+  return walk(0, []);
+}
+
+/** The datagram sizes `udp.datagram.sizes` sends: small, a full Ethernet payload, large, maximal. */
+export const DATAGRAM_SIZES: readonly number[] = [1, 512, 1472, 8192, 65507];
+
+/** Datagrams of 1 to 65 507 bytes come back byte-exact. */
+export const sizes: Case = {
+  id: "udp.datagram.sizes",
+  title: "Datagrams of 1, 512, 1472, 8192 and 65507 bytes come back whole",
+  requirement:
+    "recvfrom() cuts a datagram longer than its buffer and the rest is lost; a UDP server needs a buffer as large as the largest datagram (65 507 bytes over IPv4)",
+  appliesTo: { transport: "udp", requestReply: true },
+  async run(t) {
+    const p = rr(t);
+    const overhead = p.encode(new Uint8Array(0)).length;
+    const left: number[] = [];
+    for (const size of DATAGRAM_SIZES) {
+      const payloadSize = size - overhead;
+      if (payloadSize < 0 || payloadSize > (p.maxPayload ?? Infinity)) {
+        left.push(size);
+        continue;
+      }
+      const request = p.encode(samplePayload(p, t.rng, payloadSize, true));
+      const want = p.expectedReply(request);
+      const u = t.datagram({ label: `u${size}` });
+      let got: Datagram | null = null;
+      for (let attempt = 0; attempt < 2 && !got; attempt++) {
+        await u.send(request);
+        got = await u.receive();
+      }
+      if (!got) {
+        return t.fail(
+          `A ${size}-byte datagram got no reply within ${t.timeoutMs} ms, even when sent a second time`,
+          { expected: want, actual: "no datagram" },
+        );
+      }
+      if (equals(got.data, want)) continue;
+      const n = got.data.length;
+      if (n < want.length && equals(got.data, want.subarray(0, n))) {
+        const buffer = p.framing.kind === "stream"
+          ? `the server's receive buffer is ${n} bytes`
+          : "the server's receive buffer is too small for it";
+        return t.fail(
+          `${size}-byte datagram came back as ${n} bytes: ${buffer} (recvfrom() silently drops the rest of a longer datagram)`,
+          { expected: want, actual: got.data },
+        );
+      }
+      const at = firstDifference(got.data, want);
+      t.fail(
+        `The reply to a ${size}-byte datagram was ${n} bytes and differs from the expected ${want.length} bytes at byte ${at}`,
+        { expected: want, actual: got.data },
+      );
+    }
+    if (left.length === DATAGRAM_SIZES.length) {
+      t.skip(`Profile "${p.name}" cannot build a request of any of these sizes`);
+    }
+  },
+};
+
+function firstDifference(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return n;
+}
+
+/** An empty datagram gets an empty reply, and the server keeps serving. */
+export const zeroLength: Case = {
+  id: "udp.datagram.zero-length",
+  title: "An empty datagram gets an empty reply",
+  requirement:
+    "RFC 862: the data of a received datagram is sent back, and zero bytes is a datagram too; recvfrom() returning 0 is not an error or an end of file",
+  appliesTo: { transport: "udp", requestReply: true },
+  async run(t) {
+    const p = rr(t);
+    const request = p.encode(new Uint8Array(0));
+    if (request.length !== 0) {
+      return t.skip(`Profile "${p.name}" never sends an empty datagram`);
+    }
+    const want = p.expectedReply(request);
+    const u = t.datagram();
+    let got: Datagram | null = null;
+    for (let attempt = 0; attempt < 2 && !got; attempt++) {
+      await u.send(request);
+      got = await u.receive();
+    }
+    if (!got) {
+      t.warn(
+        `An empty datagram got no reply within ${t.timeoutMs} ms, even when sent a second time: RFC 862 sends the data back, and an empty datagram has zero bytes of it (a server that skips recvfrom() results of 0 never answers)`,
+      );
+    } else if (!equals(got.data, want)) {
+      return t.fail(`An empty datagram got ${describeBytes(got.data, 60)} back`, {
+        expected: want.length === 0 ? "an empty datagram" : want,
+        actual: got.data,
+      });
+    }
+    await t.liveness("an empty datagram", "udp");
+  },
+};
+
+/** Several clients on different ports, interleaved: each gets only its own replies. */
+export const replyToSource: Case = {
+  id: "udp.datagram.reply-to-source",
+  title: "Interleaved clients on different ports each get only their own replies",
+  requirement:
+    "A UDP server has one socket for every client: it must send each reply to the address recvfrom() returned for that datagram, not to a remembered or fixed one",
+  appliesTo: { transport: "udp", requestReply: true },
+  async run(t) {
+    await crossTalk(t, { clients: 4, rounds: 3 });
+  },
+};
+
+/** Fifty clients at once, distinct payloads: no reply goes to the wrong client. */
+export const manyClients: Case = {
+  id: "udp.datagram.many-clients",
+  title: "50 clients sending at once each get their own reply",
+  requirement:
+    "Replies go to each datagram's source even when many clients' datagrams are queued at once",
+  appliesTo: { transport: "udp", requestReply: true },
+  exclusive: true,
+  async run(t) {
+    await crossTalk(t, { clients: t.param("udp-clients", 50), rounds: 1 });
+  },
+};
+
+/**
+ * Opens `clients` sockets, sends `rounds` tagged requests from each, interleaved, and fails on a
+ * reply that reaches the wrong socket or (after one resend) never arrives.
+ */
+async function crossTalk(
+  t: CaseContext,
+  { clients, rounds }: { clients: number; rounds: number },
+): Promise<void> {
+  const p = rr(t);
+  const sockets = Array.from({ length: clients }, (_, i) => t.datagram({ label: `u${i + 1}` }));
+  const requests = sockets.map((_, i) =>
+    Array.from({ length: rounds }, (_, r) => taggedRequest(t, `u${i + 1}r${r + 1}x`, 24))
+  );
+  const owner = new Map<string, { client: number; round: number }>();
+  requests.forEach((rs, i) =>
+    rs.forEach((r, n) => owner.set(key(p.expectedReply(r)), { client: i, round: n }))
+  );
+  const answered = sockets.map(() => new Set<number>());
+  const missingOf = (i: number) => requests[i].map((_, r) => r).filter((r) => !answered[i].has(r));
+  for (let attempt = 0; attempt < 2; attempt++) {
+    for (let r = 0; r < rounds; r++) {
+      for (let i = 0; i < clients; i++) {
+        if (!answered[i].has(r)) await sockets[i].send(requests[i][r]);
+      }
+    }
+    const got = await Promise.all(
+      sockets.map((u, i) => collect(u, missingOf(i).length, t.timeoutMs)),
+    );
+    for (let i = 0; i < clients; i++) {
+      for (const d of got[i]) {
+        const who = owner.get(key(d.data));
+        if (who && who.client === i) {
+          answered[i].add(who.round);
+          continue;
+        }
+        const u = sockets[i];
+        if (who) {
+          const other = sockets[who.client];
+          return t.fail(
+            `Client ${u.label} (port ${u.localPort}) received the reply meant for ${other.label} (port ${other.localPort}): the server sent it to an address other than the datagram's source`,
+            {
+              expected: `only replies to ${u.label}'s own datagrams, at port ${u.localPort}`,
+              actual: d.data,
+            },
+          );
+        }
+        return t.fail(
+          `Client ${u.label} received a datagram that answers none of the requests: ${
+            describeBytes(d.data, 60)
+          }`,
+          { expected: p.expectedReply(requests[i][0]), actual: d.data },
+        );
+      }
+    }
+    if (answered.every((a, i) => a.size === requests[i].length)) return;
+  }
+  const silent = sockets.map((_, i) => i).filter((i) => answered[i].size < rounds);
+  const sent = clients * rounds;
+  const lost = silent.reduce((n, i) => n + rounds - answered[i].size, 0);
+  const names = silent.slice(0, 5).map((i) => `${sockets[i].label} (port ${sockets[i].localPort})`);
+  t.fail(
+    `${lost} of ${sent} datagrams from ${clients} clients got no reply, even when sent a second time; no reply reached ${
+      names.join(", ")
+    }${silent.length > 5 ? ` and ${silent.length - 5} more` : ""}`,
+    { expected: `${sent} replies, each to its own client`, actual: `${sent - lost} replies` },
+  );
+}
+
+/** 200 datagrams, paced: the share answered and the latency, as a measurement. */
+export const delivery: Case = {
+  id: "udp.datagram.delivery",
+  title: "Reply rate and latency over 200 paced datagrams",
+  requirement:
+    "UDP may drop datagrams, so this is a measurement, not a rule; a server that answers none of them fails",
+  appliesTo: { transport: "udp", requestReply: true },
+  exclusive: true,
+  async run(t) {
+    const p = rr(t);
+    const total = t.param("datagrams", 200);
+    const window = 16;
+    const u = t.datagram();
+    const inFlight = new Map<string, number>();
+    const latencies: number[] = [];
+    let sent = 0;
+    const started = performance.now();
+    while (sent < total || inFlight.size > 0) {
+      while (sent < total && inFlight.size < window) {
+        const request = taggedRequest(t, `n${sent + 1}x`, 32);
+        inFlight.set(key(p.expectedReply(request)), performance.now());
+        await u.send(request);
+        sent++;
+      }
+      const d = await u.receive();
+      if (!d) {
+        inFlight.clear();
+        if (latencies.length === 0 && sent >= 2 * window) break;
+        continue;
+      }
+      const k = key(d.data);
+      const at = inFlight.get(k);
+      if (at === undefined) continue;
+      inFlight.delete(k);
+      latencies.push(performance.now() - at);
+    }
+    if (latencies.length === 0) {
+      return t.fail(
+        `None of the first ${sent} datagrams got a reply within ${t.timeoutMs} ms`,
+        { expected: "replies to most datagrams", actual: "no datagram" },
+      );
+    }
+    const elapsed = (performance.now() - started) / 1000;
+    const sorted = latencies.sort((a, b) => a - b);
+    const pct = (q: number) =>
+      round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]);
+    const data = {
+      sent: total,
+      answered: latencies.length,
+      lost: total - latencies.length,
+      replyRate: round(latencies.length / total),
+      datagramsPerSecond: Math.round(latencies.length / elapsed),
+      latencyMs: { p50: pct(0.5), p90: pct(0.9), p99: pct(0.99), max: round(sorted.at(-1)!) },
+    };
+    t.info(
+      `${latencies.length} of ${total} datagrams answered (${
+        Math.round(data.replyRate * 100)
+      }%), ${data.datagramsPerSecond}/s with ${window} in flight; latency p50 ${data.latencyMs.p50} ms, p90 ${data.latencyMs.p90} ms, p99 ${data.latencyMs.p99} ms, max ${data.latencyMs.max} ms`,
+      data,
+    );
+  },
+};
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}
+
+/** Garbage and a maximal datagram do not stop the server. */
+export const robustness: Case = {
+  id: "udp.datagram.robustness",
+  title: "The server keeps serving after garbage and a maximal datagram",
+  requirement:
+    "A UDP server reads datagrams from anyone: one it cannot parse, or one as large as UDP allows, must cost that datagram only, never the server",
+  appliesTo: { transport: "udp", requestReply: true },
+  async run(t) {
+    const u = t.datagram();
+    for (const n of [1, 7, 64, 300]) await u.send(t.rng.bytes(n));
+    await u.send(t.rng.bytes(65507));
+    await u.receiveFor(100);
+    await t.liveness("random binary datagrams and a 65507-byte datagram", "udp");
+  },
+};
 
 /** The `udp.datagram` group. */
-export const datagramCases: readonly Case[] = [];
+export const datagramCases: readonly Case[] = [
+  boundaries,
+  sizes,
+  zeroLength,
+  replyToSource,
+  manyClients,
+  delivery,
+  robustness,
+];

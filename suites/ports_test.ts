@@ -1,0 +1,89 @@
+import { assertEquals, assertStringIncludes } from "@std/assert";
+import { discardTcp, discardUdp } from "../fixtures/discard.ts";
+import { echoTcp, echoUdp } from "../fixtures/echo.ts";
+import { serve } from "../fixtures/serve.ts";
+import { runCase } from "../harness/runner.ts";
+import { formatTarget } from "../harness/target.ts";
+import { tcpRefused, udpSilent } from "./ports.ts";
+import { echo } from "./profiles/echo.ts";
+import { discard } from "./profiles/services.ts";
+
+function udpTarget(port: number) {
+  return {
+    transport: "udp" as const,
+    host: "127.0.0.1",
+    port,
+    url: formatTarget("udp", "127.0.0.1", port),
+  };
+}
+
+/** Serves `handlers` so that the TCP and UDP sides share one port number. */
+function samePort(handlers: Parameters<typeof serve>[0]) {
+  for (let i = 0; i < 10; i++) {
+    const first = serve({ tcp: handlers.tcp });
+    try {
+      const rest = serve({ udp: handlers.udp }, { udpPort: first.targets.tcp!.port });
+      const close = async () => {
+        await rest.close();
+        await first.close();
+      };
+      return {
+        targets: { ...first.targets, ...rest.targets },
+        close,
+        [Symbol.asyncDispose]: close,
+      };
+    } catch {
+      first.close();
+    }
+  }
+  throw new Error("No port number free on both transports");
+}
+
+Deno.test("ports.tcp-refused tells a refused TCP port from one that accepts", async () => {
+  {
+    await using udpOnly = serve({ udp: echoUdp });
+    const r = await runCase(tcpRefused, { targets: udpOnly.targets, profile: echo, seed: 1 });
+    assertEquals(r.outcome, "info");
+    assertStringIncludes(r.message, "refuses connections: nothing listens there");
+  }
+  await using both = samePort({ tcp: echoTcp, udp: echoUdp });
+  const r = await runCase(tcpRefused, {
+    targets: { udp: both.targets.udp },
+    profile: echo,
+    seed: 1,
+  });
+  assertEquals(r.outcome, "info");
+  assertStringIncludes(r.message, "accepts connections: some program listens there too");
+});
+
+Deno.test("ports.udp-silent with only a TCP target describes the UDP port of that number", async () => {
+  await using both = samePort({ tcp: echoTcp, udp: echoUdp });
+  const answers = await runCase(udpSilent, {
+    targets: { tcp: both.targets.tcp },
+    profile: echo,
+    seed: 1,
+  });
+  assertEquals(answers.outcome, "info");
+  assertStringIncludes(answers.message, "a socket answers there");
+  await both.close();
+  await using tcpOnly = serve({ tcp: echoTcp });
+  const unbound = await runCase(udpSilent, { targets: tcpOnly.targets, profile: echo, seed: 1 });
+  assertEquals(unbound.outcome, "info");
+  assertStringIncludes(unbound.message, "nothing is bound there (ICMP port unreachable)");
+});
+
+Deno.test("ports.udp-silent passes a bound discard port and fails an unbound one", async () => {
+  await using served = samePort({ tcp: discardTcp, udp: discardUdp });
+  const ok = await runCase(udpSilent, { targets: served.targets, profile: discard, seed: 1 });
+  assertEquals(ok.outcome, "pass", ok.message);
+  const port = served.targets.udp!.port;
+  await served.close();
+  await using tcpOnly = serve({ tcp: discardTcp }, { tcpPort: port });
+  const bad = await runCase(udpSilent, {
+    targets: { tcp: tcpOnly.targets.tcp, udp: udpTarget(port) },
+    profile: discard,
+    seed: 1,
+  });
+  assertEquals(bad.outcome, "fail");
+  assertStringIncludes(bad.message, "TCP and UDP ports are separate");
+});

@@ -1,0 +1,165 @@
+/**
+ * Real UDP servers, not ours: `socat UDP-RECVFROM:PORT,fork EXEC:cat` is a UDP echo server (one
+ * child per datagram, answering from the listening socket). It must get no false verdict from the
+ * `udp.*` cases under the echo profile. Skipped, with a message, where socat is not installed.
+ *
+ * Two true findings about socat are asserted as such: its default 8192-byte buffer (`-b`) cuts a
+ * 65 507-byte datagram, so the clean run uses `-b 65536`; and a child that receives an empty
+ * datagram never finishes and keeps taking every later datagram from the shared socket, answering
+ * only its own peer, so the server stops serving everyone else.
+ *
+ * @module
+ */
+import { assertEquals, assertStringIncludes } from "@std/assert";
+import { sleep } from "../harness/_deadline.ts";
+import type { CaseResult } from "../harness/result.ts";
+import { runCases } from "../harness/runner.ts";
+import { formatTarget } from "../harness/target.ts";
+import { probeUdp } from "../harness/udp_probe.ts";
+import { echo } from "./profiles/echo.ts";
+import { udpCases } from "./udp/mod.ts";
+
+function hasSocat(): boolean {
+  try {
+    return new Deno.Command("socat", { args: ["-V"], stdout: "null", stderr: "null" })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
+}
+
+const SOCAT = hasSocat();
+const SKIP_MESSAGE = "socat is not installed: the real-server checks did not run";
+if (!SOCAT) console.warn(`real_udp_servers_test.ts: ${SKIP_MESSAGE}`);
+
+/** Starts `socat [options] UDP-RECVFROM:PORT,fork EXEC:cat` and waits until it is bound. */
+async function startSocat(options: string[]) {
+  const probe = Deno.listenDatagram({ hostname: "127.0.0.1", port: 0, transport: "udp" });
+  const port = (probe.addr as Deno.NetAddr).port;
+  probe.close();
+  const child = new Deno.Command("socat", {
+    args: [...options, `UDP-RECVFROM:${port},bind=127.0.0.1,fork`, "EXEC:cat"],
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const stop = async () => {
+    // socat forks a child per datagram, and each child runs cat: end them all, by id.
+    const pids = [...descendants(child.pid), child.pid];
+    for (const pid of pids) {
+      try {
+        Deno.kill(pid, "SIGTERM");
+      } catch { /* already gone */ }
+    }
+    await child.status;
+  };
+  try {
+    const target = { host: "127.0.0.1", port };
+    for (let i = 0; i < 50; i++) {
+      const r = await probeUdp(target, [new TextEncoder().encode("up?")], { windowMs: 100 });
+      if (r.kind === "reply") {
+        const udp = {
+          transport: "udp" as const,
+          ...target,
+          url: formatTarget("udp", "127.0.0.1", port),
+        };
+        return { targets: { udp }, stop };
+      }
+      await sleep(50);
+    }
+    throw new Error("socat did not start answering within 7.5 s");
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** Ids of every process below `pid` (children before their parents), from `ps`. */
+function descendants(pid: number): number[] {
+  const parentOf = new Map<number, number>();
+  try {
+    const out = new Deno.Command("ps", { args: ["-e", "-o", "pid=,ppid="], stderr: "null" })
+      .outputSync();
+    for (const line of new TextDecoder().decode(out.stdout).split("\n")) {
+      const [p, pp] = line.trim().split(/\s+/).map(Number);
+      if (p > 0) parentOf.set(p, pp);
+    }
+  } catch { /* no ps: only the parent is stopped */ }
+  const found: number[] = [];
+  const walk = (p: number) => {
+    for (const [c, pp] of parentOf) {
+      if (pp === p) {
+        walk(c);
+        found.push(c);
+      }
+    }
+  };
+  walk(pid);
+  return found;
+}
+
+const lines = (cases: CaseResult[]) => cases.map((c) => `${c.id}: ${c.outcome}: ${c.message}`);
+
+Deno.test({
+  name: "socat -b 65536 UDP-RECVFROM,fork EXEC:cat gets no false verdict from udp.* (echo)",
+  ignore: !SOCAT,
+  async fn() {
+    const socat = await startSocat(["-b", "65536"]);
+    try {
+      const cases = udpCases.filter((c) => c.id !== "udp.datagram.zero-length");
+      const report = await runCases(cases, { targets: socat.targets, profile: echo, seed: 1 });
+      const bad = report.cases.filter((c) => !["pass", "info"].includes(c.outcome));
+      assertEquals(lines(bad), []);
+      assertEquals(
+        report.summary.pass,
+        cases.length - 1,
+        "every case but the delivery measurement passes",
+      );
+    } finally {
+      await socat.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "an empty datagram wedges socat UDP-RECVFROM,fork, and udp.datagram.zero-length says so",
+  ignore: !SOCAT,
+  async fn() {
+    const socat = await startSocat(["-b", "65536"]);
+    try {
+      const [zero] = udpCases.filter((c) => c.id === "udp.datagram.zero-length");
+      const report = await runCases([zero], {
+        targets: socat.targets,
+        profile: echo,
+        seed: 1,
+        timeoutMs: 500,
+      });
+      assertEquals(report.cases[0].outcome, "fail", report.cases[0].message);
+      assertStringIncludes(
+        report.cases[0].message,
+        "After an empty datagram, a fresh client was not served",
+      );
+    } finally {
+      await socat.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "socat with its default 8192-byte buffer is caught cutting a 65507-byte datagram",
+  ignore: !SOCAT,
+  async fn() {
+    const socat = await startSocat([]);
+    try {
+      const [sizes] = udpCases.filter((c) => c.id === "udp.datagram.sizes");
+      const report = await runCases([sizes], { targets: socat.targets, profile: echo, seed: 1 });
+      assertEquals(report.cases[0].outcome, "fail");
+      assertStringIncludes(
+        report.cases[0].message,
+        "65507-byte datagram came back as 8192 bytes: the server's receive buffer is 8192 bytes",
+      );
+    } finally {
+      await socat.stop();
+    }
+  },
+});

@@ -1,0 +1,40 @@
+/**
+ * What the service cases share: asking a UDP service for its one answer, and the length of the
+ * windows that wait for silence.
+ *
+ * @module
+ */
+import type { CaseContext } from "../../harness/case.ts";
+import { CaseFailure } from "../../harness/errors.ts";
+import type { Datagram } from "../../harness/udp_client.ts";
+
+/** Default length of a window that waits for silence, in milliseconds (`--param silence=MS`). */
+export const SILENCE_MS = 300;
+
+/** The window, in milliseconds, a case waits to conclude that nothing comes. */
+export function silenceMs(t: CaseContext): number {
+  return t.param("silence", SILENCE_MS);
+}
+
+/**
+ * Sends `request` to the UDP target and returns the first datagram back, sending it a second
+ * time when the first goes unanswered (loopback UDP may drop).
+ *
+ * @throws {CaseFailure} when neither send gets an answer.
+ */
+export async function askUdp(
+  t: CaseContext,
+  request: Uint8Array,
+  options: { label?: string; what: string },
+): Promise<Datagram> {
+  const u = t.datagram({ label: options.label });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    await u.send(request);
+    const got = await u.receive();
+    if (got) return got;
+  }
+  throw new CaseFailure(
+    `No answer to ${options.what} within ${t.timeoutMs} ms, even when sent a second time`,
+    { expected: "one datagram back", actual: "no datagram" },
+  );
+}
