@@ -38,7 +38,9 @@ export async function withTcpHint(
   profile: Profile,
   options: { signal?: AbortSignal; transcript?: Transcript } = {},
 ): Promise<unknown> {
-  if (!(e instanceof ConnectFailed) || (e.reason !== "refused" && e.reason !== "timeout")) return e;
+  // Only a refusal: a port with only a UDP socket bound answers a TCP SYN with RST at once. A
+  // time-out says nothing about transports (a full backlog drops SYNs) and must stay cheap.
+  if (!(e instanceof ConnectFailed) || e.reason !== "refused") return e;
   if (options.signal?.aborted) return e;
   let r;
   try {
