@@ -1,12 +1,28 @@
 import { parseArgs } from "@std/cli/parse-args";
 import { setColorEnabled } from "@std/fmt/colors";
-import { caseDetail, caseLine, closingLines, WRITERS } from "../reports/mod.ts";
+import {
+  caseDetail,
+  caseLine,
+  closingLines,
+  githubAnnotations,
+  ProgressLine,
+  progressText,
+  renderGradescope,
+  renderMarkdown,
+  type RenderOptions,
+  STEP_SUMMARY_LIMIT,
+  WRITERS,
+} from "../reports/mod.ts";
+import { groupOf, isProblem } from "../reports/_group.ts";
 import { ALL_CASES, PROFILES, selectCases } from "../suites/mod.ts";
-import type { Params } from "./case.ts";
+import type { Case, Params } from "./case.ts";
 import { UsageError } from "./errors.ts";
 import { loadProfile } from "./load_profile.ts";
+import { PartialRun, writeFileAtomicSync } from "./_partial.ts";
+import { catchStrays } from "./_stray.ts";
 import type { Profile } from "./profile.ts";
-import type { RunReport } from "./result.ts";
+import type { CaseResult, RunReport } from "./result.ts";
+import { checkRubricIds, loadRubric } from "./rubric.ts";
 import { runCases } from "./runner.ts";
 import { parseTargets, type Targets } from "./target.ts";
 import { errorText } from "./tcp_client.ts";
@@ -37,6 +53,10 @@ export interface ConformArgs {
   help: boolean;
   reports: { format: string; path: string }[];
   params: Record<string, number>;
+  /** Times each case runs (`--repeat`, default 1); differing outcomes make it flaky. */
+  repeat: number;
+  /** The rubric file for the gradescope report (`--rubric`), if given. */
+  rubric?: string;
 }
 
 /** The usage text. */
@@ -54,11 +74,16 @@ Options:
   --concurrency N     cases run at once (default 4; load cases always run alone)
   --param NAME=N      tune a case, e.g. --param clients=1000 (repeatable)
   --strict            count warnings as failures
+  --repeat N          run each case N times; a case whose outcomes differ is flaky (a failure)
   --report FMT:PATH   also write a report (${"${formats}"}); PATH - is stdout (repeatable)
+  --rubric FILE       points and visibility for the gradescope report (JSON or TOML)
   --list              print every case id and title, and exit
   --help              print this text
 
-Exit codes: 0 no fail or error, 1 a case failed, 2 usage error, 3 errors but no fail`;
+On GitHub Actions (GITHUB_ACTIONS=true) each failure is also an ::error annotation, and the
+Markdown summary is appended to $GITHUB_STEP_SUMMARY when it is set.
+
+Exit codes: 0 no fail or error, 1 a case failed or was flaky, 2 usage error, 3 errors but no fail`;
 
 function usageText(): string {
   return USAGE.replace("${profiles}", Object.keys(PROFILES).join(", "))
@@ -98,6 +123,8 @@ export function parseConformArgs(args: string[]): ConformArgs {
       "concurrency",
       "report",
       "param",
+      "repeat",
+      "rubric",
     ],
     boolean: ["strict", "list", "help"],
     collect: ["target", "only", "skip", "report", "param"],
@@ -132,6 +159,12 @@ export function parseConformArgs(args: string[]): ConformArgs {
     }
     return { format, path };
   });
+  const toStdout = reports.filter((r) => r.path === "-");
+  if (toStdout.length > 1) {
+    throw new UsageError(
+      `Only one report can go to stdout, got ${toStdout.map((r) => `${r.format}:-`).join(" and ")}`,
+    );
+  }
   const params: Record<string, number> = {};
   for (const p of raw.param as string[]) {
     const m = /^([a-z][a-z0-9-]*)=(\d+)$/i.exec(p);
@@ -158,6 +191,8 @@ export function parseConformArgs(args: string[]): ConformArgs {
     help,
     reports,
     params,
+    repeat: raw.repeat === undefined ? 1 : positiveInt("repeat", raw.repeat),
+    rubric: raw.rubric as string | undefined,
   };
 }
 
@@ -169,6 +204,7 @@ export function reproduceCommand(a: ConformArgs, id: string): string {
   if (a.strict) parts.push("--strict");
   if (a.timeoutMs !== 2000) parts.push(`--timeout ${a.timeoutMs}`);
   if (a.caseTimeoutMs !== 30_000) parts.push(`--case-timeout ${a.caseTimeoutMs}`);
+  if (a.repeat > 1) parts.push(`--repeat ${a.repeat}`);
   for (const [k, v] of Object.entries(a.params)) parts.push(`--param ${k}=${v}`);
   return parts.join(" ");
 }
@@ -189,9 +225,10 @@ export async function writeReports(
   report: RunReport,
   reports: ConformArgs["reports"],
   io: Io,
+  options: RenderOptions = {},
 ): Promise<void> {
   for (const { format, path } of reports) {
-    const text = WRITERS[format](report);
+    const text = WRITERS[format](report, options);
     if (path === "-") io.out(text.replace(/\n$/, ""));
     else await Deno.writeTextFile(path, text);
   }
@@ -204,6 +241,13 @@ export interface ConformOptions {
   profile?: Profile;
   /** Colour the output (default: only on a terminal without NO_COLOR). */
   color?: boolean;
+  /**
+   * Draws a live progress line here instead of printing a line per case (default: when the
+   * console output goes to a terminal and `io` is not given).
+   */
+  progress?: ProgressLine;
+  /** Reads an environment variable (default `Deno.env.get`): GITHUB_ACTIONS, GITHUB_STEP_SUMMARY. */
+  env?: (name: string) => string | undefined;
 }
 
 const STD_IO: Io = { out: (l) => console.log(l), err: (l) => console.error(l) };
@@ -220,13 +264,21 @@ const STD_IO: Io = { out: (l) => console.log(l), err: (l) => console.error(l) };
  */
 export async function conform(args: string[], options: ConformOptions = {}): Promise<number> {
   const io = options.io ?? STD_IO;
-  setColorEnabled(options.color ?? (Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR")));
+  const env = options.env ?? ((name: string) => Deno.env.get(name));
+  setColorEnabled(options.color ?? (Deno.stdout.isTerminal() && !env("NO_COLOR")));
   try {
     const a = parseConformArgs(args);
     if (a.help) {
       io.out(usageText());
       return EXIT.ok;
     }
+    // A report on stdout keeps stdout to itself: the console report goes to stderr.
+    const toStderr = a.reports.some((r) => r.path === "-");
+    const say = (line: string) => toStderr ? io.err(line) : io.out(line);
+    const stream = toStderr ? Deno.stderr : Deno.stdout;
+    const tty = options.io === undefined && stream.isTerminal();
+    setColorEnabled(options.color ?? (stream.isTerminal() && !env("NO_COLOR")));
+    const progress = options.progress ?? (tty ? terminalProgress(stream) : undefined);
     const profile = options.profile ?? await loadProfile(a.profileSpec);
     const cases = selectCases(ALL_CASES, a.only, a.skip);
     if (a.list) {
@@ -236,26 +288,57 @@ export async function conform(args: string[], options: ConformOptions = {}): Pro
     if (cases.length === 0) {
       throw new UsageError(`No case matches --only ${a.only.join(" ")} --skip ${a.skip.join(" ")}`);
     }
+    const rubric = a.rubric ? await loadRubric(a.rubric) : undefined;
+    if (rubric) checkRubricIds(rubric, ALL_CASES.map((c) => c.id), a.rubric!);
     for (const r of a.reports) await checkWritable(r.path);
-    const report = await runCases(cases, {
-      targets: a.targets,
-      profile,
-      seed: a.seed,
-      strict: a.strict,
-      timeoutMs: a.timeoutMs,
-      caseTimeoutMs: a.caseTimeoutMs,
-      concurrency: a.concurrency,
-      params: a.params as Params,
-      reproduce: (id) => reproduceCommand(a, id),
-      onResult: (r) => io.out(caseLine(r)),
-    });
-    for (const r of report.cases.filter((c) => c.outcome === "fail" || c.outcome === "error")) {
-      io.out("");
-      for (const line of caseDetail(r)) io.out(line);
+    const render: RenderOptions = { rubric };
+    const reproduce = (id: string) => reproduceCommand(a, id);
+    const live = new LiveReports(cases, a, profile.name, render, reproduce, io);
+    live.write();
+    const shown = new RunProgress(cases.length, progress, say);
+    let report: RunReport;
+    const strays = new Set<string>();
+    try {
+      report = await catchStrays(() =>
+        runCases(cases, {
+          targets: a.targets,
+          profile,
+          seed: a.seed,
+          strict: a.strict,
+          timeoutMs: a.timeoutMs,
+          caseTimeoutMs: a.caseTimeoutMs,
+          concurrency: a.concurrency,
+          params: a.params as Params,
+          repeat: a.repeat,
+          reproduce,
+          onStart: (c) => shown.start(c),
+          onResult: (r, done) => {
+            live.add(r);
+            shown.result(r, done);
+          },
+        }), (m) => strays.add(m));
+    } catch (e) {
+      // The run died part-way: leave every report behind with what finished.
+      shown.stop();
+      await writeReports(live.report(), a.reports, io, render).catch(() => {});
+      throw e;
     }
-    io.out("");
-    for (const line of closingLines(report)) io.out(line);
-    await writeReports(report, a.reports, io);
+    shown.stop();
+    for (const m of strays) {
+      io.err(`sockspec: a case left an error unhandled (a bug in the case; the run went on): ${m}`);
+    }
+    for (const r of report.cases.filter(isProblem)) {
+      say("");
+      for (const line of caseDetail(r)) say(line);
+    }
+    say("");
+    for (const line of closingLines(report)) say(line);
+    if (env("GITHUB_ACTIONS") === "true") {
+      for (const line of githubAnnotations(report)) say(line);
+    }
+    const summaryPath = env("GITHUB_STEP_SUMMARY");
+    if (summaryPath) await appendStepSummary(summaryPath, report, io);
+    await writeReports(report, a.reports, io, render);
     return exitCode(report);
   } catch (e) {
     if (e instanceof UsageError) {
@@ -264,6 +347,147 @@ export async function conform(args: string[], options: ConformOptions = {}): Pro
     }
     io.err(`sockspec: internal error: ${errorText(e)}`);
     return EXIT.internal;
+  }
+}
+
+/** A progress line on a terminal stream, as wide as the terminal. */
+function terminalProgress(stream: typeof Deno.stdout | typeof Deno.stderr): ProgressLine {
+  const enc = new TextEncoder();
+  return new ProgressLine((text) => stream.writeSync(enc.encode(text)), () => {
+    try {
+      return Deno.consoleSize().columns;
+    } catch {
+      return 80;
+    }
+  });
+}
+
+/**
+ * What the console shows while a run goes: on a terminal, a live line (cases done / total, the
+ * group running, elapsed time) with every case that did not simply pass or skip printed above it;
+ * otherwise one plain line per case.
+ */
+class RunProgress {
+  #total: number;
+  #progress?: ProgressLine;
+  #say: (line: string) => void;
+  #started = performance.now();
+  #group = "";
+  #done = 0;
+  #failing = 0;
+  #timer?: ReturnType<typeof setInterval>;
+
+  constructor(total: number, progress: ProgressLine | undefined, say: (line: string) => void) {
+    this.#total = total;
+    this.#progress = progress;
+    this.#say = say;
+    if (progress) {
+      this.#timer = setInterval(() => this.#draw(), 250);
+      this.#draw();
+    }
+  }
+
+  start(c: Case): void {
+    this.#group = groupOf(c.id);
+    this.#draw();
+  }
+
+  result(r: CaseResult, done: number): void {
+    this.#done = done;
+    if (isProblem(r)) this.#failing++;
+    if (!this.#progress) return this.#say(caseLine(r));
+    if (r.outcome !== "pass" && r.outcome !== "skip") this.#progress.print(caseLine(r));
+    this.#draw();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#progress?.clear();
+  }
+
+  #draw(): void {
+    this.#progress?.update(
+      progressText(
+        this.#done,
+        this.#total,
+        this.#group,
+        performance.now() - this.#started,
+        this.#failing,
+      ),
+    );
+  }
+}
+
+/**
+ * The Gradescope reports of a run, rewritten as each case ends so a file is left behind even when
+ * the run dies part-way; cases not finished yet are errors in it.
+ */
+class LiveReports {
+  #partial: PartialRun;
+  #paths: string[];
+  #render: RenderOptions;
+  #io: Io;
+  #broken = false;
+
+  constructor(
+    cases: readonly Case[],
+    a: ConformArgs,
+    profile: string,
+    render: RenderOptions,
+    reproduce: (id: string) => string,
+    io: Io,
+  ) {
+    this.#partial = new PartialRun(cases, {
+      targets: a.targets,
+      profile,
+      seed: a.seed,
+      strict: a.strict,
+      reproduce,
+    });
+    this.#paths = a.reports.filter((r) => r.format === "gradescope" && r.path !== "-")
+      .map((r) => r.path);
+    this.#render = render;
+    this.#io = io;
+  }
+
+  add(r: CaseResult): void {
+    this.#partial.add(r);
+    this.write();
+  }
+
+  report(): RunReport {
+    return this.#partial.report();
+  }
+
+  write(): void {
+    if (this.#paths.length === 0 || this.#broken) return;
+    const text = renderGradescope(this.#partial.report(), this.#render);
+    for (const path of this.#paths) {
+      try {
+        writeFileAtomicSync(path, text);
+      } catch (e) {
+        this.#broken = true;
+        this.#io.err(`sockspec: Cannot update report "${path}" during the run: ${errorText(e)}`);
+      }
+    }
+  }
+}
+
+/**
+ * Appends the Markdown summary to GitHub's step summary file, keeping the file under GitHub's
+ * 1 MiB limit. A failure to append is reported, never fatal.
+ */
+async function appendStepSummary(path: string, report: RunReport, io: Io): Promise<void> {
+  try {
+    const used = await Deno.stat(path).then((s) => s.size, () => 0);
+    const room = STEP_SUMMARY_LIMIT - used - 1024;
+    if (room < 4096) {
+      io.err(`sockspec: GITHUB_STEP_SUMMARY "${path}" is nearly full; summary not added`);
+      return;
+    }
+    await Deno.writeTextFile(path, renderMarkdown(report, room) + "\n", { append: true });
+  } catch (e) {
+    io.err(`sockspec: Cannot append to GITHUB_STEP_SUMMARY "${path}": ${errorText(e)}`);
   }
 }
 

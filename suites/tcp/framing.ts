@@ -229,10 +229,8 @@ export const large: Case = {
     const size = Math.min(p.maxPayload ?? LARGE_PAYLOAD, LARGE_PAYLOAD);
     const request = p.encode(samplePayload(p, t.rng, size));
     const reply = p.expectedReply(request);
-    const reading = started(readSlowly(t, c, reply));
-    const sending = c.send(request);
-    await reading;
-    await sending;
+    // Both at once, and both awaited: a failed read must not leave the send's rejection unhandled.
+    await Promise.all([readSlowly(t, c, reply), c.send(request)]);
   },
 };
 

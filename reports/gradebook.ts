@@ -1,0 +1,110 @@
+import { stringify } from "@std/csv";
+import { escape } from "@std/html";
+import { OUTCOMES, type Summary } from "../harness/result.ts";
+
+/** One student's line in the gradebook. */
+export interface GradebookRow {
+  /** The student as the roster names them (for a malformed row: what the row held). */
+  student: string;
+  /** The roster line the row came from. */
+  line: number;
+  /** Points earned; absent when the row could not be graded. */
+  total?: number;
+  /** Points possible; absent when the row could not be graded. */
+  max?: number;
+  /** Points earned by group. */
+  groups: Record<string, number>;
+  /** Points possible by group. */
+  groupMax: Record<string, number>;
+  /** Outcome counts. */
+  summary?: Summary;
+  /** The HTML report, relative to the gradebook. */
+  report?: string;
+  /** `ok`, or why the row was not (fully) graded: a malformed row, an unreachable target. */
+  status: string;
+}
+
+/**
+ * Renders `gradebook.csv`: a header, then one row per student with total, max, points per group,
+ * outcome counts, the report path and the status. Cells a spreadsheet would run as a formula are
+ * prefixed with `'`.
+ *
+ * @param rows The students, in roster order.
+ * @param groups The group columns, in order.
+ * @example
+ * ```ts
+ * import { renderGradebookCsv } from "./gradebook.ts";
+ * // await Deno.writeTextFile("out/gradebook.csv", renderGradebookCsv(rows, ["tcp.basic"]));
+ * ```
+ */
+export function renderGradebookCsv(
+  rows: readonly GradebookRow[],
+  groups: readonly string[],
+): string {
+  const header = ["student", "total", "max", ...groups, ...OUTCOMES, "report", "status", "line"];
+  const body = rows.map((r) => [
+    safeCell(r.student),
+    num(r.total),
+    num(r.max),
+    ...groups.map((g) => r.total === undefined ? "" : num(r.groups[g] ?? 0)),
+    ...OUTCOMES.map((o) => r.summary ? String(r.summary[o]) : ""),
+    safeCell(r.report ?? ""),
+    safeCell(r.status),
+    String(r.line),
+  ]);
+  return stringify([header, ...body], { headers: false });
+}
+
+/**
+ * Renders `gradebook.md`: the same rows as a Markdown table, points as `earned/max`, with a link to
+ * each report.
+ */
+export function renderGradebookMarkdown(
+  rows: readonly GradebookRow[],
+  groups: readonly string[],
+  title = "Gradebook",
+): string {
+  const graded = rows.filter((r) => r.total !== undefined);
+  const out = [
+    `# ${md(title)}`,
+    "",
+    `${rows.length} students, ${graded.length} graded, ${
+      rows.filter((r) => r.status !== "ok").length
+    } with problems.`,
+    "",
+    `| Student | Score | ${groups.map((g) => `\`${g}\``).join(" | ")}${groups.length ? " | " : ""}${
+      OUTCOMES.join(" | ")
+    } | Report | Status |`,
+    `|---|---:|${groups.map(() => "---:|").join("")}${
+      OUTCOMES.map(() => "---:|").join("")
+    }---|---|`,
+  ];
+  for (const r of rows) {
+    const score = r.total === undefined ? "" : `${num(r.total)}/${num(r.max)}`;
+    const perGroup = groups.map((g) =>
+      r.total === undefined || r.groupMax[g] === undefined
+        ? ""
+        : `${num(r.groups[g] ?? 0)}/${num(r.groupMax[g])}`
+    );
+    const counts = OUTCOMES.map((o) => (r.summary ? String(r.summary[o]) : ""));
+    const link = r.report ? `[html](${encodeURI(r.report)})` : "";
+    out.push(
+      `| ${[md(r.student), score, ...perGroup, ...counts, link, md(r.status)].join(" | ")} |`,
+    );
+  }
+  return out.join("\n") + "\n";
+}
+
+function num(n: number | undefined): string {
+  return n === undefined ? "" : String(Math.round(n * 100) / 100);
+}
+
+/** A text cell a spreadsheet will not run as a formula. */
+function safeCell(s: string): string {
+  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+}
+
+/** Text for a Markdown table cell: one line, HTML and Markdown markup escaped. */
+function md(s: string): string {
+  return escape(s.replace(/[\r\n]+/g, " ").replace(/[\\`*_[\]|#~]/g, (m) => `\\${m}`));
+}

@@ -1,0 +1,100 @@
+import { escape } from "@std/html";
+import { OUTCOMES, type RunReport } from "../harness/result.ts";
+import { isProblem } from "./_group.ts";
+
+/** GitHub's limit for one step's summary. */
+export const STEP_SUMMARY_LIMIT = 1024 * 1024;
+
+/**
+ * Renders a Markdown summary: a line naming the run, a table of outcome counts, a table of every
+ * case, then each fail, error and flaky case with what was expected, what came back, and the
+ * command that reruns it. Text from a target is escaped (in tables) or fenced (in code blocks), so
+ * it cannot add markup. When the text would pass `limit` bytes, the failures that do not fit are
+ * listed by id only.
+ *
+ * @example
+ * ```ts
+ * import { renderMarkdown } from "./markdown.ts";
+ * // await Deno.writeTextFile(Deno.env.get("GITHUB_STEP_SUMMARY")!, renderMarkdown(report), { append: true });
+ * ```
+ */
+export function renderMarkdown(report: RunReport, limit = STEP_SUMMARY_LIMIT - 4096): string {
+  const s = report.summary;
+  const head = [
+    `## ${report.tool.name} ${report.tool.version}: ${
+      s.fail + s.error + s.flaky === 0 ? "passed" : "failed"
+    }`,
+    "",
+    `${cell(report.targets.map((t) => t.url).join(", "))} · profile \`${
+      code(report.profile)
+    }\` · seed ${report.seed} · ${(report.durationMs / 1000).toFixed(1)} s${
+      report.strict ? " · strict" : ""
+    }`,
+    "",
+    `| ${OUTCOMES.join(" | ")} |`,
+    `|${OUTCOMES.map(() => "---:").join("|")}|`,
+    `| ${OUTCOMES.map((o) => s[o]).join(" | ")} |`,
+    "",
+    "| Case | Outcome | Title |",
+    "|---|---|---|",
+    ...report.cases.map((c) =>
+      `| \`${code(c.id)}\` | ${c.outcome === "pass" ? "pass" : `**${c.outcome}**`} | ${
+        cell(c.title)
+      } |`
+    ),
+    "",
+  ];
+  const bad = report.cases.filter(isProblem);
+  const out = [...head];
+  let size = bytes(out.join("\n"));
+  if (bad.length > 0) out.push("### Failures", "");
+  for (let i = 0; i < bad.length; i++) {
+    const c = bad[i];
+    const block = [
+      `#### \`${code(c.id)}\`: ${c.outcome}`,
+      "",
+      `${cell(c.message)}`,
+      "",
+      `- Requirement: ${cell(c.requirement)}`,
+      ...(c.repeats ? [`- Outcomes of the repeats: ${c.repeats.join(", ")}`] : []),
+      "",
+      ...(c.expected !== undefined ? ["Expected:", "", ...fence(c.expected), ""] : []),
+      ...(c.actual !== undefined ? ["Actual:", "", ...fence(c.actual), ""] : []),
+      ...(c.reproduce ? ["Reproduce:", "", ...fence(c.reproduce, "sh"), ""] : []),
+    ];
+    const blockSize = bytes(block.join("\n"));
+    if (size + blockSize > limit) {
+      out.push(
+        `${bad.length - i} more failures left out to stay under the size limit: ${
+          bad.slice(i).map((b) => `\`${code(b.id)}\``).join(", ")
+        }`.slice(0, Math.max(0, limit - size - 200)),
+        "",
+      );
+      break;
+    }
+    out.push(...block);
+    size += blockSize;
+  }
+  return out.join("\n");
+}
+
+function bytes(s: string): number {
+  return new TextEncoder().encode(s).length + 1;
+}
+
+/** Text for a table cell or a line: HTML escaped, pipes and Markdown markup escaped, one line. */
+function cell(s: string): string {
+  return escape(s.replace(/[\r\n]+/g, " ").replace(/[\\`*_[\]|#~]/g, (m) => `\\${m}`));
+}
+
+/** Text inside a code span: no backticks or line breaks can end it early. */
+function code(s: string): string {
+  return s.replace(/[`\r\n]/g, "?").replace(/\|/g, "\\|");
+}
+
+/** A fenced code block longer than any run of backticks inside it. */
+function fence(s: string, lang = "text"): string[] {
+  const longest = Math.max(2, ...Array.from(s.matchAll(/`+/g), (m) => m[0].length));
+  const bar = "`".repeat(longest + 1);
+  return [`${bar}${lang}`, s, bar];
+}
