@@ -47,6 +47,8 @@ export interface ConformArgs {
   seedGiven: boolean;
   timeoutMs: number;
   caseTimeoutMs: number;
+  /** Deadline for the whole run; cases not started by then end `error`. */
+  runTimeoutMs?: number;
   concurrency: number;
   strict: boolean;
   list: boolean;
@@ -71,6 +73,7 @@ Options:
   --seed N            seed for split plans and payloads (default: random, printed in the report)
   --timeout MS        wait for a connect or for bytes (default 2000)
   --case-timeout MS   deadline for one case (default 30000)
+  --run-timeout MS    deadline for the whole run (default none); later cases end as errors
   --concurrency N     cases run at once (default 4; load cases always run alone)
   --param NAME=N      tune a case, e.g. --param clients=1000 (repeatable)
   --strict            count warnings as failures
@@ -120,6 +123,7 @@ export function parseConformArgs(args: string[]): ConformArgs {
       "seed",
       "timeout",
       "case-timeout",
+      "run-timeout",
       "concurrency",
       "report",
       "param",
@@ -182,6 +186,9 @@ export function parseConformArgs(args: string[]): ConformArgs {
     seed,
     seedGiven,
     timeoutMs: raw.timeout === undefined ? 2000 : positiveInt("timeout", raw.timeout),
+    runTimeoutMs: raw["run-timeout"] === undefined
+      ? undefined
+      : positiveInt("run-timeout", raw["run-timeout"]),
     caseTimeoutMs: raw["case-timeout"] === undefined
       ? 30_000
       : positiveInt("case-timeout", raw["case-timeout"]),
@@ -307,6 +314,7 @@ export async function conform(args: string[], options: ConformOptions = {}): Pro
           strict: a.strict,
           timeoutMs: a.timeoutMs,
           caseTimeoutMs: a.caseTimeoutMs,
+          runTimeoutMs: a.runTimeoutMs,
           concurrency: a.concurrency,
           params: a.params as Params,
           repeat: a.repeat,

@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { closesAtOnce } from "../fixtures/mutants/closes_at_once.ts";
+import { silent } from "../fixtures/mutants/silent.ts";
 import { serve } from "../fixtures/serve.ts";
 import { echo } from "../suites/profiles/echo.ts";
 import { ALL_CASES } from "../suites/mod.ts";
@@ -187,4 +188,20 @@ Deno.test("conform loads a user's profile module", async () => {
   ]);
   assertEquals(r.code, 0, r.stdout + r.stderr);
   assertStringIncludes(r.stdout, "PASS   tcp.basic.single-request");
+});
+
+Deno.test("conform --run-timeout ends the run: cases still running or waiting become errors", async () => {
+  await using served = await silent.start();
+  const r = await conform([
+    "--target",
+    served.targets.tcp!.url,
+    "--only",
+    "tcp.framing",
+    "--concurrency",
+    "1",
+    "--run-timeout",
+    "300",
+  ]);
+  assertEquals(r.code, 3, r.stdout + r.stderr);
+  assertStringIncludes(r.stdout, "The run's deadline passed");
 });
