@@ -52,8 +52,9 @@ Deno.test("conform writes every report format from one run, for the reference an
       const json: RunReport = JSON.parse(await Deno.readTextFile(`${dir}/${name}.json`));
       assertEquals(json.summary.fail > 0, code === 1);
       const valid = await xmllintValid(`${dir}/${name}.junit`);
-      if (valid === null) console.warn("cli_test: xmllint or ../shared schema missing, JUnit not validated here");
-      else assertEquals(valid, true, "JUnit validates");
+      if (valid === null) {
+        console.warn("cli_test: xmllint or ../shared schema missing, JUnit not validated here");
+      } else assertEquals(valid, true, "JUnit validates");
       const tap = await Deno.readTextFile(`${dir}/${name}.tap`);
       assertEquals(tap.split("\n").slice(0, 3)[2], `1..${json.cases.length}`);
       assertStringIncludes(

@@ -1,9 +1,130 @@
 /**
- * `tcp.backlog`: (to be written).
+ * `tcp.backlog`: a burst of simultaneous connects is accepted and served, and how many handshakes
+ * wait in the listen queue while the server is busy.
  *
  * @module
  */
 import type { Case } from "../../harness/case.ts";
+import { ConnectFailed, type TcpClient } from "../../harness/tcp_client.ts";
+import { exchangeTolerant, openCrowd, rr, SYN_RETRY_MS, taggedRequest, within } from "./_crowd.ts";
+
+/** On Linux a SYN that goes unanswered is first resent after 1 s. */
+const FIRST_SYN_RETRY_MS = 1000;
+
+/** K clients connecting at the same instant are all accepted and served. */
+export const burst: Case = {
+  id: "tcp.backlog.burst",
+  title: "A burst of simultaneous connects is accepted and served",
+  requirement:
+    "K clients connecting at once (param burst, default 128) complete the handshake, are accept()ed and get their own replies; a burst larger than listen()'s queue may leave clients waiting (allowed, a warn) but must never mix up replies or stop the server",
+  appliesTo: { transport: "tcp", requestReply: true },
+  exclusive: true,
+  async run(t) {
+    const k = t.param("burst", 128);
+    const crowd = await openCrowd(t, k, {
+      parallel: k,
+      connectMs: t.timeoutMs + SYN_RETRY_MS,
+      label: "b",
+      tolerant: true,
+    });
+    const replyMs = t.timeoutMs + 10 * k;
+    const unserved = await within(
+      `In a burst of ${k} connects`,
+      () => exchangeTolerant(t, crowd.clients, replyMs),
+    );
+    await Promise.all(crowd.clients.map((c) => c.close()));
+    // Whatever the queue did, the server must still serve a fresh client afterwards.
+    await t.liveness(`a burst of ${k} simultaneous connects`);
+    const slow = crowd.connectMs.filter((ms) => ms > FIRST_SYN_RETRY_MS);
+    const notConnected = crowd.failed.length;
+    const served = k - notConnected - unserved.length;
+    if (notConnected + unserved.length > 0) {
+      const how = [
+        notConnected
+          ? `${notConnected} got no handshake within ${t.timeoutMs + SYN_RETRY_MS} ms`
+          : "",
+        unserved.length ? `${unserved.length} connected but got no reply within ${replyMs} ms` : "",
+      ].filter(Boolean).join(", ");
+      t.warn(
+        `Of ${k} simultaneous connects, ${served} were served; ${how}. The listen queue did not absorb the burst: a backlog smaller than ${k} (socat's default is 5) drops handshakes, and clients wait for SYN retransmissions (1 s, 3 s, 7 s, …). The server served a fresh client afterwards`,
+      );
+    } else if (slow.length > 0) {
+      t.warn(
+        `${slow.length} of ${k} connects took over ${FIRST_SYN_RETRY_MS} ms (slowest ${
+          Math.round(Math.max(...slow))
+        } ms), the time a client waits before resending an unanswered SYN: the listen queue did not absorb the burst`,
+      );
+    }
+  },
+};
+
+/** Each probe connect's deadline: below the first SYN resend, so a dropped SYN times out. */
+const PROBE_CONNECT_MS = 750;
+
+/** Counts the handshakes that complete while one client holds the server. */
+export const measure: Case = {
+  id: "tcp.backlog.measure",
+  title: "How many connections wait in the listen queue while the server is busy (info)",
+  requirement:
+    "listen(fd, n) keeps completed handshakes the server has not accept()ed yet (on Linux, n + 1 of them); a server that serves clients concurrently keeps accepting instead. Up to `probes` connects (param, default 64), one at a time, 750 ms each",
+  appliesTo: { transport: "tcp", requestReply: true },
+  exclusive: true,
+  async run(t) {
+    const p = rr(t);
+    const holder = await t.connect({ label: "holder" });
+    const request = taggedRequest(t, "holder");
+    await holder.send(request);
+    await within(
+      "The client meant to hold the server was not served",
+      () => holder.expect(p.expectedReply(request), { what: "reply to holder" }),
+    );
+    // The holder now stays connected and silent: a server that serves one client at a time is
+    // stuck with it, and only the kernel's listen queue completes further handshakes.
+    const probes = t.param("probes", 64);
+    const opened: TcpClient[] = [];
+    const seen: ("ok" | "timeout")[] = [];
+    // Stop at two time-outs in a row (the queue is full and stays full), or at a connect that
+    // completes after a time-out (the server accepted meanwhile: it keeps accepting).
+    while (seen.length < probes && !endsWith(seen, "timeout", "timeout")) {
+      if (endsWith(seen, "timeout", "ok")) break;
+      try {
+        opened.push(
+          await t.connect({ label: `q${seen.length + 1}`, timeoutMs: PROBE_CONNECT_MS }),
+        );
+        seen.push("ok");
+      } catch (e) {
+        if (!(e instanceof ConnectFailed) || e.reason !== "timeout") throw e;
+        seen.push("timeout");
+      }
+    }
+    await Promise.all([...opened, holder].map((c) => c.close()));
+    const completed = seen.filter((s) => s === "ok").length;
+    const before = seen.indexOf("timeout");
+    if (before < 0) {
+      t.info(
+        `All ${probes} connects completed while one client held a connection: the server keeps accepting (concurrent)`,
+        { probes, completed, keepsAccepting: true },
+      );
+    } else if (seen.at(-1) === "ok") {
+      t.info(
+        `While one client held a connection, ${before} connects completed, the next timed out (${PROBE_CONNECT_MS} ms) and a later one completed: the server keeps accepting (concurrent), more slowly than the connects came`,
+        { probes: seen.length, completed, keepsAccepting: true },
+      );
+    } else {
+      t.info(
+        `While one client held the server, ${before} more handshakes completed and the next ${
+          seen.length - before
+        } timed out (${PROBE_CONNECT_MS} ms each): effective backlog ${before}`,
+        { probes: seen.length, completed, effectiveBacklog: before, keepsAccepting: false },
+      );
+    }
+  },
+};
+
+function endsWith(seen: readonly string[], ...tail: string[]): boolean {
+  return seen.length >= tail.length &&
+    tail.every((s, i) => seen[seen.length - tail.length + i] === s);
+}
 
 /** The `tcp.backlog` group. */
-export const backlogCases: readonly Case[] = [];
+export const backlogCases: readonly Case[] = [burst, measure];

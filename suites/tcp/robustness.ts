@@ -1,9 +1,112 @@
 /**
- * `tcp.robustness`: (to be written).
+ * `tcp.robustness`: hostile or broken clients cost the server one connection, never the service.
+ * After each case a fresh client must still be served (the liveness probe).
  *
  * @module
  */
 import type { Case } from "../../harness/case.ts";
+import { samplePayload } from "../../harness/profile.ts";
+import { flood, rr, taggedRequest, within } from "./_crowd.ts";
+
+/** How long the server gets to meet a reset before the liveness probe. */
+const SETTLE_MS = 200;
+
+/** Random bytes do not take the server down. */
+export const garbage: Case = {
+  id: "tcp.robustness.garbage",
+  title: "Random bytes do not take the server down",
+  requirement:
+    "A server treats what a client sends as untrusted: bytes that are no valid request may end that connection, never the server",
+  appliesTo: { transport: "tcp" },
+  async run(t) {
+    const junk = await t.connect({ label: "junk" });
+    await junk.send(t.rng.bytes(4096));
+    // Whatever comes back (a reply, an error, a close or a reset) is allowed.
+    await junk.readFor(200);
+    await junk.close();
+    await t.liveness("a client sent 4096 random bytes");
+    const gone = await t.connect({ label: "junk-close" });
+    await gone.send(t.rng.bytes(4096));
+    await gone.abort();
+    await t.sleep(SETTLE_MS);
+    await t.liveness("a client sent 4096 random bytes and closed at once");
+  },
+};
+
+/** A length prefix of the largest value with no body does not stall or crash the server. */
+export const hugeLength: Case = {
+  id: "tcp.robustness.huge-length",
+  title: "A frame that claims the largest length and never comes does not stall the server",
+  requirement:
+    "A length prefix is untrusted input: a server must not allocate it up front or wait for the body while other clients go unserved",
+  appliesTo: { transport: "tcp", requestReply: true, framing: ["length-prefix"] },
+  async run(t) {
+    const framing = t.profile.framing;
+    if (framing.kind !== "length-prefix") return t.skip("Needs a length-prefix profile");
+    const header = new Uint8Array(framing.headerBytes).fill(0xff);
+    const max = framing.headerBytes === 2 ? "0xFFFF" : "0xFFFFFFFF";
+    const huge = await t.connect({ label: "huge" });
+    await huge.send(header);
+    // The server may close or reset this connection; it must keep serving everyone else.
+    await t.liveness(`a client sent the length ${max} with no body and stayed connected`);
+    await huge.close();
+    await t.liveness(`a client sent the length ${max} with no body and closed`);
+  },
+};
+
+/** Thousands of short connections do not exhaust the server. */
+export const churn: Case = {
+  id: "tcp.robustness.churn",
+  title: "Many short connections in a row do not exhaust the server",
+  requirement:
+    "A server closes the descriptor of every finished connection: after N connect/close cycles (param churn, default 2000) it still serves",
+  appliesTo: { transport: "tcp", requestReply: true },
+  exclusive: true,
+  async run(t) {
+    const p = rr(t);
+    const cycles = t.param("churn", 2000);
+    for (let i = 1; i <= cycles; i++) {
+      // A first connect that fails means the target is not there (an error, not a fail).
+      const first = i === 1 ? await t.connect({ label: "k1" }) : undefined;
+      await within(`Cycle ${i} of ${cycles} failed after ${i - 1} completed`, async () => {
+        const c = first ?? await t.connect({ label: `k${i}` });
+        // Odd cycles close at once (the server sees EOF first); even ones are served first.
+        if (i % 2 === 0) {
+          const request = taggedRequest(t, `k${i}`, 16);
+          await c.send(request);
+          await c.expect(p.expectedReply(request));
+        }
+        await c.close();
+      });
+    }
+    await t.liveness(`${cycles} connect/close cycles`);
+  },
+};
+
+/** A client that disconnects halfway through a request or its reply costs only itself. */
+export const midMessage: Case = {
+  id: "tcp.robustness.mid-message",
+  title: "A client that disconnects halfway through a message does not take the server down",
+  requirement:
+    "recv() returning 0 mid-request, and send() to a reset connection (EPIPE/ECONNRESET, SIGPIPE unless ignored), end that connection only",
+  appliesTo: { transport: "tcp", requestReply: true },
+  async run(t) {
+    const p = rr(t);
+    const request = p.encode(samplePayload(p, t.rng, 64));
+    const half = await t.connect({ label: "half" });
+    await half.send(request.subarray(0, Math.floor(request.length / 2)));
+    await half.close();
+    const aborter = await t.connect({ label: "aborter" });
+    const f = await flood(t, aborter, { limit: 64 * 1024 * 1024, stallMs: 300 });
+    await aborter.readFor(50, { max: 1 });
+    await aborter.abort();
+    // Give the server time to meet the reset before the probe.
+    await t.sleep(SETTLE_MS);
+    await t.liveness(
+      `one client closed halfway through a ${request.length}-byte request and another reset its connection after sending ${f.sent} request bytes and leaving their replies unread`,
+    );
+  },
+};
 
 /** The `tcp.robustness` group. */
-export const robustnessCases: readonly Case[] = [];
+export const robustnessCases: readonly Case[] = [garbage, hugeLength, churn, midMessage];

@@ -1,0 +1,40 @@
+import { assertEquals, assertStringIncludes } from "@std/assert";
+import { echoTcp } from "../../fixtures/echo.ts";
+import { globalConn } from "../../fixtures/mutants/global_conn.ts";
+import { serve } from "../../fixtures/serve.ts";
+import { runCase } from "../../harness/runner.ts";
+import { echo } from "../profiles/echo.ts";
+import { idleClient, manyClients, slowReader } from "./concurrency.ts";
+
+Deno.test("manyClients calls out a reply that went to another client", async () => {
+  await using served = await globalConn.start();
+  const r = await runCase(manyClients, {
+    targets: served.targets,
+    profile: echo,
+    seed: 1,
+    timeoutMs: 300,
+    params: { clients: 8 },
+  });
+  assertEquals(r.outcome, "fail");
+  assertStringIncludes(r.message, "cross-talk between connections");
+});
+
+Deno.test("manyClients serves 1000 clients of the reference echo", async () => {
+  await using served = serve({ tcp: echoTcp });
+  const r = await runCase(manyClients, {
+    targets: served.targets,
+    profile: echo,
+    seed: 1,
+    params: { clients: 1000 },
+  });
+  assertEquals(r.outcome, "pass", r.message);
+});
+
+Deno.test("idleClient and slowReader fail an iterative server and name the stalled client", async () => {
+  await using served = serve({ tcp: echoTcp, tcpOptions: { iterative: true } });
+  for (const c of [idleClient, slowReader]) {
+    const r = await runCase(c, { targets: served.targets, profile: echo, seed: 1, timeoutMs: 300 });
+    assertEquals(r.outcome, "fail", `${c.id}: ${r.message}`);
+    assertStringIncludes(r.message, "B was not served: No reply to B");
+  }
+});

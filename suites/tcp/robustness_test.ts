@@ -1,0 +1,32 @@
+import { assertEquals, assertStringIncludes } from "@std/assert";
+import { leaksFds } from "../../fixtures/mutants/leaks_fds.ts";
+import { trustsLength } from "../../fixtures/mutants/trusts_length.ts";
+import { runCase } from "../../harness/runner.ts";
+import { PROFILES } from "../mod.ts";
+import { churn, hugeLength } from "./robustness.ts";
+
+Deno.test("churn names the cycle where a leaking server stopped serving", async () => {
+  await using served = await leaksFds.start();
+  const r = await runCase(churn, {
+    targets: served.targets,
+    profile: PROFILES.echo,
+    seed: 1,
+    timeoutMs: 300,
+    params: { churn: 150 },
+  });
+  assertEquals(r.outcome, "fail");
+  // Cycle 101 only connects and closes (the kernel completes it); cycle 102 asks for a reply.
+  assertStringIncludes(r.message, "Cycle 102 of 150 failed after 101 completed");
+});
+
+Deno.test("hugeLength fails while the stalled client is still connected", async () => {
+  await using served = await trustsLength.start();
+  const r = await runCase(hugeLength, {
+    targets: served.targets,
+    profile: PROFILES.lp16,
+    seed: 1,
+    timeoutMs: 300,
+  });
+  assertEquals(r.outcome, "fail");
+  assertStringIncludes(r.message, "0xFFFF with no body and stayed connected");
+});
