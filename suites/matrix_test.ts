@@ -9,6 +9,7 @@ import { MUTANTS } from "../fixtures/mutants/mod.ts";
 import { serve } from "../fixtures/serve.ts";
 import { runCases } from "../harness/runner.ts";
 import { ALL_CASES, PROFILES } from "./mod.ts";
+import { selfTest } from "./_self_check.ts";
 
 /**
  * Cases proven by a test of their own instead of a mutant (info measurements), and where.
@@ -26,7 +27,7 @@ const MATRIX_PARAMS = { clients: 50, churn: 300, burst: 64 };
 
 for (const profile of Object.values(PROFILES)) {
   if (!profile.reference) continue;
-  Deno.test(`reference ${profile.name} passes every case that applies`, async () => {
+  selfTest(`reference ${profile.name} passes every case that applies`, async () => {
     await using served = serve(profile.reference!);
     const report = await runCases(ALL_CASES, {
       targets: served.targets,
@@ -45,7 +46,7 @@ for (const profile of Object.values(PROFILES)) {
 }
 
 for (const mutant of MUTANTS) {
-  Deno.test(`mutant ${mutant.name} fails ${mutant.catches.join(", ")}`, async (t) => {
+  selfTest(`mutant ${mutant.name} fails ${mutant.catches.join(", ")}`, async (t) => {
     const profile = PROFILES[mutant.profile];
     assertEquals(profile !== undefined, true, `unknown profile ${mutant.profile}`);
     const cases = ALL_CASES.filter((c) => mutant.catches.includes(c.id));
@@ -73,7 +74,7 @@ for (const mutant of MUTANTS) {
   });
 }
 
-Deno.test("every case is failed by at least one mutant", () => {
+selfTest("every case is failed by at least one mutant", () => {
   const caught = new Set(MUTANTS.flatMap((m) => m.catches));
   const unproven = ALL_CASES.map((c) => c.id).filter((id) =>
     !caught.has(id) && !PROVEN_ELSEWHERE[id]
@@ -81,7 +82,7 @@ Deno.test("every case is failed by at least one mutant", () => {
   assertEquals(unproven, [], "cases no mutant fails do not ship");
 });
 
-Deno.test("case ids are unique and dotted", () => {
+selfTest("case ids are unique and dotted", () => {
   const ids = ALL_CASES.map((c) => c.id);
   assertEquals(ids.length, new Set(ids).size);
   for (const id of ids) assertEquals(/^[a-z0-9]+(\.[a-z0-9-]+)+$/.test(id), true, id);

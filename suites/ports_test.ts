@@ -7,6 +7,7 @@ import { formatTarget } from "../harness/target.ts";
 import { tcpRefused, udpSilent } from "./ports.ts";
 import { echo } from "./profiles/echo.ts";
 import { discard } from "./profiles/services.ts";
+import { selfTest } from "./_self_check.ts";
 
 function udpTarget(port: number) {
   return {
@@ -39,7 +40,7 @@ function samePort(handlers: Parameters<typeof serve>[0]) {
   throw new Error("No port number free on both transports");
 }
 
-Deno.test("ports.tcp-refused tells a refused TCP port from one that accepts", async () => {
+selfTest("ports.tcp-refused tells a refused TCP port from one that accepts", async () => {
   {
     await using udpOnly = serve({ udp: echoUdp });
     const r = await runCase(tcpRefused, { targets: udpOnly.targets, profile: echo, seed: 1 });
@@ -56,23 +57,26 @@ Deno.test("ports.tcp-refused tells a refused TCP port from one that accepts", as
   assertStringIncludes(r.message, "accepts connections: some program listens there too");
 });
 
-Deno.test("ports.udp-silent with only a TCP target describes the UDP port of that number", async () => {
-  await using both = samePort({ tcp: echoTcp, udp: echoUdp });
-  const answers = await runCase(udpSilent, {
-    targets: { tcp: both.targets.tcp },
-    profile: echo,
-    seed: 1,
-  });
-  assertEquals(answers.outcome, "info");
-  assertStringIncludes(answers.message, "a socket answers there");
-  await both.close();
-  await using tcpOnly = serve({ tcp: echoTcp });
-  const unbound = await runCase(udpSilent, { targets: tcpOnly.targets, profile: echo, seed: 1 });
-  assertEquals(unbound.outcome, "info");
-  assertStringIncludes(unbound.message, "nothing is bound there (ICMP port unreachable)");
-});
+selfTest(
+  "ports.udp-silent with only a TCP target describes the UDP port of that number",
+  async () => {
+    await using both = samePort({ tcp: echoTcp, udp: echoUdp });
+    const answers = await runCase(udpSilent, {
+      targets: { tcp: both.targets.tcp },
+      profile: echo,
+      seed: 1,
+    });
+    assertEquals(answers.outcome, "info");
+    assertStringIncludes(answers.message, "a socket answers there");
+    await both.close();
+    await using tcpOnly = serve({ tcp: echoTcp });
+    const unbound = await runCase(udpSilent, { targets: tcpOnly.targets, profile: echo, seed: 1 });
+    assertEquals(unbound.outcome, "info");
+    assertStringIncludes(unbound.message, "nothing is bound there (ICMP port unreachable)");
+  },
+);
 
-Deno.test("ports.udp-silent passes a bound discard port and fails an unbound one", async () => {
+selfTest("ports.udp-silent passes a bound discard port and fails an unbound one", async () => {
   await using served = samePort({ tcp: discardTcp, udp: discardUdp });
   const ok = await runCase(udpSilent, { targets: served.targets, profile: discard, seed: 1 });
   assertEquals(ok.outcome, "pass", ok.message);

@@ -13,6 +13,7 @@ import { runCases } from "../harness/runner.ts";
 import { parseTarget } from "../harness/target.ts";
 import { ALL_CASES, selectCases } from "./mod.ts";
 import { echo } from "./profiles/echo.ts";
+import { selfTest } from "./_self_check.ts";
 
 /** Consecutive runs each server must get through. */
 const RUNS = 10;
@@ -48,7 +49,7 @@ async function verdicts(served: Served, params: Params): Promise<string[]> {
   return bad;
 }
 
-Deno.test({
+selfTest({
   name: "a fork-per-client C echo server gets no fail or error in 10 runs of the TCP groups",
   ignore: !cc,
   async fn() {
@@ -57,7 +58,7 @@ Deno.test({
   },
 });
 
-Deno.test({
+selfTest({
   name: "socat forking cat gets no fail or error in 10 runs of the TCP groups",
   ignore: !socat,
   async fn() {

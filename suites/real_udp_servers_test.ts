@@ -18,6 +18,7 @@ import { formatTarget } from "../harness/target.ts";
 import { probeUdp } from "../harness/udp_probe.ts";
 import { echo } from "./profiles/echo.ts";
 import { udpCases } from "./udp/mod.ts";
+import { selfTest } from "./_self_check.ts";
 
 function hasSocat(): boolean {
   try {
@@ -100,7 +101,7 @@ function descendants(pid: number): number[] {
 
 const lines = (cases: CaseResult[]) => cases.map((c) => `${c.id}: ${c.outcome}: ${c.message}`);
 
-Deno.test({
+selfTest({
   name: "socat -b 65536 UDP-RECVFROM,fork EXEC:cat gets no false verdict from udp.* (echo)",
   ignore: !SOCAT,
   async fn() {
@@ -121,7 +122,7 @@ Deno.test({
   },
 });
 
-Deno.test({
+selfTest({
   name: "an empty datagram wedges socat UDP-RECVFROM,fork, and udp.datagram.zero-length says so",
   ignore: !SOCAT,
   async fn() {
@@ -145,7 +146,7 @@ Deno.test({
   },
 });
 
-Deno.test({
+selfTest({
   name: "socat with its default 8192-byte buffer is caught cutting a 65507-byte datagram",
   ignore: !SOCAT,
   async fn() {

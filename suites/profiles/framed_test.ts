@@ -1,15 +1,16 @@
 import { assertEquals, assertThrows } from "@std/assert";
 import { framingCuts, line, lp16, lp32, LP32_MAX_PAYLOAD } from "./framed.ts";
+import { selfTest } from "../_self_check.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
-Deno.test("line.encode() ends the payload with \\n and refuses one inside", () => {
+selfTest("line.encode() ends the payload with \\n and refuses one inside", () => {
   assertEquals(line.encode!(enc("hi")), enc("hi\n"));
   assertEquals(line.expectedReply!(enc("hi\n")), enc("hi\n"));
   assertThrows(() => line.encode!(enc("a\nb")), RangeError);
 });
 
-Deno.test("lp16.encode() and lp32.encode() prefix a big-endian length", () => {
+selfTest("lp16.encode() and lp32.encode() prefix a big-endian length", () => {
   const payload = new Uint8Array(0x0102);
   assertEquals([...lp16.encode!(payload).subarray(0, 2)], [0x01, 0x02]);
   assertEquals([...lp32.encode!(payload).subarray(0, 4)], [0, 0, 0x01, 0x02]);
@@ -18,7 +19,7 @@ Deno.test("lp16.encode() and lp32.encode() prefix a big-endian length", () => {
   assertThrows(() => lp32.encode!(new Uint8Array(LP32_MAX_PAYLOAD + 1)), RangeError);
 });
 
-Deno.test("framingCuts() cuts inside length headers and delimiters, never for a stream", () => {
+selfTest("framingCuts() cuts inside length headers and delimiters, never for a stream", () => {
   assertEquals(framingCuts(lp16.framing, new Uint8Array(10)), [1, 2]);
   assertEquals(framingCuts(lp32.framing, new Uint8Array(10)), [1, 2, 3, 4]);
   assertEquals(framingCuts(lp32.framing, new Uint8Array(3)), [1, 2]);

@@ -6,6 +6,7 @@ import { serviceCases } from "../services/mod.ts";
 import { udpCases } from "../udp/mod.ts";
 import { echo } from "./echo.ts";
 import { servicesProfiles } from "./services.ts";
+import { selfTest } from "../_self_check.ts";
 
 /** The cases this profile set is about: UDP, ports and the services. */
 const CASES = [...udpCases, ...portsCases, ...serviceCases];
@@ -14,18 +15,21 @@ const CASES = [...udpCases, ...portsCases, ...serviceCases];
 const RUNS = 10;
 
 for (const profile of [echo, ...servicesProfiles]) {
-  Deno.test(`the ${profile.name} reference passes the UDP, ports and service cases ${RUNS} times in a row`, async () => {
-    await using served = serve(profile.reference!);
-    for (let run = 1; run <= RUNS; run++) {
-      const report = await runCases(CASES, { targets: served.targets, profile, seed: run });
-      const bad = report.cases.filter((c) => !["pass", "skip", "info"].includes(c.outcome));
-      assertEquals(bad.map((c) => `run ${run}: ${c.id}: ${c.outcome}: ${c.message}`), []);
-      assertEquals(report.summary.pass > 0, true);
-    }
-  });
+  selfTest(
+    `the ${profile.name} reference passes the UDP, ports and service cases ${RUNS} times in a row`,
+    async () => {
+      await using served = serve(profile.reference!);
+      for (let run = 1; run <= RUNS; run++) {
+        const report = await runCases(CASES, { targets: served.targets, profile, seed: run });
+        const bad = report.cases.filter((c) => !["pass", "skip", "info"].includes(c.outcome));
+        assertEquals(bad.map((c) => `run ${run}: ${c.id}: ${c.outcome}: ${c.message}`), []);
+        assertEquals(report.summary.pass > 0, true);
+      }
+    },
+  );
 }
 
-Deno.test("each service profile has its own cases and skips the request/reply ones", async () => {
+selfTest("each service profile has its own cases and skips the request/reply ones", async () => {
   for (const profile of servicesProfiles) {
     await using served = serve(profile.reference!);
     const report = await runCases(CASES, { targets: served.targets, profile, seed: 1 });

@@ -6,8 +6,9 @@ import { runCase } from "../../harness/runner.ts";
 import { parseTarget } from "../../harness/target.ts";
 import { echo } from "../profiles/echo.ts";
 import { burst, measure } from "./backlog.ts";
+import { selfTest } from "../_self_check.ts";
 
-Deno.test("measure counts 3 waiting handshakes behind a real listen(fd, 2)", async () => {
+selfTest("measure counts 3 waiting handshakes behind a real listen(fd, 2)", async () => {
   await using server = startBacklogServer(2);
   const tcp = parseTarget(`tcp://127.0.0.1:${server.port}`);
   const r = await runCase(measure, { targets: { tcp }, profile: echo, seed: 1 });
@@ -17,7 +18,7 @@ Deno.test("measure counts 3 waiting handshakes behind a real listen(fd, 2)", asy
   assertStringIncludes(r.message, "effective backlog 3");
 });
 
-Deno.test("measure counts n + 1 for other backlogs too", async () => {
+selfTest("measure counts n + 1 for other backlogs too", async () => {
   for (const n of [0, 5]) {
     await using server = startBacklogServer(n);
     const tcp = parseTarget(`tcp://127.0.0.1:${server.port}`);
@@ -26,7 +27,7 @@ Deno.test("measure counts n + 1 for other backlogs too", async () => {
   }
 });
 
-Deno.test("measure reports a concurrent server as one that keeps accepting", async () => {
+selfTest("measure reports a concurrent server as one that keeps accepting", async () => {
   await using served = serve({ tcp: echoTcp });
   const r = await runCase(measure, { targets: served.targets, profile: echo, seed: 1 });
   assertEquals(r.outcome, "info", r.message);
@@ -34,18 +35,21 @@ Deno.test("measure reports a concurrent server as one that keeps accepting", asy
   assertStringIncludes(r.message, "keeps accepting (concurrent)");
 });
 
-Deno.test("burst warns about a server that takes one client at a time behind listen(fd, 2)", async () => {
-  await using server = startBacklogServer(2);
-  const tcp = parseTarget(`tcp://127.0.0.1:${server.port}`);
-  const r = await runCase(burst, {
-    targets: { tcp },
-    profile: echo,
-    seed: 1,
-    timeoutMs: 500,
-    params: { burst: 16 },
-  });
-  // Clients left waiting in a small queue are allowed but poor: a warn, naming how many were served.
-  assertEquals(r.outcome, "warn", r.message);
-  assertStringIncludes(r.message, "Of 16 simultaneous connects");
-  assertStringIncludes(r.message, "The server served a fresh client afterwards");
-});
+selfTest(
+  "burst warns about a server that takes one client at a time behind listen(fd, 2)",
+  async () => {
+    await using server = startBacklogServer(2);
+    const tcp = parseTarget(`tcp://127.0.0.1:${server.port}`);
+    const r = await runCase(burst, {
+      targets: { tcp },
+      profile: echo,
+      seed: 1,
+      timeoutMs: 500,
+      params: { burst: 16 },
+    });
+    // Clients left waiting in a small queue are allowed but poor: a warn, naming how many were served.
+    assertEquals(r.outcome, "warn", r.message);
+    assertStringIncludes(r.message, "Of 16 simultaneous connects");
+    assertStringIncludes(r.message, "The server served a fresh client afterwards");
+  },
+);

@@ -5,8 +5,9 @@ import { serve } from "../../fixtures/serve.ts";
 import { runCase } from "../../harness/runner.ts";
 import { echo } from "../profiles/echo.ts";
 import { idleClient, manyClients, slowReader } from "./concurrency.ts";
+import { selfTest } from "../_self_check.ts";
 
-Deno.test("manyClients calls out a reply that went to another client", async () => {
+selfTest("manyClients calls out a reply that went to another client", async () => {
   await using served = await globalConn.start();
   const r = await runCase(manyClients, {
     targets: served.targets,
@@ -19,7 +20,7 @@ Deno.test("manyClients calls out a reply that went to another client", async () 
   assertStringIncludes(r.message, "cross-talk between connections");
 });
 
-Deno.test("manyClients serves 1000 clients of the reference echo", async () => {
+selfTest("manyClients serves 1000 clients of the reference echo", async () => {
   await using served = serve({ tcp: echoTcp });
   const r = await runCase(manyClients, {
     targets: served.targets,
@@ -30,11 +31,19 @@ Deno.test("manyClients serves 1000 clients of the reference echo", async () => {
   assertEquals(r.outcome, "pass", r.message);
 });
 
-Deno.test("idleClient and slowReader fail an iterative server and name the stalled client", async () => {
-  await using served = serve({ tcp: echoTcp, tcpOptions: { iterative: true } });
-  for (const c of [idleClient, slowReader]) {
-    const r = await runCase(c, { targets: served.targets, profile: echo, seed: 1, timeoutMs: 300 });
-    assertEquals(r.outcome, "fail", `${c.id}: ${r.message}`);
-    assertStringIncludes(r.message, "B was not served: No reply to B");
-  }
-});
+selfTest(
+  "idleClient and slowReader fail an iterative server and name the stalled client",
+  async () => {
+    await using served = serve({ tcp: echoTcp, tcpOptions: { iterative: true } });
+    for (const c of [idleClient, slowReader]) {
+      const r = await runCase(c, {
+        targets: served.targets,
+        profile: echo,
+        seed: 1,
+        timeoutMs: 300,
+      });
+      assertEquals(r.outcome, "fail", `${c.id}: ${r.message}`);
+      assertStringIncludes(r.message, "B was not served: No reply to B");
+    }
+  },
+);

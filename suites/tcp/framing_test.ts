@@ -11,6 +11,7 @@ import type { Profile } from "../../harness/profile.ts";
 import { runCase } from "../../harness/runner.ts";
 import { PROFILES } from "../mod.ts";
 import { binary, byteByByte, byteOrder, large, randomSplit } from "./framing.ts";
+import { selfTest } from "../_self_check.ts";
 
 async function against(mutant: Mutant, c: Case) {
   await using served = await mutant.start();
@@ -22,7 +23,7 @@ async function against(mutant: Mutant, c: Case) {
   });
 }
 
-Deno.test("byteByByte warns when a line server answers each byte as it arrives", async () => {
+selfTest("byteByByte warns when a line server answers each byte as it arrives", async () => {
   await using served = serve({ tcp: echoTcp });
   const line: Profile = PROFILES["line"];
   const r = await runCase(byteByByte, { targets: served.targets, profile: line, seed: 7 });
@@ -30,7 +31,7 @@ Deno.test("byteByByte warns when a line server answers each byte as it arrives",
   assertStringIncludes(r.message, "pieces while the request trickled in");
 });
 
-Deno.test("randomSplit names its seed and cut points when it fails", async () => {
+selfTest("randomSplit names its seed and cut points when it fails", async () => {
   const r = await against(lineOneRecv, randomSplit);
   assertEquals(r.outcome, "fail");
   assertStringIncludes(r.message, "(seed ");
@@ -38,19 +39,19 @@ Deno.test("randomSplit names its seed and cut points when it fails", async () =>
   assertEquals(r.transcript.some((e) => e.detail?.startsWith("random split (seed")), true);
 });
 
-Deno.test("binary names C string handling when the reply stops at a 0x00", async () => {
+selfTest("binary names C string handling when the reply stops at a 0x00", async () => {
   const r = await against(lineNulTerminated, binary);
   assertEquals(r.outcome, "fail");
   assertStringIncludes(r.message, "NUL-terminated C string");
 });
 
-Deno.test("byteOrder names a length read in host order", async () => {
+selfTest("byteOrder names a length read in host order", async () => {
   const r = await against(lp16LittleEndian, byteOrder);
   assertEquals(r.outcome, "fail");
   assertStringIncludes(r.message, "length read in host order: missing ntohl/ntohs");
 });
 
-Deno.test("large names an ignored short send() when the reply stops", async () => {
+selfTest("large names an ignored short send() when the reply stops", async () => {
   const r = await against(lp32ShortSend, large);
   assertEquals(r.outcome, "fail");
   assertStringIncludes(r.message, "The reply stopped after 65536 of 1048580 bytes");

@@ -4,8 +4,9 @@ import { serve } from "../../fixtures/serve.ts";
 import { runCase } from "../../harness/runner.ts";
 import { echo } from "../profiles/echo.ts";
 import { abort } from "./halfclose.ts";
+import { selfTest } from "../_self_check.ts";
 
-Deno.test("abort resets the connection while the server is inside send()", async () => {
+selfTest("abort resets the connection while the server is inside send()", async () => {
   const seen: string[] = [];
   await using served = serve({
     tcp: async (conn) => {

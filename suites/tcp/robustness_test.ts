@@ -4,8 +4,9 @@ import { trustsLength } from "../../fixtures/mutants/trusts_length.ts";
 import { runCase } from "../../harness/runner.ts";
 import { PROFILES } from "../mod.ts";
 import { churn, hugeLength } from "./robustness.ts";
+import { selfTest } from "../_self_check.ts";
 
-Deno.test("churn names the cycle where a leaking server stopped serving", async () => {
+selfTest("churn names the cycle where a leaking server stopped serving", async () => {
   await using served = await leaksFds.start();
   const r = await runCase(churn, {
     targets: served.targets,
@@ -19,7 +20,7 @@ Deno.test("churn names the cycle where a leaking server stopped serving", async 
   assertStringIncludes(r.message, "Cycle 102 of 150 failed after 101 completed");
 });
 
-Deno.test("hugeLength fails while the stalled client is still connected", async () => {
+selfTest("hugeLength fails while the stalled client is still connected", async () => {
   await using served = await trustsLength.start();
   const r = await runCase(hugeLength, {
     targets: served.targets,

@@ -4,18 +4,22 @@ import { serve } from "../../fixtures/serve.ts";
 import { runCase } from "../../harness/runner.ts";
 import { echo } from "../profiles/echo.ts";
 import { delivery, sizes, zeroLength } from "./datagram.ts";
+import { selfTest } from "../_self_check.ts";
 
-Deno.test("udp.datagram.sizes names the size that came back cut and the buffer that cut it", async () => {
-  await using served = serve({ udp: echoUdp, udpOptions: { bufferSize: 4096 } });
-  const r = await runCase(sizes, { targets: served.targets, profile: echo, seed: 1 });
-  assertEquals(r.outcome, "fail");
-  assertStringIncludes(
-    r.message,
-    "8192-byte datagram came back as 4096 bytes: the server's receive buffer is 4096 bytes",
-  );
-});
+selfTest(
+  "udp.datagram.sizes names the size that came back cut and the buffer that cut it",
+  async () => {
+    await using served = serve({ udp: echoUdp, udpOptions: { bufferSize: 4096 } });
+    const r = await runCase(sizes, { targets: served.targets, profile: echo, seed: 1 });
+    assertEquals(r.outcome, "fail");
+    assertStringIncludes(
+      r.message,
+      "8192-byte datagram came back as 4096 bytes: the server's receive buffer is 4096 bytes",
+    );
+  },
+);
 
-Deno.test("udp.datagram.zero-length is a warn without --strict and a fail with it", async () => {
+selfTest("udp.datagram.zero-length is a warn without --strict and a fail with it", async () => {
   await using served = serve({
     udp: async (data, from, socket) => {
       if (data.length > 0) await socket.send(data, from);
@@ -26,7 +30,7 @@ Deno.test("udp.datagram.zero-length is a warn without --strict and a fail with i
   assertEquals((await runCase(zeroLength, { ...options, strict: true })).outcome, "fail");
 });
 
-Deno.test("udp.datagram.delivery reports the reply rate and latency percentiles", async () => {
+selfTest("udp.datagram.delivery reports the reply rate and latency percentiles", async () => {
   let n = 0;
   await using served = serve({
     udp: async (data, from, socket) => {

@@ -1,0 +1,19 @@
+/**
+ * `Deno.test` for the project's own tests under `suites/`. They register only when no user target
+ * is given: `SOCKSPEC_TARGET=… deno test --allow-net --allow-env suites/` then runs exactly one
+ * test per applicable case (`target_test.ts`), not the project's self-checks, which need more
+ * permissions and say nothing about the target.
+ *
+ * @module
+ */
+
+const env = { name: "env", variable: "SOCKSPEC_TARGET" } as const;
+
+/** True when `deno test` runs against a user's target. */
+export const AGAINST_TARGET: boolean = Deno.permissions.querySync(env).state === "granted" &&
+  (Deno.env.get("SOCKSPEC_TARGET") ?? "").trim() !== "";
+
+/** Registers a test, unless `deno test` runs against a user's target. Same signature as `Deno.test`. */
+export const selfTest: typeof Deno.test = ((...args: unknown[]) => {
+  if (!AGAINST_TARGET) (Deno.test as (...a: unknown[]) => void)(...args);
+}) as unknown as typeof Deno.test;
