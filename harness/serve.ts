@@ -58,7 +58,11 @@ export async function startFromArgs(args: string[]): Promise<Served | null> {
   const ref = profile.reference;
   if (!ref) throw new UsageError(`Profile "${profile.name}" has no reference server`);
   let tcpPort = port("tcp", raw.tcp), udpPort = port("udp", raw.udp);
-  if (tcpPort === undefined && udpPort === undefined) tcpPort = udpPort = 0;
+  if (tcpPort === undefined && udpPort === undefined) {
+    // No port given: every transport the reference serves, on ephemeral ports.
+    if (ref.tcp) tcpPort = 0;
+    if (ref.udp) udpPort = 0;
+  }
   for (const [t, p] of [["tcp", tcpPort], ["udp", udpPort]] as const) {
     if (p !== undefined && !ref[t]) {
       throw new UsageError(`Profile "${profile.name}" has no ${t.toUpperCase()} reference server`);

@@ -60,3 +60,25 @@ Deno.test("serve exits 2 for an unknown profile or mutant", async () => {
     assertEquals(r.stderr.trim().split("\n").length, 1);
   }
 });
+
+Deno.test("serve with no port serves only the transports the profile has", async () => {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", "harness/serve.ts", "--profile", "lp16"],
+    cwd: new URL("../", import.meta.url),
+    stdout: "piped",
+    stderr: "null",
+    stdin: "null",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).pipeThrough(new TextLineStream())
+    .getReader() as ReadableStreamDefaultReader<string>;
+  try {
+    assertMatch(
+      (await reader.read()).value ?? "",
+      /^serving tcp:\/\/127\.0\.0\.1:\d+ \(Ctrl-C stops\)$/,
+    );
+  } finally {
+    child.kill("SIGINT");
+    await reader.cancel();
+    await child.status;
+  }
+});
