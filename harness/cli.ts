@@ -16,6 +16,7 @@ import {
 import { groupOf, isProblem } from "../reports/_group.ts";
 import { ALL_CASES, PROFILES, selectCases } from "../suites/mod.ts";
 import type { Case, Params } from "./case.ts";
+import { parseParams, wholeNumber } from "./_args.ts";
 import { UsageError } from "./errors.ts";
 import { loadProfile } from "./load_profile.ts";
 import { PartialRun, writeFileAtomicSync } from "./_partial.ts";
@@ -93,16 +94,6 @@ function usageText(): string {
     .replace("${formats}", Object.keys(WRITERS).join(", "));
 }
 
-function positiveInt(name: string, value: unknown, min = 1): number {
-  const n = Number(value);
-  if (value === undefined || value === "" || !Number.isInteger(n) || n < min) {
-    throw new UsageError(
-      `Option --${name} needs a whole number of at least ${min}, got "${value}"`,
-    );
-  }
-  return n;
-}
-
 /**
  * Parses `conform`'s arguments.
  *
@@ -145,7 +136,7 @@ export function parseConformArgs(args: string[]): ConformArgs {
   const targetTexts = raw.target as string[];
   const targets = list || help ? {} : parseTargets(targetTexts);
   const seedGiven = raw.seed !== undefined;
-  const seed = seedGiven ? positiveInt("seed", raw.seed, 0) : Math.floor(Math.random() * 2 ** 31);
+  const seed = seedGiven ? wholeNumber("seed", raw.seed, 0) : Math.floor(Math.random() * 2 ** 31);
   if (seed > 0xffffffff) throw new UsageError(`Option --seed must be below 2^32, got ${seed}`);
   const reports = (raw.report as string[]).map((spec) => {
     const i = spec.indexOf(":");
@@ -169,14 +160,7 @@ export function parseConformArgs(args: string[]): ConformArgs {
       `Only one report can go to stdout, got ${toStdout.map((r) => `${r.format}:-`).join(" and ")}`,
     );
   }
-  const params: Record<string, number> = {};
-  for (const p of raw.param as string[]) {
-    const m = /^([a-z][a-z0-9-]*)=(\d+)$/i.exec(p);
-    if (!m) {
-      throw new UsageError(`Cannot parse --param "${p}": expected NAME=NUMBER, e.g. clients=1000`);
-    }
-    params[m[1]] = Number(m[2]);
-  }
+  const params = parseParams(raw.param as string[]);
   return {
     targets,
     targetTexts,
@@ -185,20 +169,20 @@ export function parseConformArgs(args: string[]): ConformArgs {
     skip: raw.skip as string[],
     seed,
     seedGiven,
-    timeoutMs: raw.timeout === undefined ? 2000 : positiveInt("timeout", raw.timeout),
+    timeoutMs: raw.timeout === undefined ? 2000 : wholeNumber("timeout", raw.timeout),
     runTimeoutMs: raw["run-timeout"] === undefined
       ? undefined
-      : positiveInt("run-timeout", raw["run-timeout"]),
+      : wholeNumber("run-timeout", raw["run-timeout"]),
     caseTimeoutMs: raw["case-timeout"] === undefined
       ? 30_000
-      : positiveInt("case-timeout", raw["case-timeout"]),
-    concurrency: raw.concurrency === undefined ? 4 : positiveInt("concurrency", raw.concurrency),
+      : wholeNumber("case-timeout", raw["case-timeout"]),
+    concurrency: raw.concurrency === undefined ? 4 : wholeNumber("concurrency", raw.concurrency),
     strict: raw.strict as boolean,
     list,
     help,
     reports,
     params,
-    repeat: raw.repeat === undefined ? 1 : positiveInt("repeat", raw.repeat),
+    repeat: raw.repeat === undefined ? 1 : wholeNumber("repeat", raw.repeat),
     rubric: raw.rubric as string | undefined,
   };
 }

@@ -11,6 +11,9 @@ import { Transcript } from "./transcript.ts";
 import { UdpClient } from "./udp_client.ts";
 import { withTcpHint } from "./wrong_transport.ts";
 
+/** When Linux resends an unanswered SYN: a dropped connect is retried after this long. */
+const SYN_RESEND_MS = 1000;
+
 /** Everything a context is made from. */
 export interface ContextOptions {
   id: string;
@@ -141,8 +144,19 @@ export class CaseRun implements CaseContext {
     const on = transport ?? (this.#transport === "udp" ? "udp" : this.targets.tcp ? "tcp" : "udp");
     this.transcript.record("probe", "note", { detail: `liveness probe on ${on.toUpperCase()}` });
     try {
-      if (this.profile.probe) await this.profile.probe(this, on);
-      else await defaultProbe(this, on);
+      try {
+        await this.#probe(on);
+      } catch (e) {
+        // A listen queue still full from the case drops the SYN; every real client resends it
+        // after 1 s, so the probe does too, once.
+        if (!(e instanceof ConnectFailed && e.reason === "timeout")) throw e;
+        this.transcript.record("probe", "note", {
+          detail:
+            `probe connect timed out; resending like a client whose SYN was dropped, after ${SYN_RESEND_MS} ms`,
+        });
+        await this.sleep(SYN_RESEND_MS);
+        await this.#probe(on);
+      }
     } catch (e) {
       if (e instanceof ConnectFailed) {
         throw new CaseFailure(
@@ -158,6 +172,10 @@ export class CaseRun implements CaseContext {
       }
       throw e;
     }
+  }
+
+  #probe(on: Transport): Promise<void> {
+    return this.profile.probe ? this.profile.probe(this, on) : defaultProbe(this, on);
   }
 
   sleep(ms: number): Promise<void> {

@@ -26,6 +26,7 @@ import { serve } from "../fixtures/serve.ts";
 import { ALL_CASES, selectCases } from "../suites/mod.ts";
 import type { Case, Params } from "./case.ts";
 import { type ConformArgs, EXIT, type Io, reproduceCommand } from "./cli.ts";
+import { parseParams, wholeNumber } from "./_args.ts";
 import { UsageError } from "./errors.ts";
 import { loadProfile } from "./load_profile.ts";
 import { PartialRun, writeFileAtomicSync } from "./_partial.ts";
@@ -94,16 +95,6 @@ Options:
 Exit codes: 0 every row graded, 2 usage error, 3 some rows could not be graded (malformed,
 duplicate, unreachable target; see the status column)`;
 
-function whole(name: string, value: unknown, min = 1): number {
-  const n = Number(value);
-  if (value === undefined || value === "" || !Number.isInteger(n) || n < min) {
-    throw new UsageError(
-      `Option --${name} needs a whole number of at least ${min}, got "${value}"`,
-    );
-  }
-  return n;
-}
-
 /**
  * Parses `grade`'s arguments.
  *
@@ -141,29 +132,22 @@ export function parseGradeArgs(args: string[]): GradeArgs {
   const help = raw.help as boolean;
   if (!help && !raw.roster) throw new UsageError("No roster: give --roster ROSTER.csv");
   if (!help && !raw.out) throw new UsageError("No output directory: give --out DIR");
-  const params: Record<string, number> = {};
-  for (const p of raw.param as string[]) {
-    const m = /^([a-z][a-z0-9-]*)=(\d+)$/i.exec(p);
-    if (!m) {
-      throw new UsageError(`Cannot parse --param "${p}": expected NAME=NUMBER, e.g. clients=100`);
-    }
-    params[m[1]] = Number(m[2]);
-  }
+  const params = parseParams(raw.param as string[]);
   const seed = raw.seed === undefined
     ? Math.floor(Math.random() * 2 ** 31)
-    : whole("seed", raw.seed, 0);
+    : wholeNumber("seed", raw.seed, 0);
   if (seed > 0xffffffff) throw new UsageError(`Option --seed must be below 2^32, got ${seed}`);
   return {
     roster: (raw.roster as string | undefined) ?? "",
     out: (raw.out as string | undefined) ?? "",
     rubric: raw.rubric as string | undefined,
-    concurrency: raw.concurrency === undefined ? 4 : whole("concurrency", raw.concurrency),
-    repeat: raw.repeat === undefined ? 1 : whole("repeat", raw.repeat),
+    concurrency: raw.concurrency === undefined ? 4 : wholeNumber("concurrency", raw.concurrency),
+    repeat: raw.repeat === undefined ? 1 : wholeNumber("repeat", raw.repeat),
     seed,
-    timeoutMs: raw.timeout === undefined ? 2000 : whole("timeout", raw.timeout),
+    timeoutMs: raw.timeout === undefined ? 2000 : wholeNumber("timeout", raw.timeout),
     caseTimeoutMs: raw["case-timeout"] === undefined
       ? 30_000
-      : whole("case-timeout", raw["case-timeout"]),
+      : wholeNumber("case-timeout", raw["case-timeout"]),
     strict: raw.strict as boolean,
     only: raw.only as string[],
     skip: raw.skip as string[],
