@@ -27,7 +27,7 @@ export {
 } from "./profile.ts";
 export type { CaseResult, Outcome, RunReport, Summary, TranscriptEvent } from "./result.ts";
 export { caseSeed, makeRng, type Rng } from "./rng.ts";
-export { notApplicable, runCase, runCases, type RunOptions } from "./runner.ts";
+export { notApplicable, runCase, runCases, type RunOptions, runRepeated } from "./runner.ts";
 export { randomCuts, splitBytes, type SplitPlan } from "./split.ts";
 export {
   formatTarget,
