@@ -43,6 +43,18 @@ export function printable(bytes: Uint8Array, max = 200): string {
   return out;
 }
 
+/** One byte as `0x6f 'o'` (the character only when printable), or `nothing`. */
+export function byteText(b: number | undefined): string {
+  if (b === undefined) return "nothing";
+  const ch = b >= 0x20 && b < 0x7f ? ` '${String.fromCharCode(b)}'` : "";
+  return `${byteHex(b)}${ch}`;
+}
+
+/** One byte as `0x0a`. */
+export function byteHex(b: number): string {
+  return "0x" + b.toString(16).padStart(2, "0");
+}
+
 /** Describes bytes as `N bytes "printable"`. */
 export function describeBytes(bytes: Uint8Array, max = 200): string {
   return `${bytes.length} byte${bytes.length === 1 ? "" : "s"} "${printable(bytes, max)}"`;

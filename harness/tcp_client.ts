@@ -1,6 +1,6 @@
-import { concat } from "@std/bytes";
+import { concat, indexOfNeedle } from "@std/bytes";
 import { raceDeadline, sleep, TIMED_OUT } from "./_deadline.ts";
-import { describeBytes } from "./_hexdump.ts";
+import { byteText, describeBytes } from "./_hexdump.ts";
 import { CaseError, CaseFailure } from "./errors.ts";
 import { splitBytes, type SplitPlan } from "./split.ts";
 import type { Transcript } from "./transcript.ts";
@@ -281,7 +281,7 @@ export class TcpClient implements AsyncDisposable {
   /** Reads through the first `delimiter` (included). */
   readUntilBytes(delimiter: Uint8Array, options: ReadOptions = {}): Promise<ReadResult> {
     return this.readUntil((b) => {
-      const i = indexOf(b, delimiter);
+      const i = indexOfNeedle(b, delimiter);
       return i < 0 ? -1 : i + delimiter.length;
     }, options);
   }
@@ -464,12 +464,6 @@ export function errorText(e: unknown): string {
   return e instanceof Error ? e.message.split("\n")[0] : String(e);
 }
 
-function byteText(b: number | undefined): string {
-  if (b === undefined) return "nothing";
-  const ch = b >= 0x20 && b < 0x7f ? ` '${String.fromCharCode(b)}'` : "";
-  return `0x${b.toString(16).padStart(2, "0")}${ch}`;
-}
-
 function incompleteMessage(
   what: string,
   got: number,
@@ -490,12 +484,4 @@ function incompleteMessage(
     default:
       return `The ${what} ended after ${part} (${end})`;
   }
-}
-
-function indexOf(hay: Uint8Array, needle: Uint8Array): number {
-  outer: for (let i = 0; i + needle.length <= hay.length; i++) {
-    for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
-    return i;
-  }
-  return -1;
 }

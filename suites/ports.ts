@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { equals } from "@std/bytes";
+import { equals, indexOfNeedle } from "@std/bytes";
 import { describeBytes } from "../harness/_hexdump.ts";
 import type { Case, CaseContext } from "../harness/case.ts";
 import { CaseFailure } from "../harness/errors.ts";
@@ -69,14 +69,14 @@ export const independent: Case = {
     const window = silenceMs(t);
     const [onTcp, onUdp] = await Promise.all([c.readFor(window), u.receiveFor(window)]);
     const tcpBytes = onTcp.bytes;
-    if (udpWant.length > 0 && indexOf(tcpBytes, udpWant) >= 0) {
+    if (udpWant.length > 0 && indexOfNeedle(tcpBytes, udpWant) >= 0) {
       return t.fail(
         `The reply to a UDP datagram came back on the TCP connection: TCP ${t.tcp.port} and UDP ${t.udp.port} are different sockets, and a datagram's reply goes back by sendto() to its source`,
         { expected: tcpWant, actual: tcpBytes },
       );
     }
     for (const d of onUdp) {
-      if (!equals(d.data, udpWant) && tcpWant.length > 0 && indexOf(d.data, tcpWant) >= 0) {
+      if (!equals(d.data, udpWant) && tcpWant.length > 0 && indexOfNeedle(d.data, tcpWant) >= 0) {
         return t.fail(
           `The reply to bytes sent over TCP came back as a UDP datagram: TCP ${t.tcp.port} and UDP ${t.udp.port} are different sockets, and TCP replies go on the connection`,
           { expected: udpWant, actual: d.data },
@@ -112,14 +112,6 @@ export const independent: Case = {
     }
   },
 };
-
-function indexOf(hay: Uint8Array, needle: Uint8Array): number {
-  outer: for (let i = 0; i + needle.length <= hay.length; i++) {
-    for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
-    return i;
-  }
-  return -1;
-}
 
 /** A declared UDP target is bound and answers; with only TCP, what UDP of that number does. */
 export const udpSilent: Case = {

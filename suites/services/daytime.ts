@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { describeBytes, printable } from "../../harness/_hexdump.ts";
+import { byteHex, describeBytes, printable } from "../../harness/_hexdump.ts";
 import type { Case } from "../../harness/case.ts";
 import { samplePayload } from "../../harness/profile.ts";
 import { askUdp } from "./_ask.ts";
@@ -33,8 +33,8 @@ export function daytimeProblem(bytes: Uint8Array, now: Date = new Date()): strin
     !(b >= 0x20 && b < 0x7f) && b !== 0x0d && b !== 0x0a && b !== 0x09
   );
   if (bad >= 0) {
-    return `Byte ${bad} of the text is 0x${
-      bytes[bad].toString(16).padStart(2, "0")
+    return `Byte ${bad} of the text is ${
+      byteHex(bytes[bad])
     }, not printable ASCII: daytime sends a human-readable text`;
   }
   const text = new TextDecoder().decode(bytes).trim();

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { equals, startsWith } from "@std/bytes";
 import { describeBytes } from "../../harness/_hexdump.ts";
 import type { CaseContext } from "../../harness/case.ts";
 import { CaseFailure } from "../../harness/errors.ts";
@@ -186,7 +187,7 @@ async function exchange(
     tolerant && g.bytes.length === 0 && (g.end !== "done" || sent[i].end !== "done")
   );
   const bad = got.map((g, i) => ({ g, i })).filter(({ g, i }) =>
-    !sameBytes(g.bytes, replies[i]) && !missing.some((m) => m.i === i)
+    !equals(g.bytes, replies[i]) && !missing.some((m) => m.i === i)
   );
   if (bad.length === 0) return missing.map(({ g, i }) => ({ client: clients[i], end: g.end }));
   const served = clients.length - bad.length;
@@ -245,14 +246,4 @@ export async function flood(
     if (r.end === "reset") return { sent, end: "reset" };
   }
   return { sent, end: "limit" };
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && startsWith(a, b);
-}
-
-function startsWith(whole: Uint8Array, part: Uint8Array): boolean {
-  if (part.length > whole.length) return false;
-  for (let i = 0; i < part.length; i++) if (whole[i] !== part[i]) return false;
-  return true;
 }

@@ -7,7 +7,7 @@
  * @module
  */
 import { concat } from "@std/bytes";
-import { describeBytes } from "../../harness/_hexdump.ts";
+import { byteHex, describeBytes } from "../../harness/_hexdump.ts";
 import type { Case, CaseContext } from "../../harness/case.ts";
 import { CaseFailure } from "../../harness/errors.ts";
 import { isRequestReply, type RequestReplyProfile, samplePayload } from "../../harness/profile.ts";
@@ -245,9 +245,9 @@ async function readSlowly(t: CaseContext, c: TcpClient, reply: Uint8Array): Prom
     if (at >= 0) {
       const from = Math.max(0, at - 16);
       return t.fail(
-        `The large reply differs at byte ${got + at} of ${reply.length}: expected 0x${
-          hex(want[at])
-        }, got 0x${hex(r.bytes[at])}`,
+        `The large reply differs at byte ${got + at} of ${reply.length}: expected ${
+          byteHex(want[at])
+        }, got ${byteHex(r.bytes[at] ?? 0)}`,
         { expected: want.subarray(from, at + 32), actual: r.bytes.subarray(from, at + 32) },
       );
     }
@@ -269,8 +269,6 @@ async function readSlowly(t: CaseContext, c: TcpClient, reply: Uint8Array): Prom
     if (i < 4) await t.sleep(30);
   }
 }
-
-const hex = (b: number | undefined) => (b ?? 0).toString(16).padStart(2, "0");
 
 /** Bytes that C string and text handling get wrong: NUL, 0xFF, CR LF, invalid UTF-8. */
 const AWKWARD = [
@@ -356,7 +354,9 @@ export const byteOrder: Case = {
     const c = await t.connect();
     for (const length of headerBytes === 2 ? [0x0102, 0x0201] : [0x0102, 0x010203]) {
       const request = p.encode(samplePayload(p, t.rng, length));
-      const header = Array.from(request.subarray(0, headerBytes), hex).join(" ");
+      const header = Array.from(request.subarray(0, headerBytes), (b) => byteHex(b).slice(2)).join(
+        " ",
+      );
       const swapped = swap(length, headerBytes);
       await c.send(request);
       try {
