@@ -57,6 +57,25 @@ export function isRequestReply(profile: Profile): profile is RequestReplyProfile
   return typeof profile.encode === "function" && typeof profile.expectedReply === "function";
 }
 
+/**
+ * The profile of a case that declared `appliesTo.requestReply` (the runner skips it for other
+ * profiles), narrowed; skips the case should it run under another profile anyway.
+ *
+ * @example
+ * ```ts
+ * import type { CaseContext } from "./case.ts";
+ * import { requestReply } from "./profile.ts";
+ * async function run(t: CaseContext) {
+ *   const p = requestReply(t);
+ *   const request = p.encode(new Uint8Array([1]));
+ * }
+ * ```
+ */
+export function requestReply(t: CaseContext): RequestReplyProfile {
+  const p = t.profile;
+  return isRequestReply(p) ? p : t.skip(`Profile "${p.name}" has no request/reply to check`);
+}
+
 const PRINTABLE = new TextEncoder().encode(
   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:;-_",
 );

@@ -9,16 +9,11 @@ import { equals, startsWith } from "@std/bytes";
 import { describeBytes } from "../../harness/_hexdump.ts";
 import type { CaseContext } from "../../harness/case.ts";
 import { CaseFailure } from "../../harness/errors.ts";
-import { type RequestReplyProfile, samplePayload } from "../../harness/profile.ts";
+import { requestReply, samplePayload } from "../../harness/profile.ts";
 import { ConnectFailed, type TcpClient } from "../../harness/tcp_client.ts";
 
 /** Extra connect time for load cases: room for SYN retransmissions (1 s and 3 s after the first). */
 export const SYN_RETRY_MS = 3000;
-
-/** The profile of a case that declared `requestReply: true`. */
-export function rr(t: CaseContext): RequestReplyProfile {
-  return t.profile as RequestReplyProfile;
-}
 
 /**
  * Runs `step`; a failure inside it (or a connect the target did not answer) becomes a failure
@@ -41,7 +36,7 @@ export async function within<T>(context: string, step: () => Promise<T>): Promis
 
 /** A request tagged with its client's number, so a reply that went astray can be told apart. */
 export function taggedRequest(t: CaseContext, tag: string, size = 32): Uint8Array {
-  const p = rr(t);
+  const p = requestReply(t);
   const payload = samplePayload(p, t.rng, size);
   const bytes = new TextEncoder().encode(`#${tag}#`);
   const forbidden = new Set(p.forbidden ?? []);
@@ -163,7 +158,7 @@ async function exchange(
   round: number,
   tolerant: boolean,
 ): Promise<{ client: TcpClient; end: string }[]> {
-  const p = rr(t);
+  const p = requestReply(t);
   const requests = clients.map((c) => taggedRequest(t, `${c.label}.${round}`));
   const replies = requests.map((r) => p.expectedReply(r));
   const sent = await Promise.all(
@@ -236,7 +231,7 @@ export async function flood(
   c: TcpClient,
   options: { limit: number; stallMs: number },
 ): Promise<Flooded> {
-  const p = rr(t);
+  const p = requestReply(t);
   const request = p.encode(samplePayload(p, t.rng, 65536));
   let sent = 0;
   while (sent < options.limit) {

@@ -4,9 +4,10 @@
  *
  * @module
  */
+import { requestReply } from "../../harness/profile.ts";
 import type { Case } from "../../harness/case.ts";
 import { ConnectFailed, type TcpClient } from "../../harness/tcp_client.ts";
-import { exchangeTolerant, openCrowd, rr, SYN_RETRY_MS, taggedRequest, within } from "./_crowd.ts";
+import { exchangeTolerant, openCrowd, SYN_RETRY_MS, taggedRequest, within } from "./_crowd.ts";
 
 /** On Linux a SYN that goes unanswered is first resent after 1 s. */
 const FIRST_SYN_RETRY_MS = 1000;
@@ -70,7 +71,7 @@ export const measure: Case = {
   appliesTo: { transport: "tcp", requestReply: true },
   exclusive: true,
   async run(t) {
-    const p = rr(t);
+    const p = requestReply(t);
     const holder = await t.connect({ label: "holder" });
     const request = taggedRequest(t, "holder");
     await holder.send(request);

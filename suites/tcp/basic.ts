@@ -5,11 +5,7 @@
  */
 import type { Case } from "../../harness/case.ts";
 import { describeBytes } from "../../harness/_hexdump.ts";
-import { isRequestReply, type RequestReplyProfile, samplePayload } from "../../harness/profile.ts";
-
-function rr(p: unknown): RequestReplyProfile {
-  return p as RequestReplyProfile;
-}
+import { requestReply, samplePayload } from "../../harness/profile.ts";
 
 /** A fresh connection is accepted and kept open while the client has not spoken. */
 export const connect: Case = {
@@ -50,7 +46,7 @@ export const singleRequest: Case = {
   requirement: "A request/reply server answers a request with the profile's reply, byte for byte",
   appliesTo: { transport: "tcp", requestReply: true },
   async run(t) {
-    const p = rr(t.profile);
+    const p = requestReply(t);
     const c = await t.connect();
     const request = p.encode(samplePayload(p, t.rng, 32));
     await c.send(request);
@@ -73,8 +69,7 @@ export const cleanClose: Case = {
     "recv() returning 0 means the client closed its side; the server must then close the connection (FIN), not hang or reset",
   appliesTo: { transport: "tcp", requestReply: true },
   async run(t) {
-    const p = t.profile;
-    if (!isRequestReply(p)) return;
+    const p = requestReply(t);
     const c = await t.connect();
     const request = p.encode(samplePayload(p, t.rng, 16));
     await c.send(request);

@@ -4,17 +4,10 @@
  *
  * @module
  */
+import { requestReply } from "../../harness/profile.ts";
 import type { Case } from "../../harness/case.ts";
 import type { TcpClient } from "../../harness/tcp_client.ts";
-import {
-  exchangeAll,
-  flood,
-  openCrowd,
-  rr,
-  SYN_RETRY_MS,
-  taggedRequest,
-  within,
-} from "./_crowd.ts";
+import { exchangeAll, flood, openCrowd, SYN_RETRY_MS, taggedRequest, within } from "./_crowd.ts";
 
 /** A silent client does not block the next one. */
 export const idleClient: Case = {
@@ -24,7 +17,7 @@ export const idleClient: Case = {
     "A server serves each client on its own: while one connection is open and silent, another client's request is answered",
   appliesTo: { transport: "tcp", requestReply: true },
   async run(t) {
-    const p = rr(t);
+    const p = requestReply(t);
     const a = await t.connect({ label: "A" });
     await within("While A was connected and silent, B was not served", async () => {
       const b = await t.connect({ label: "B" });
@@ -48,7 +41,7 @@ export const slowReader: Case = {
     "send() to a client that does not read blocks once the buffers fill; that must stall only that client, never the server",
   appliesTo: { transport: "tcp", requestReply: true },
   async run(t) {
-    const p = rr(t);
+    const p = requestReply(t);
     const a = await t.connect({ label: "A" });
     const f = await flood(t, a, { limit: 64 * 1024 * 1024, stallMs: 300 });
     const state = f.end === "stalled"

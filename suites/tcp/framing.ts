@@ -10,7 +10,7 @@ import { concat } from "@std/bytes";
 import { byteHex, describeBytes } from "../../harness/_hexdump.ts";
 import type { Case, CaseContext } from "../../harness/case.ts";
 import { CaseFailure } from "../../harness/errors.ts";
-import { isRequestReply, type RequestReplyProfile, samplePayload } from "../../harness/profile.ts";
+import { requestReply, type RequestReplyProfile, samplePayload } from "../../harness/profile.ts";
 import { randomCuts } from "../../harness/split.ts";
 import type { TcpClient } from "../../harness/tcp_client.ts";
 import { framingCuts } from "../profiles/framed.ts";
@@ -26,11 +26,6 @@ const EXTRA_MS = 50;
 
 /** The size of the large request: 1 MiB, or the profile's largest payload if smaller. */
 export const LARGE_PAYLOAD = 1024 * 1024;
-
-function rr(t: CaseContext): RequestReplyProfile {
-  const p = t.profile;
-  return isRequestReply(p) ? p : t.skip(`Profile "${p.name}" has no request/reply to check`);
-}
 
 /** Starts `read` now and keeps its rejection for whoever awaits it later. */
 function started<T>(read: Promise<T>): Promise<T> {
@@ -69,7 +64,7 @@ export const byteByByte: Case = {
     "TCP is a byte stream: one send() may arrive as many recv()s, down to one byte each; the server must keep reading until it has a whole request",
   appliesTo: { transport: "tcp", requestReply: true },
   async run(t) {
-    const p = rr(t);
+    const p = requestReply(t);
     const c = await t.connect({ noDelay: true });
     const request = p.encode(samplePayload(p, t.rng, 24));
     const reply = p.expectedReply(request);
@@ -106,7 +101,7 @@ export const splitHeader: Case = {
     "recv() may return part of a length header or delimiter; the server must keep reading until the framing is complete (a 2-byte recv() can return 1 byte)",
   appliesTo: { transport: "tcp", requestReply: true, framing: ["delimiter", "length-prefix"] },
   async run(t) {
-    const p = rr(t);
+    const p = requestReply(t);
     const c = await t.connect({ noDelay: true });
     const size = 20;
     const cuts = framingCuts(p.framing, p.encode(samplePayload(p, t.rng, size)));
@@ -149,7 +144,7 @@ export const randomSplit: Case = {
     "Segment boundaries carry no meaning in a byte stream: whatever the cut points, the replies are the same",
   appliesTo: { transport: "tcp", requestReply: true },
   async run(t) {
-    const p = rr(t);
+    const p = requestReply(t);
     const c = await t.connect({ noDelay: true });
     const requests = payloads(t, p, 5, 300);
     const stream = concat(requests);
@@ -176,7 +171,7 @@ export const coalesced: Case = {
     "One recv() may return several requests; the server must answer every one of them, not only the first",
   appliesTo: { transport: "tcp", requestReply: true },
   async run(t) {
-    const p = rr(t);
+    const p = requestReply(t);
     const c = await t.connect();
     const requests = payloads(t, p, 5, 40);
     await c.send(concat(requests));
@@ -198,7 +193,7 @@ export const pipelined: Case = {
     "A client may send requests without waiting for replies; the server must answer each, in order, while more keep coming",
   appliesTo: { transport: "tcp", requestReply: true },
   async run(t) {
-    const p = rr(t);
+    const p = requestReply(t);
     const c = await t.connect();
     const requests = payloads(t, p, 100, 1000);
     // Read while writing: a server blocked on a full send buffer must not stall the test.
@@ -224,7 +219,7 @@ export const large: Case = {
     "send() may write fewer bytes than asked (a full socket buffer); the server must send the rest, not drop it",
   appliesTo: { transport: "tcp", requestReply: true },
   async run(t) {
-    const p = rr(t);
+    const p = requestReply(t);
     const c = await t.connect();
     const size = Math.min(p.maxPayload ?? LARGE_PAYLOAD, LARGE_PAYLOAD);
     const request = p.encode(samplePayload(p, t.rng, size));
@@ -311,7 +306,7 @@ export const binary: Case = {
     "Payloads are bytes, not C strings or text: a 0x00 does not end them, and no byte is decoded, trimmed or translated",
   appliesTo: { transport: "tcp", requestReply: true },
   async run(t) {
-    const p = rr(t);
+    const p = requestReply(t);
     const forbidden = new Set(p.forbidden ?? []);
     const all = Array.from({ length: 256 }, (_, i) => i);
     const payload = Uint8Array.from([...AWKWARD, ...all, ...all.toReversed()])
@@ -348,7 +343,7 @@ export const byteOrder: Case = {
     "Multi-byte lengths on the wire are big-endian; a server converts them with ntohs()/ntohl() before use",
   appliesTo: { transport: "tcp", requestReply: true, framing: ["length-prefix"] },
   async run(t) {
-    const p = rr(t);
+    const p = requestReply(t);
     if (p.framing.kind !== "length-prefix") return t.skip("Needs a length-prefix profile");
     const headerBytes = p.framing.headerBytes;
     const c = await t.connect();

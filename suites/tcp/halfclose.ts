@@ -5,13 +5,8 @@
  * @module
  */
 import { concat } from "@std/bytes";
-import type { Case, CaseContext } from "../../harness/case.ts";
-import { isRequestReply, type RequestReplyProfile, samplePayload } from "../../harness/profile.ts";
-
-function rr(t: CaseContext): RequestReplyProfile {
-  const p = t.profile;
-  return isRequestReply(p) ? p : t.skip(`Profile "${p.name}" has no request/reply to check`);
-}
+import type { Case } from "../../harness/case.ts";
+import { requestReply, samplePayload } from "../../harness/profile.ts";
 
 /** Time given to the server to notice a close or a reset before the liveness probe. */
 const SETTLE_MS = 100;
@@ -24,7 +19,7 @@ export const replyAfterShutdown: Case = {
     "shutdown(SHUT_WR) closes only the client's direction: the server still answers what it read, then sees recv() == 0 and closes its side",
   appliesTo: { transport: "tcp", requestReply: true },
   async run(t) {
-    const p = rr(t);
+    const p = requestReply(t);
     const c = await t.connect();
     const request = p.encode(samplePayload(p, t.rng, 64));
     await c.send(request);
@@ -81,7 +76,7 @@ export const abort: Case = {
     "A peer may reset (RST) at any time; the server's recv() or send() then fails with ECONNRESET or EPIPE, which must end that connection only (and SIGPIPE must not kill the process)",
   appliesTo: { transport: "tcp", requestReply: true },
   async run(t) {
-    const p = rr(t);
+    const p = requestReply(t);
     const c = await t.connect();
     const requests: Uint8Array[] = [];
     for (let size = 0; size < 256 * 1024;) {

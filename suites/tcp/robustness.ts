@@ -5,8 +5,8 @@
  * @module
  */
 import type { Case } from "../../harness/case.ts";
-import { samplePayload } from "../../harness/profile.ts";
-import { flood, rr, taggedRequest, within } from "./_crowd.ts";
+import { requestReply, samplePayload } from "../../harness/profile.ts";
+import { flood, taggedRequest, within } from "./_crowd.ts";
 
 /** How long the server gets to meet a reset before the liveness probe. */
 const SETTLE_MS = 200;
@@ -63,7 +63,7 @@ export const churn: Case = {
   appliesTo: { transport: "tcp", requestReply: true },
   exclusive: true,
   async run(t) {
-    const p = rr(t);
+    const p = requestReply(t);
     const cycles = t.param("churn", 2000);
     for (let i = 1; i <= cycles; i++) {
       // A first connect that fails means the target is not there (an error, not a fail).
@@ -91,7 +91,7 @@ export const midMessage: Case = {
     "recv() returning 0 mid-request, and send() to a reset connection (EPIPE/ECONNRESET, SIGPIPE unless ignored), end that connection only",
   appliesTo: { transport: "tcp", requestReply: true },
   async run(t) {
-    const p = rr(t);
+    const p = requestReply(t);
     const request = p.encode(samplePayload(p, t.rng, 64));
     const half = await t.connect({ label: "half" });
     await half.send(request.subarray(0, Math.floor(request.length / 2)));

@@ -6,7 +6,7 @@
 import { equals } from "@std/bytes";
 import type { Case } from "../../harness/case.ts";
 import { describeBytes } from "../../harness/_hexdump.ts";
-import { type RequestReplyProfile, samplePayload } from "../../harness/profile.ts";
+import { requestReply, samplePayload } from "../../harness/profile.ts";
 
 /** One datagram is answered with exactly its reply, from the target's own address and port. */
 export const singleDatagram: Case = {
@@ -16,7 +16,7 @@ export const singleDatagram: Case = {
     "A UDP server answers each datagram with one datagram, sent to the source address recvfrom() reported, from the port the client sent to",
   appliesTo: { transport: "udp", requestReply: true },
   async run(t) {
-    const p = t.profile as RequestReplyProfile;
+    const p = requestReply(t);
     const u = t.datagram();
     const request = p.encode(samplePayload(p, t.rng, 32));
     const want = p.expectedReply(request);

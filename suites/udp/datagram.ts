@@ -11,10 +11,9 @@ import { equals } from "@std/bytes";
 import { encodeHex } from "@std/encoding/hex";
 import { describeBytes } from "../../harness/_hexdump.ts";
 import type { Case, CaseContext } from "../../harness/case.ts";
-import { type RequestReplyProfile, samplePayload } from "../../harness/profile.ts";
+import { requestReply, samplePayload } from "../../harness/profile.ts";
 import type { Datagram, UdpClient } from "../../harness/udp_client.ts";
 
-const rr = (t: CaseContext) => t.profile as RequestReplyProfile;
 const key = (b: Uint8Array) => encodeHex(b);
 
 /** Receives until `count` datagrams came or none came for `ms` milliseconds. */
@@ -30,7 +29,7 @@ async function collect(u: UdpClient, count: number, ms: number): Promise<Datagra
 
 /** A request whose payload starts with `tag` (letters and digits) and is `size` bytes long. */
 function taggedRequest(t: CaseContext, tag: string, size: number): Uint8Array {
-  const p = rr(t);
+  const p = requestReply(t);
   const head = new TextEncoder().encode(tag);
   const rest = samplePayload(p, t.rng, Math.max(0, size - head.length));
   const payload = new Uint8Array(head.length + rest.length);
@@ -47,7 +46,7 @@ export const boundaries: Case = {
     "UDP keeps message boundaries: each recvfrom() returns exactly one datagram, so each reply answers exactly one request",
   appliesTo: { transport: "udp", requestReply: true },
   async run(t) {
-    const p = rr(t);
+    const p = requestReply(t);
     const u = t.datagram();
     const requests = [12, 24, 36].map((n, i) => taggedRequest(t, `d${i + 1}x`, n));
     const wants = requests.map((r) => p.expectedReply(r));
@@ -116,7 +115,7 @@ export const sizes: Case = {
     "recvfrom() cuts a datagram longer than its buffer and the rest is lost; a UDP server needs a buffer as large as the largest datagram (65 507 bytes over IPv4)",
   appliesTo: { transport: "udp", requestReply: true },
   async run(t) {
-    const p = rr(t);
+    const p = requestReply(t);
     const overhead = p.encode(new Uint8Array(0)).length;
     const left: number[] = [];
     for (const size of DATAGRAM_SIZES) {
@@ -176,7 +175,7 @@ export const zeroLength: Case = {
     "RFC 862: the data of a received datagram is sent back, and zero bytes is a datagram too; recvfrom() returning 0 is not an error or an end of file",
   appliesTo: { transport: "udp", requestReply: true },
   async run(t) {
-    const p = rr(t);
+    const p = requestReply(t);
     const request = p.encode(new Uint8Array(0));
     if (request.length !== 0) {
       return t.skip(`Profile "${p.name}" never sends an empty datagram`);
@@ -235,7 +234,7 @@ async function crossTalk(
   t: CaseContext,
   { clients, rounds }: { clients: number; rounds: number },
 ): Promise<void> {
-  const p = rr(t);
+  const p = requestReply(t);
   const sockets = Array.from({ length: clients }, (_, i) => t.datagram({ label: `u${i + 1}` }));
   const requests = sockets.map((_, i) =>
     Array.from({ length: rounds }, (_, r) => taggedRequest(t, `u${i + 1}r${r + 1}x`, 24))
@@ -304,7 +303,7 @@ export const delivery: Case = {
   appliesTo: { transport: "udp", requestReply: true },
   exclusive: true,
   async run(t) {
-    const p = rr(t);
+    const p = requestReply(t);
     const total = t.param("datagrams", 200);
     const window = 16;
     const u = t.datagram();
