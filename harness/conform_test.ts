@@ -6,6 +6,7 @@ import { echo } from "../suites/profiles/echo.ts";
 import { ALL_CASES } from "../suites/mod.ts";
 import { runCli } from "./_run_cli.ts";
 import type { RunReport } from "./result.ts";
+import { freePort } from "../fixtures/free_port.ts";
 
 const conform = (args: string[]) => runCli("harness/conform.ts", args);
 
@@ -56,9 +57,7 @@ Deno.test("conform exits 2 with one line for each kind of bad input", async (t) 
 });
 
 Deno.test("conform reports a closed port as error and exits 3", async () => {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
+  const port = freePort("tcp");
   const r = await conform(["--target", `tcp://127.0.0.1:${port}`, "--only", "tcp.basic"]);
   assertEquals(r.code, 3, r.stdout + r.stderr);
   assertStringIncludes(r.stdout, "refused");

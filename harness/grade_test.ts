@@ -7,6 +7,7 @@ import { serve } from "../fixtures/serve.ts";
 import { echo } from "../suites/profiles/echo.ts";
 import type { Io } from "./cli.ts";
 import { grade, STUDENT_FILES } from "./grade.ts";
+import { freePort } from "../fixtures/free_port.ts";
 
 /** Captures what grade() prints. */
 function capture(): Io & { lines: string[]; errors: string[] } {
@@ -17,12 +18,7 @@ function capture(): Io & { lines: string[]; errors: string[] } {
 
 /** Two ports nothing listens on: a TCP one and a UDP one. */
 function closedPorts(): { tcp: number; udp: number } {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const u = Deno.listenDatagram({ hostname: "127.0.0.1", port: 0, transport: "udp" });
-  const ports = { tcp: (l.addr as Deno.NetAddr).port, udp: (u.addr as Deno.NetAddr).port };
-  l.close();
-  u.close();
-  return ports;
+  return { tcp: freePort("tcp"), udp: freePort("udp") };
 }
 
 /** The options every grade run here shares: the basic groups, short waits, a fixed seed. */

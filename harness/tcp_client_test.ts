@@ -4,6 +4,7 @@ import { startTcpServer } from "../fixtures/tcp_server.ts";
 import { CaseFailure } from "./errors.ts";
 import { ConnectFailed, TcpClient } from "./tcp_client.ts";
 import { Transcript } from "./transcript.ts";
+import { freePort } from "../fixtures/free_port.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -58,9 +59,7 @@ Deno.test("TcpClient.expect() names a time-out and an early close", async () => 
 });
 
 Deno.test("TcpClient.connect() reports a refused port as ConnectFailed", async () => {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
+  const port = freePort("tcp");
   const transcript = new Transcript();
   const e = await assertRejects(
     () => TcpClient.connect({ host: "127.0.0.1", port }, { label: "c1", transcript }),

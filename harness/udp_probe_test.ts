@@ -1,15 +1,11 @@
 import { assertEquals } from "@std/assert";
 import { echoUdp } from "../fixtures/echo.ts";
+import { freePort } from "../fixtures/free_port.ts";
 import { startUdpServer } from "../fixtures/udp_server.ts";
 import { Transcript } from "./transcript.ts";
 import { connectedUdpAvailable, probeUdp } from "./udp_probe.ts";
 
-function freeUdpPort(hostname = "127.0.0.1"): number {
-  const s = Deno.listenDatagram({ hostname, port: 0, transport: "udp" });
-  const port = (s.addr as Deno.NetAddr).port;
-  s.close();
-  return port;
-}
+const freeUdpPort = (hostname?: string) => freePort("udp", hostname);
 
 const ping = new TextEncoder().encode("ping");
 

@@ -7,6 +7,7 @@ import { singleRequest } from "../suites/tcp/basic.ts";
 import { singleDatagram } from "../suites/udp/basic.ts";
 import { runCase } from "./runner.ts";
 import { formatTarget } from "./target.ts";
+import { freePort } from "../fixtures/free_port.ts";
 
 function target(transport: "tcp" | "udp", port: number) {
   return { transport, host: "127.0.0.1", port, url: formatTarget(transport, "127.0.0.1", port) };
@@ -85,9 +86,7 @@ Deno.test("a silent UDP target whose TCP twin accepts becomes an error naming SO
 });
 
 Deno.test("a UDP target with nothing anywhere still fails, and says nothing is bound", async () => {
-  const s = Deno.listenDatagram({ hostname: "127.0.0.1", port: 0, transport: "udp" });
-  const port = (s.addr as Deno.NetAddr).port;
-  s.close();
+  const port = freePort("udp");
   const r = await runCase(singleDatagram, {
     targets: { udp: target("udp", port) },
     profile: echo,

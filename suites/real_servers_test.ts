@@ -14,6 +14,7 @@ import { parseTarget } from "../harness/target.ts";
 import { ALL_CASES, selectCases } from "./mod.ts";
 import { echo } from "./profiles/echo.ts";
 import { selfTest } from "./_self_check.ts";
+import { freePort } from "../fixtures/free_port.ts";
 
 /** Consecutive runs each server must get through. */
 const RUNS = 10;
@@ -71,9 +72,7 @@ selfTest({
 
 /** Starts `socat TCP-LISTEN:PORT,fork,reuseaddr EXEC:cat` on a free loopback port. */
 async function startSocat(path: string): Promise<Served> {
-  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = probe.addr.port;
-  probe.close();
+  const port = freePort("tcp");
   const child = new Deno.Command(path, {
     args: [`TCP-LISTEN:${port},fork,reuseaddr,bind=127.0.0.1`, "EXEC:cat"],
     stdin: "null",

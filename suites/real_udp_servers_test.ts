@@ -19,6 +19,7 @@ import { probeUdp } from "../harness/udp_probe.ts";
 import { echo } from "./profiles/echo.ts";
 import { udpCases } from "./udp/mod.ts";
 import { selfTest } from "./_self_check.ts";
+import { freePort } from "../fixtures/free_port.ts";
 
 function hasSocat(): boolean {
   try {
@@ -35,9 +36,7 @@ if (!SOCAT) console.warn(`real_udp_servers_test.ts: ${SKIP_MESSAGE}`);
 
 /** Starts `socat [options] UDP-RECVFROM:PORT,fork EXEC:cat` and waits until it is bound. */
 async function startSocat(options: string[]) {
-  const probe = Deno.listenDatagram({ hostname: "127.0.0.1", port: 0, transport: "udp" });
-  const port = (probe.addr as Deno.NetAddr).port;
-  probe.close();
+  const port = freePort("udp");
   const child = new Deno.Command("socat", {
     args: [...options, `UDP-RECVFROM:${port},bind=127.0.0.1,fork`, "EXEC:cat"],
     stdin: "null",
