@@ -256,7 +256,6 @@ const STD_IO: Io = { out: (l) => console.log(l), err: (l) => console.error(l) };
 export async function conform(args: string[], options: ConformOptions = {}): Promise<number> {
   const io = options.io ?? STD_IO;
   const env = options.env ?? ((name: string) => Deno.env.get(name));
-  setColorEnabled(options.color ?? (Deno.stdout.isTerminal() && !env("NO_COLOR")));
   try {
     const a = parseConformArgs(args);
     if (a.help) {
@@ -269,7 +268,7 @@ export async function conform(args: string[], options: ConformOptions = {}): Pro
     const stream = toStderr ? Deno.stderr : Deno.stdout;
     const tty = options.io === undefined && stream.isTerminal();
     setColorEnabled(options.color ?? (stream.isTerminal() && !env("NO_COLOR")));
-    const progress = options.progress ?? (tty ? terminalProgress(stream) : undefined);
+    const progress = options.progress ?? (tty ? ProgressLine.on(stream) : undefined);
     const profile = options.profile ?? await loadProfile(a.profileSpec);
     const cases = selectCases(ALL_CASES, a.only, a.skip);
     if (a.list) {
@@ -340,18 +339,6 @@ export async function conform(args: string[], options: ConformOptions = {}): Pro
     io.err(`sockspec: internal error: ${errorText(e)}`);
     return EXIT.internal;
   }
-}
-
-/** A progress line on a terminal stream, as wide as the terminal. */
-function terminalProgress(stream: typeof Deno.stdout | typeof Deno.stderr): ProgressLine {
-  const enc = new TextEncoder();
-  return new ProgressLine((text) => stream.writeSync(enc.encode(text)), () => {
-    try {
-      return Deno.consoleSize().columns;
-    } catch {
-      return 80;
-    }
-  });
 }
 
 /**

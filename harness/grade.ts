@@ -231,7 +231,7 @@ export async function grade(args: string[], options: GradeOptions = {}): Promise
     );
     const batch = new BatchProgress(
       entries.length,
-      options.progress ?? (tty ? stdoutProgress() : undefined),
+      options.progress ?? (tty ? ProgressLine.on(Deno.stdout) : undefined),
       (l) => io.out(l),
     );
     const cache: BatchCache = { profiles: new Map(), references: new Map() };
@@ -547,18 +547,6 @@ export function markMissing(
     port: t.port,
   }));
   return { ...report, targets, cases: results, summary };
-}
-
-/** A live line on stdout. */
-function stdoutProgress(): ProgressLine {
-  const enc = new TextEncoder();
-  return new ProgressLine((t) => Deno.stdout.writeSync(enc.encode(t)), () => {
-    try {
-      return Deno.consoleSize().columns;
-    } catch {
-      return 80;
-    }
-  });
 }
 
 /**

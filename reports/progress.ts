@@ -26,6 +26,26 @@ export class ProgressLine {
     this.#columns = columns;
   }
 
+  /**
+   * A progress line drawn on a terminal stream (stdout or stderr), as wide as the terminal.
+   *
+   * @example
+   * ```ts
+   * import { ProgressLine } from "./progress.ts";
+   * const p = ProgressLine.on(Deno.stderr);
+   * ```
+   */
+  static on(stream: { writeSync(p: Uint8Array): number }): ProgressLine {
+    const enc = new TextEncoder();
+    return new ProgressLine((text) => stream.writeSync(enc.encode(text)), () => {
+      try {
+        return Deno.consoleSize().columns;
+      } catch {
+        return 80;
+      }
+    });
+  }
+
   /** Replaces the status line (plain text, cut to the terminal's width). */
   update(status: string): void {
     // A terminal that reports no sensible width (0 under some pseudo-terminals) gets 80.
