@@ -276,6 +276,17 @@ export async function grade(args: string[], options: GradeOptions = {}): Promise
   }
 }
 
+/** The run settings every grading run of a batch shares (the reference runs and the students'). */
+function runSettings(a: GradeArgs) {
+  return {
+    seed: a.seed,
+    strict: a.strict,
+    timeoutMs: a.timeoutMs,
+    caseTimeoutMs: a.caseTimeoutMs,
+    params: a.params as Params,
+  };
+}
+
 /** Joins a directory and a name. */
 function join(dir: string, name: string): string {
   return dir.endsWith("/") ? dir + name : `${dir}/${name}`;
@@ -326,15 +337,7 @@ function referenceCases(
     found = (async () => {
       if (!profile.reference) return undefined;
       await using served = serve(profile.reference);
-      const report = await runCases(cases, {
-        targets: served.targets,
-        profile,
-        seed: a.seed,
-        strict: a.strict,
-        timeoutMs: a.timeoutMs,
-        caseTimeoutMs: a.caseTimeoutMs,
-        params: a.params as Params,
-      });
+      const report = await runCases(cases, { ...runSettings(a), targets: served.targets, profile });
       return new Set(report.cases.filter((c) => c.outcome !== "skip").map((c) => c.id));
     })().catch(() => undefined);
     cache.references.set(profile.name, found);
@@ -412,13 +415,9 @@ async function gradeStudent(
     let report: RunReport;
     try {
       report = await runCases(cases, {
+        ...runSettings(a),
         targets,
         profile,
-        seed: a.seed,
-        strict: a.strict,
-        timeoutMs: a.timeoutMs,
-        caseTimeoutMs: a.caseTimeoutMs,
-        params: a.params as Params,
         repeat: a.repeat,
         reproduce,
         onResult: (r, done) => {
