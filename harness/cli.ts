@@ -16,7 +16,9 @@ import {
 import { groupOf, isProblem } from "../reports/_group.ts";
 import { ALL_CASES, PROFILES, selectCases } from "../suites/mod.ts";
 import type { Case, Params } from "./case.ts";
-import { parseParams, wholeNumber } from "./_args.ts";
+import { EXIT, exitOnError, parseParams, wholeNumber } from "./_args.ts";
+
+export { EXIT } from "./_args.ts";
 import { UsageError } from "./errors.ts";
 import { loadProfile } from "./load_profile.ts";
 import { PartialRun, writeFileAtomicSync } from "./_partial.ts";
@@ -27,9 +29,6 @@ import { checkRubricIds, loadRubric } from "./rubric.ts";
 import { runCases } from "./runner.ts";
 import { parseTargets, type Targets } from "./target.ts";
 import { errorText } from "./tcp_client.ts";
-
-/** Exit codes of `conform`. */
-export const EXIT = { ok: 0, fail: 1, usage: 2, error: 3, internal: 4 } as const;
 
 /** Where the CLI prints. Tests pass their own. */
 export interface Io {
@@ -332,12 +331,7 @@ export async function conform(args: string[], options: ConformOptions = {}): Pro
     await writeReports(report, a.reports, io, render);
     return exitCode(report);
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`sockspec: ${e.message}`);
-      return EXIT.usage;
-    }
-    io.err(`sockspec: internal error: ${errorText(e)}`);
-    return EXIT.internal;
+    return exitOnError(e, io.err);
   }
 }
 

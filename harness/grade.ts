@@ -26,7 +26,7 @@ import { serve } from "../fixtures/serve.ts";
 import { ALL_CASES, selectCases } from "../suites/mod.ts";
 import type { Case, Params } from "./case.ts";
 import { type ConformArgs, EXIT, type Io, reproduceCommand } from "./cli.ts";
-import { parseParams, wholeNumber } from "./_args.ts";
+import { exitOnError, parseParams, wholeNumber } from "./_args.ts";
 import { UsageError } from "./errors.ts";
 import { loadProfile } from "./load_profile.ts";
 import { PartialRun, writeFileAtomicSync } from "./_partial.ts";
@@ -267,12 +267,7 @@ export async function grade(args: string[], options: GradeOptions = {}): Promise
     );
     return problems.length > 0 ? EXIT.error : EXIT.ok;
   } catch (e) {
-    if (e instanceof UsageError) {
-      io.err(`sockspec: ${e.message}`);
-      return EXIT.usage;
-    }
-    io.err(`sockspec: internal error: ${errorText(e)}`);
-    return EXIT.internal;
+    return exitOnError(e, io.err);
   }
 }
 

@@ -9,6 +9,7 @@
 import { parseArgs } from "@std/cli/parse-args";
 import { MUTANTS } from "../fixtures/mutants/mod.ts";
 import { serve, type Served } from "../fixtures/serve.ts";
+import { exitOnError } from "./_args.ts";
 import { UsageError } from "./errors.ts";
 import { loadProfile } from "./load_profile.ts";
 import { errorText } from "./tcp_client.ts";
@@ -90,12 +91,7 @@ async function main(args: string[]): Promise<number> {
   try {
     served = await startFromArgs(args);
   } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(`sockspec serve: ${e.message}`);
-      return 2;
-    }
-    console.error(`sockspec serve: internal error: ${errorText(e)}`);
-    return 4;
+    return exitOnError(e, console.error, "sockspec serve");
   }
   if (!served) return 0;
   const urls = [served.targets.tcp?.url, served.targets.udp?.url].filter(Boolean);
