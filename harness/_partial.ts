@@ -1,6 +1,6 @@
 import type { Case } from "./case.ts";
-import { type CaseResult, emptySummary, type RunReport } from "./result.ts";
-import type { Targets } from "./target.ts";
+import { type CaseResult, type RunReport, summarize } from "./result.ts";
+import { targetList, type Targets } from "./target.ts";
 import { TOOL } from "./version.ts";
 
 /** What a report says about a run besides its cases. */
@@ -63,23 +63,16 @@ export class PartialRun {
         reproduce: this.#meta.reproduce?.(c.id) ?? "",
       }
     );
-    const summary = emptySummary();
-    for (const c of cases) summary[c.outcome]++;
     const m = this.#meta;
     return {
       tool: { ...TOOL },
-      targets: [m.targets.tcp, m.targets.udp].filter((t) => t !== undefined).map((t) => ({
-        url: t.url,
-        transport: t.transport,
-        host: t.host,
-        port: t.port,
-      })),
+      targets: targetList(m.targets),
       profile: m.profile,
       seed: m.seed,
       strict: m.strict,
       startedAt: this.#startedAt,
       durationMs: Math.round(performance.now() - this.#started),
-      summary,
+      summary: summarize(cases),
       cases,
     };
   }

@@ -32,7 +32,7 @@ import { loadProfile } from "./load_profile.ts";
 import { PartialRun, writeFileAtomicSync } from "./_partial.ts";
 import { catchStrays } from "./_stray.ts";
 import { isRequestReply, type Profile, samplePayload } from "./profile.ts";
-import { emptySummary, type RunReport } from "./result.ts";
+import { type RunReport, summarize } from "./result.ts";
 import { makeRng } from "./rng.ts";
 import { parseRoster, type RosterEntry } from "./roster.ts";
 import {
@@ -44,7 +44,7 @@ import {
   scoreReport,
 } from "./rubric.ts";
 import { notApplicable, runCases } from "./runner.ts";
-import { parseTarget, type Target, type Targets, type Transport } from "./target.ts";
+import { parseTarget, type Target, targetList, type Targets, type Transport } from "./target.ts";
 import { errorText, TcpClient } from "./tcp_client.ts";
 import { Transcript } from "./transcript.ts";
 import { probeUdp } from "./udp_probe.ts";
@@ -532,15 +532,7 @@ export function markMissing(
     return { ...r, outcome: "error" as const, message: missing.map(why).join("; ") };
   });
   if (!changed && unreachable.length === 0) return report;
-  const summary = emptySummary();
-  for (const r of results) summary[r.outcome]++;
-  const targets = [given.tcp, given.udp].filter((t) => t !== undefined).map((t) => ({
-    url: t.url,
-    transport: t.transport,
-    host: t.host,
-    port: t.port,
-  }));
-  return { ...report, targets, cases: results, summary };
+  return { ...report, targets: targetList(given), cases: results, summary: summarize(results) };
 }
 
 /**

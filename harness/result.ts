@@ -111,3 +111,18 @@ export interface RunReport {
 export function emptySummary(): Summary {
   return { pass: 0, fail: 0, error: 0, skip: 0, warn: 0, info: 0, flaky: 0 };
 }
+
+/**
+ * Counts the outcomes of `cases`.
+ *
+ * @example
+ * ```ts
+ * import { summarize } from "./result.ts";
+ * summarize([]).pass; // 0
+ * ```
+ */
+export function summarize(cases: readonly Pick<CaseResult, "outcome">[]): Summary {
+  const summary = emptySummary();
+  for (const c of cases) summary[c.outcome]++;
+  return summary;
+}

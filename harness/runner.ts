@@ -6,9 +6,9 @@ import type { Case, Params } from "./case.ts";
 import { CaseRun } from "./context.ts";
 import { CaseError, CaseFailure, CaseSkip, type Evidence } from "./errors.ts";
 import { isRequestReply, type Profile } from "./profile.ts";
-import { type CaseResult, emptySummary, type RunReport } from "./result.ts";
+import { type CaseResult, type RunReport, summarize } from "./result.ts";
 import { caseSeed } from "./rng.ts";
-import type { Targets } from "./target.ts";
+import { targetList, type Targets } from "./target.ts";
 import { errorText } from "./tcp_client.ts";
 import { TOOL } from "./version.ts";
 import { addUdpHint } from "./wrong_transport.ts";
@@ -115,23 +115,15 @@ export async function runCases(cases: readonly Case[], options: RunOptions): Pro
   } finally {
     clearTimeout(runTimer);
   }
-  const summary = emptySummary();
-  for (const r of results) summary[r.outcome]++;
-  const targets = [options.targets.tcp, options.targets.udp].filter((t) => t !== undefined);
   return {
     tool: { ...TOOL },
-    targets: targets.map((t) => ({
-      url: t.url,
-      transport: t.transport,
-      host: t.host,
-      port: t.port,
-    })),
+    targets: targetList(options.targets),
     profile: options.profile.name,
     seed: options.seed,
     strict: options.strict ?? false,
     startedAt,
     durationMs: Math.round(performance.now() - started),
-    summary,
+    summary: summarize(results),
     cases: results,
   };
 }

@@ -97,3 +97,21 @@ export function parseTargets(texts: readonly string[]): Targets {
   }
   return out;
 }
+
+/**
+ * The targets of a run as the report lists them: TCP first, then UDP.
+ *
+ * @example
+ * ```ts
+ * import { parseTargets, targetList } from "./target.ts";
+ * targetList(parseTargets(["udp://127.0.0.1:7", "tcp://127.0.0.1:7"]))[0].transport; // "tcp"
+ * ```
+ */
+export function targetList(targets: Targets): TargetInfo[] {
+  return [targets.tcp, targets.udp].filter((t) => t !== undefined).map((t) => ({
+    url: t.url,
+    transport: t.transport,
+    host: t.host,
+    port: t.port,
+  }));
+}
