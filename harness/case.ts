@@ -1,10 +1,80 @@
+/**
+ * The case contract: what a case is ({@linkcode Case}), what it runs with ({@linkcode CaseContext}),
+ * what a target speaks ({@linkcode Profile}) and the reference server handlers a profile carries.
+ *
+ * @module
+ */
 import type { Evidence } from "./errors.ts";
-import type { Profile } from "./profile.ts";
+import type { CaseResult } from "./result.ts";
 import type { Rng } from "./rng.ts";
 import type { Target, Targets, Transport } from "./target.ts";
 import type { TcpClient } from "./tcp_client.ts";
 import type { Transcript } from "./transcript.ts";
 import type { UdpClient } from "./udp_client.ts";
+
+/** Where a profile's framing lives, so splitters can cut inside it. */
+export type Framing =
+  /** No framing: every byte sent comes back (echo). */
+  | { kind: "stream" }
+  /** A request ends with `delimiter` (line: `\n`). */
+  | { kind: "delimiter"; delimiter: Uint8Array }
+  /** A big-endian length of `headerBytes` bytes, then that many payload bytes. */
+  | { kind: "length-prefix"; headerBytes: 2 | 4 }
+  /** The profile is not request/reply (discard, chargen, daytime, time). */
+  | { kind: "none" };
+
+/**
+ * What a target speaks: its transports, how to build requests, and the reply a correct server
+ * sends. Request/reply profiles define `encode` and `expectedReply`; service profiles (discard,
+ * daytime, …) leave them out and their own cases check them.
+ *
+ * A user's profile is a module whose default export (or `profile` export) is one of these; see
+ * `fixtures/example_profile.ts`.
+ */
+export interface Profile {
+  /** Short name used with `--profile`, e.g. `echo`. */
+  name: string;
+  /** One line: what the profile is. */
+  description: string;
+  /** Transports a server of this profile serves. */
+  transports: readonly Transport[];
+  framing: Framing;
+  /** Wraps a payload as one request (echo: as is; line: payload + `\n`; lp16: length + payload). */
+  encode?(payload: Uint8Array): Uint8Array;
+  /** The reply a correct server sends to one `request`. */
+  expectedReply?(request: Uint8Array): Uint8Array;
+  /** Largest payload one request may carry. */
+  maxPayload?: number;
+  /** Bytes a payload must not contain (line: `0x0a`). */
+  forbidden?: readonly number[];
+  /**
+   * Checks that the server still serves a fresh client on `transport` (the liveness probe after a
+   * destructive case). Throws a CaseFailure when it does not. Default: one sample request and
+   * its reply, for request/reply profiles.
+   */
+  probe?(t: CaseContext, transport: Transport): Promise<void>;
+  /** The reference server, for `serve`, the demo and the self-check. */
+  reference?: Reference;
+}
+
+/** A request/reply profile: one with `encode` and `expectedReply`. */
+export type RequestReplyProfile = Profile & Required<Pick<Profile, "encode" | "expectedReply">>;
+
+/** Handles one accepted TCP connection of a reference server; the server closes it after. */
+export type TcpHandler = (conn: Deno.TcpConn, signal: AbortSignal) => Promise<void>;
+
+/** Handles one datagram of a reference UDP server; it may answer on `socket`. */
+export type UdpHandler = (
+  data: Uint8Array,
+  from: Deno.NetAddr,
+  socket: Deno.DatagramConn,
+) => Promise<void> | void;
+
+/** A reference server: the handlers of its TCP side, its UDP side, or both. */
+export interface Reference {
+  tcp?: TcpHandler;
+  udp?: UdpHandler;
+}
 
 /** What a case needs from the run before it can apply. */
 export interface AppliesTo {
@@ -45,7 +115,24 @@ export interface Case {
   exclusive?: boolean;
   /** This case's own deadline in milliseconds (default: the run's per-case deadline). */
   timeoutMs?: number;
+  /** Scenario hooks the runner calls without knowing what they do (e.g. wrong-transport hints). */
+  hooks?: CaseHooks;
   run(t: CaseContext): Promise<void>;
+}
+
+/**
+ * What a case may ask the runner to call around it. The engine knows no scenario: a suite that
+ * wants to explain a failure in its own terms (e.g. "nothing on TCP 7, but UDP 7 answers") does it
+ * here.
+ */
+export interface CaseHooks {
+  /** A connect of the case failed: returns the error to throw instead (or `error` as it is). */
+  connectFailed?(error: unknown, to: Target, t: CaseContext): Promise<unknown>;
+  /** The case ended: may add to its result before it is reported. */
+  finished?(
+    result: CaseResult,
+    run: { targets: Targets; profile: Profile; transport: Transport | "any" },
+  ): Promise<void>;
 }
 
 /** Numbers a run may tune, e.g. `clients`, `churn`, `burst`. */

@@ -1,15 +1,14 @@
 import { equals } from "@std/bytes";
 import { sleep } from "./_deadline.ts";
-import { describeBytes } from "./_hexdump.ts";
-import type { CaseContext, Params } from "./case.ts";
+import type { CaseContext, CaseHooks, Params, Profile } from "./case.ts";
 import { CaseError, CaseFailure, CaseSkip, type Evidence } from "./errors.ts";
-import { isRequestReply, type Profile, samplePayload } from "./profile.ts";
+import { describeBytes } from "./hexdump.ts";
+import { isRequestReply, sampleRequest } from "./profile.ts";
 import { makeRng, type Rng } from "./rng.ts";
 import type { Target, Targets, Transport } from "./target.ts";
 import { ConnectFailed, TcpClient } from "./tcp_client.ts";
 import { Transcript } from "./transcript.ts";
 import { UdpClient } from "./udp_client.ts";
-import { withTcpHint } from "./wrong_transport.ts";
 
 /** When Linux resends an unanswered SYN: a dropped connect is retried after this long. */
 const SYN_RESEND_MS = 1000;
@@ -26,6 +25,8 @@ export interface ContextOptions {
   signal: AbortSignal;
   /** The transport the case was declared for, used by `liveness()` by default. */
   transport: Transport | "any";
+  /** The case's hooks (e.g. a better error for a failed connect). */
+  hooks?: CaseHooks;
 }
 
 /**
@@ -49,6 +50,7 @@ export class CaseRun implements CaseContext {
   readonly data: Record<string, unknown> = {};
   #params: Params;
   #transport: Transport | "any";
+  #hooks: CaseHooks;
   #sockets: { close(): Promise<void> }[] = [];
   #tcpCount = 0;
   #udpCount = 0;
@@ -65,6 +67,7 @@ export class CaseRun implements CaseContext {
     this.signal = options.signal;
     this.#params = options.params;
     this.#transport = options.transport;
+    this.#hooks = options.hooks ?? {};
   }
 
   get tcp(): Target {
@@ -93,11 +96,7 @@ export class CaseRun implements CaseContext {
         noDelay: options.noDelay,
       });
     } catch (e) {
-      // Wrong-transport hint: nothing on TCP N, but UDP N answers.
-      throw await withTcpHint(e, to, this.profile, {
-        signal: this.signal,
-        transcript: this.transcript,
-      });
+      throw this.#hooks.connectFailed ? await this.#hooks.connectFailed(e, to, this) : e;
     }
     this.#sockets.push(client);
     return client;
@@ -195,7 +194,7 @@ async function defaultProbe(t: CaseContext, on: Transport): Promise<void> {
   if (on === "tcp") {
     const c = await t.connect({ label: "probe" });
     if (isRequestReply(profile)) {
-      const request = profile.encode(samplePayload(profile, t.rng, 16));
+      const request = sampleRequest(profile, t.rng, 16);
       await c.send(request);
       await c.expect(profile.expectedReply(request), { what: "probe reply" });
     }
@@ -204,7 +203,7 @@ async function defaultProbe(t: CaseContext, on: Transport): Promise<void> {
   }
   if (!isRequestReply(profile)) return;
   const u = t.datagram({ label: "probe" });
-  const request = profile.encode(samplePayload(profile, t.rng, 16));
+  const request = sampleRequest(profile, t.rng, 16);
   const want = profile.expectedReply(request);
   for (let attempt = 0; attempt < 2; attempt++) {
     await u.send(request);

@@ -58,3 +58,17 @@ export class CaseSkip extends Error {
     this.name = "CaseSkip";
   }
 }
+
+/**
+ * The first line of an error's message, or the thrown value as text: how sockspec quotes an error
+ * in one line.
+ *
+ * @example
+ * ```ts
+ * import { errorText } from "./errors.ts";
+ * errorText(new Error("Connection refused\nmore")); // "Connection refused"
+ * ```
+ */
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message.split("\n")[0] : String(e);
+}

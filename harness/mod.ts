@@ -1,42 +1,112 @@
 /**
- * The sockspec harness: targets, TCP and UDP clients with deadlines, chunked sends, transcripts,
- * cases and the runner. Suites import from here; reports read {@linkcode RunReport}.
+ * The sockspec engine: the case contract, the runner and its result tree, targets, TCP and UDP
+ * clients with deadlines, split plans, transcripts, a seeded RNG, errors and hex dumps. It knows no
+ * application: suites, fixtures, report writers and user profile modules build on this module and
+ * on nothing else of the engine.
  *
  * @example
  * ```ts
- * import { parseTargets, runCases } from "./mod.ts";
- * import { ALL_CASES, PROFILES } from "../suites/mod.ts";
- * const report = await runCases(ALL_CASES, {
- *   targets: parseTargets(["tcp://127.0.0.1:7"]),
- *   profile: PROFILES.echo,
+ * import { type Case, makeTarget, runCases } from "./mod.ts";
+ *
+ * const echoed: Case = {
+ *   id: "demo.echo",
+ *   title: "One line comes back",
+ *   requirement: "RFC 862: every byte sent comes back",
+ *   appliesTo: { transport: "tcp" },
+ *   async run(t) {
+ *     const c = await t.connect();
+ *     await c.send(new TextEncoder().encode("hi\n"));
+ *     await c.expect(new TextEncoder().encode("hi\n"));
+ *   },
+ * };
+ * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * const serving = (async () => {
+ *   const conn = await listener.accept();
+ *   await conn.readable.pipeTo(conn.writable);
+ * })();
+ * const report = await runCases([echoed], {
+ *   targets: { tcp: makeTarget("tcp", "127.0.0.1", listener.addr.port) },
+ *   profile: { name: "echo", description: "echo", transports: ["tcp"], framing: { kind: "stream" } },
  *   seed: 1,
  * });
+ * await serving;
+ * console.log(report.summary.pass); // 1
  * ```
  *
  * @module
  */
-export type { AppliesTo, Case, CaseContext, Params } from "./case.ts";
-export { CaseError, CaseFailure, CaseSkip, type Evidence, UsageError } from "./errors.ts";
-export { loadProfile } from "./load_profile.ts";
+export type {
+  AppliesTo,
+  Case,
+  CaseContext,
+  CaseHooks,
+  Framing,
+  Params,
+  Profile,
+  Reference,
+  RequestReplyProfile,
+  TcpHandler,
+  UdpHandler,
+} from "./case.ts";
 export {
-  type Framing,
-  isRequestReply,
-  type Profile,
-  type RequestReplyProfile,
-  samplePayload,
-} from "./profile.ts";
-export type { CaseResult, Outcome, RunReport, Summary, TranscriptEvent } from "./result.ts";
+  CaseError,
+  CaseFailure,
+  CaseSkip,
+  errorText,
+  type Evidence,
+  UsageError,
+} from "./errors.ts";
+export { byteHex, byteText, describeBytes, hexdump, printable } from "./hexdump.ts";
+export { PartialRun, type RunMeta, UNFINISHED, writeFileAtomicSync } from "./partial.ts";
+export { isRequestReply, requestReply, samplePayload, sampleRequest } from "./profile.ts";
+export {
+  type CaseResult,
+  emptySummary,
+  type EventKind,
+  isProblem,
+  type Outcome,
+  OUTCOMES,
+  problemCount,
+  PROBLEMS,
+  type RunReport,
+  summarize,
+  type Summary,
+  type TargetInfo,
+  TRANSCRIPT_BYTES_CAP,
+  type TranscriptEvent,
+} from "./result.ts";
 export { caseSeed, makeRng, type Rng } from "./rng.ts";
 export { notApplicable, runCase, runCases, type RunOptions, runRepeated } from "./runner.ts";
+export { groupOf, matchesPrefix, selectCases } from "./select.ts";
 export { randomCuts, splitBytes, type SplitPlan } from "./split.ts";
 export {
   formatTarget,
+  makeTarget,
   parseTarget,
   parseTargets,
   type Target,
+  targetList,
   type Targets,
   type Transport,
 } from "./target.ts";
-export { ConnectFailed, type ReadResult, type SendResult, TcpClient } from "./tcp_client.ts";
-export { Transcript } from "./transcript.ts";
-export { type Datagram, UdpClient } from "./udp_client.ts";
+export {
+  ConnectFailed,
+  type ConnectOptions,
+  DEFAULT_MAX_BUFFER,
+  type ReadEnd,
+  type ReadOptions,
+  type ReadResult,
+  type SendEnd,
+  type SendResult,
+  TcpClient,
+  type TcpClientOptions,
+} from "./tcp_client.ts";
+export { type EventDetails, Transcript, TRANSCRIPT_EVENTS_CAP } from "./transcript.ts";
+export { type Datagram, FULL_DATAGRAM, UdpClient, type UdpClientOptions } from "./udp_client.ts";
+export {
+  connectedUdpAvailable,
+  probeUdp,
+  type UdpProbeOptions,
+  type UdpProbeResult,
+} from "./udp_probe.ts";
+export { TOOL } from "./version.ts";

@@ -126,3 +126,34 @@ export function summarize(cases: readonly Pick<CaseResult, "outcome">[]): Summar
   for (const c of cases) summary[c.outcome]++;
   return summary;
 }
+
+/** The outcomes that count against a run: it failed, could not be tested, or was flaky. */
+export const PROBLEMS: readonly Outcome[] = ["fail", "error", "flaky"];
+
+/**
+ * True for an outcome that counts against a run (fail, error, flaky): the one rule every report
+ * writer, the console and the exit code use.
+ *
+ * @example
+ * ```ts
+ * import { isProblem } from "./result.ts";
+ * isProblem({ outcome: "flaky" }); // true
+ * isProblem({ outcome: "warn" }); // false
+ * ```
+ */
+export function isProblem(c: Pick<CaseResult, "outcome">): boolean {
+  return PROBLEMS.includes(c.outcome);
+}
+
+/**
+ * How many cases of a summary count against the run (fail + error + flaky).
+ *
+ * @example
+ * ```ts
+ * import { problemCount, summarize } from "./result.ts";
+ * problemCount(summarize([{ outcome: "fail" }, { outcome: "pass" }])); // 1
+ * ```
+ */
+export function problemCount(s: Summary): number {
+  return PROBLEMS.reduce((n, o) => n + s[o], 0);
+}

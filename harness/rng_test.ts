@@ -1,5 +1,5 @@
 import { assertEquals, assertNotEquals } from "@std/assert";
-import { caseSeed, makeRng } from "./rng.ts";
+import { caseSeed, makeRng } from "./mod.ts";
 
 Deno.test("makeRng() gives the same sequence for the same seed", () => {
   const a = makeRng(7), b = makeRng(7);

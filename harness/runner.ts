@@ -1,17 +1,15 @@
 import { pooledMap } from "@std/async/pool";
 import { encodeHex } from "@std/encoding/hex";
 import { raceDeadline } from "./_deadline.ts";
-import { describeBytes } from "./_hexdump.ts";
-import type { Case, Params } from "./case.ts";
+import type { Case, Params, Profile } from "./case.ts";
 import { CaseRun } from "./context.ts";
-import { CaseError, CaseFailure, CaseSkip, type Evidence } from "./errors.ts";
-import { isRequestReply, type Profile } from "./profile.ts";
+import { CaseError, CaseFailure, CaseSkip, errorText, type Evidence } from "./errors.ts";
+import { describeBytes } from "./hexdump.ts";
+import { isRequestReply } from "./profile.ts";
 import { type CaseResult, type RunReport, summarize } from "./result.ts";
 import { caseSeed } from "./rng.ts";
 import { targetList, type Targets } from "./target.ts";
-import { errorText } from "./tcp_client.ts";
 import { TOOL } from "./version.ts";
-import { addUdpHint } from "./wrong_transport.ts";
 
 /** How a run goes. */
 export interface RunOptions {
@@ -149,6 +147,7 @@ export async function runCase(
     params: options.params ?? {},
     signal: stop.signal,
     transport: c.appliesTo.transport,
+    hooks: c.hooks,
   });
   const started = performance.now();
   let thrown: unknown = null;
@@ -197,10 +196,11 @@ export async function runCase(
     result.outcome = "info";
     result.message = t.infos.join("; ");
   }
-  // Wrong-transport hint: a UDP case that got nothing back, on a port that refuses UDP.
-  if (c.appliesTo.transport === "udp" && options.targets.udp) {
-    await addUdpHint(result, options.targets.udp, options.profile);
-  }
+  await c.hooks?.finished?.(result, {
+    targets: options.targets,
+    profile: options.profile,
+    transport: c.appliesTo.transport,
+  });
   return result;
 }
 

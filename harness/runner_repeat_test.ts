@@ -1,7 +1,6 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
 import { echo } from "../suites/profiles/echo.ts";
-import type { Case } from "./case.ts";
-import { runCases, runRepeated } from "./runner.ts";
+import { type Case, runCases, runRepeated } from "./mod.ts";
 
 /** A case that needs no socket and ends with the outcomes given, one per run, in turn. */
 function scripted(outcomes: ("pass" | "fail" | "warn")[]): Case {

@@ -1,9 +1,7 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { echo } from "../suites/profiles/echo.ts";
 import { serve } from "../fixtures/serve.ts";
-import type { Case } from "./case.ts";
-import { notApplicable, runCase, runCases } from "./runner.ts";
-import { parseTarget } from "./target.ts";
+import { type Case, notApplicable, parseTarget, runCase, runCases } from "./mod.ts";
 
 const tcp = parseTarget("tcp://127.0.0.1:9");
 const udp = parseTarget("udp://127.0.0.1:9");

@@ -1,6 +1,5 @@
 import { assertEquals, assertThrows } from "@std/assert";
-import { makeRng } from "./rng.ts";
-import { randomCuts, splitBytes } from "./split.ts";
+import { makeRng, randomCuts, splitBytes } from "./mod.ts";
 
 const data = new Uint8Array([1, 2, 3, 4, 5, 6, 7]);
 

@@ -48,7 +48,21 @@ export function parseTarget(text: string): Target {
   if (!/^\d+$/.test(m[3])) throw usage(`port "${m[3]}" is not a number`);
   const port = Number(m[3]);
   if (port < 1 || port > 65535) throw usage(`port ${port} is outside 1-65535`);
-  return { transport: scheme, host, port, url: formatTarget(scheme, host, port) };
+  return makeTarget(scheme, host, port);
+}
+
+/**
+ * The target of `transport` at `host` and `port`, with its canonical URL: the one way a target is
+ * built from its parts.
+ *
+ * @example
+ * ```ts
+ * import { makeTarget } from "./target.ts";
+ * makeTarget("tcp", "::1", 7).url; // "tcp://[::1]:7"
+ * ```
+ */
+export function makeTarget(transport: Transport, host: string, port: number): Target {
+  return { transport, host, port, url: formatTarget(transport, host, port) };
 }
 
 /**

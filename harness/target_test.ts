@@ -1,6 +1,5 @@
 import { assertEquals, assertThrows } from "@std/assert";
-import { UsageError } from "./errors.ts";
-import { parseTarget, parseTargets } from "./target.ts";
+import { parseTarget, parseTargets, UsageError } from "./mod.ts";
 
 Deno.test("parseTarget() reads TCP, UDP and bracketed IPv6 targets", () => {
   assertEquals(parseTarget("tcp://127.0.0.1:7"), {

@@ -1,7 +1,7 @@
 import { concat, indexOfNeedle } from "@std/bytes";
 import { raceDeadline, sleep, TIMED_OUT } from "./_deadline.ts";
-import { byteText, describeBytes } from "./_hexdump.ts";
-import { CaseError, CaseFailure } from "./errors.ts";
+import { CaseError, CaseFailure, errorText } from "./errors.ts";
+import { byteText, describeBytes } from "./hexdump.ts";
 import { splitBytes, type SplitPlan } from "./split.ts";
 import type { Transcript } from "./transcript.ts";
 
@@ -457,11 +457,6 @@ function classifyConnectError(
     unreachable ? "unreachable" : "other",
     { cause: e },
   );
-}
-
-/** The one-line text of an error. */
-export function errorText(e: unknown): string {
-  return e instanceof Error ? e.message.split("\n")[0] : String(e);
 }
 
 function incompleteMessage(

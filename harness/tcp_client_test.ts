@@ -1,9 +1,7 @@
 import { assertEquals, assertRejects } from "@std/assert";
 import { echoTcp } from "../fixtures/echo.ts";
 import { startTcpServer } from "../fixtures/tcp_server.ts";
-import { CaseFailure } from "./errors.ts";
-import { ConnectFailed, TcpClient } from "./tcp_client.ts";
-import { Transcript } from "./transcript.ts";
+import { CaseFailure, ConnectFailed, TcpClient, Transcript } from "./mod.ts";
 import { freePort } from "../fixtures/free_port.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);

@@ -1,6 +1,5 @@
 import { assertEquals } from "@std/assert";
-import { TRANSCRIPT_BYTES_CAP } from "./result.ts";
-import { Transcript, TRANSCRIPT_EVENTS_CAP } from "./transcript.ts";
+import { Transcript, TRANSCRIPT_BYTES_CAP, TRANSCRIPT_EVENTS_CAP } from "./mod.ts";
 
 Deno.test("Transcript.record() keeps bytes as hex and caps long ones", () => {
   const tr = new Transcript();

@@ -1,6 +1,5 @@
 import { raceDeadline, TIMED_OUT } from "./_deadline.ts";
-import { CaseError } from "./errors.ts";
-import { errorText } from "./tcp_client.ts";
+import { CaseError, errorText } from "./errors.ts";
 import type { Transcript } from "./transcript.ts";
 
 /** One datagram that came back, and where from. */

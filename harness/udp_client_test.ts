@@ -1,8 +1,7 @@
 import { assertEquals } from "@std/assert";
 import { echoUdp } from "../fixtures/echo.ts";
 import { startUdpServer } from "../fixtures/udp_server.ts";
-import { Transcript } from "./transcript.ts";
-import { UdpClient } from "./udp_client.ts";
+import { Transcript, UdpClient } from "./mod.ts";
 
 Deno.test("UdpClient sends a datagram and receives the echo with its source", async () => {
   await using server = startUdpServer(echoUdp);

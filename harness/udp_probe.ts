@@ -7,7 +7,7 @@
  * @module
  */
 import { raceDeadline, sleep, TIMED_OUT } from "./_deadline.ts";
-import { errorText } from "./tcp_client.ts";
+import { errorText } from "./errors.ts";
 import type { Transcript } from "./transcript.ts";
 
 /** What a probe saw. */

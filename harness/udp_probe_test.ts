@@ -2,8 +2,7 @@ import { assertEquals } from "@std/assert";
 import { echoUdp } from "../fixtures/echo.ts";
 import { freePort } from "../fixtures/free_port.ts";
 import { startUdpServer } from "../fixtures/udp_server.ts";
-import { Transcript } from "./transcript.ts";
-import { connectedUdpAvailable, probeUdp } from "./udp_probe.ts";
+import { connectedUdpAvailable, probeUdp, Transcript } from "./mod.ts";
 
 const freeUdpPort = (hostname?: string) => freePort("udp", hostname);
 

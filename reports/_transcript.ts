@@ -1,6 +1,5 @@
 import { decodeHex } from "@std/encoding/hex";
-import { printable } from "../harness/_hexdump.ts";
-import type { TranscriptEvent } from "../harness/result.ts";
+import { printable, type TranscriptEvent } from "../harness/mod.ts";
 
 const ARROW = { out: "->", in: "<-" } as const;
 

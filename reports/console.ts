@@ -1,6 +1,11 @@
 import { bold, cyan, dim, green, red, yellow } from "@std/fmt/colors";
-import { hexdump } from "../harness/_hexdump.ts";
-import type { CaseResult, Outcome, RunReport, Summary } from "../harness/result.ts";
+import {
+  type CaseResult,
+  hexdump,
+  type Outcome,
+  type RunReport,
+  type Summary,
+} from "../harness/mod.ts";
 
 const LABEL: Record<Outcome, string> = {
   pass: "PASS ",
@@ -65,15 +70,6 @@ export function caseDetail(r: CaseResult): string[] {
 /** The closing line: `N passed, N failed, N errors, N skipped`. */
 export function summaryLine(s: Summary): string {
   return `${s.pass} passed, ${s.fail} failed, ${s.error} errors, ${s.skip} skipped`;
-}
-
-/** The whole console report of a finished run, as lines. */
-export function renderConsole(report: RunReport): string[] {
-  const lines = report.cases.map(caseLine);
-  const bad = report.cases.filter((c) => c.outcome === "fail" || c.outcome === "error");
-  for (const r of bad) lines.push("", ...caseDetail(r));
-  lines.push("", ...closingLines(report));
-  return lines;
 }
 
 /** The lines that close a run: extra counts, then the summary line last. */

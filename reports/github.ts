@@ -1,5 +1,4 @@
-import type { CaseResult, RunReport } from "../harness/result.ts";
-import { isProblem } from "./_group.ts";
+import { type CaseResult, isProblem, type RunReport } from "../harness/mod.ts";
 
 /**
  * Escapes the message of a GitHub Actions workflow command: `%`, CR and LF.

@@ -1,6 +1,6 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
 import { annotation, escapeData, escapeProperty, githubAnnotations } from "./github.ts";
-import { syntheticReport } from "./_sample.ts";
+import { syntheticReport } from "./_test_utils.ts";
 
 Deno.test("escapeData() escapes %, CR and LF, and % first", () => {
   assertEquals(escapeData("50% done\r\nnext %0A"), "50%25 done%0D%0Anext %250A");

@@ -1,6 +1,6 @@
 import { stringify } from "@std/csv";
 import { escape } from "@std/html";
-import { OUTCOMES, type Summary } from "../harness/result.ts";
+import { OUTCOMES, type Summary } from "../harness/mod.ts";
 
 /** One student's line in the gradebook. */
 export interface GradebookRow {

@@ -1,5 +1,5 @@
-import type { CaseResult, RunReport } from "../harness/result.ts";
-import { DEFAULT_RUBRIC, type Rubric, scoreReport, type Visibility } from "../harness/rubric.ts";
+import type { CaseResult, RunReport } from "../harness/mod.ts";
+import { DEFAULT_RUBRIC, type Rubric, scoreReport, type Visibility } from "./rubric.ts";
 import { summaryLine } from "./console.ts";
 import { transcriptLines } from "./_transcript.ts";
 

@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import { parseRubricText } from "../harness/rubric.ts";
+import { parseRubricText } from "./rubric.ts";
 import { gradescopeResults, renderGradescope } from "./gradescope.ts";
-import { sampleRuns, syntheticReport } from "./_sample.ts";
+import { sampleRuns, syntheticReport } from "./_test_utils.ts";
 
 const VISIBILITIES = ["visible", "hidden", "after_due_date", "after_published"];
 

@@ -1,13 +1,16 @@
 import { decodeHex } from "@std/encoding/hex";
 import { escape } from "@std/html";
-import { hexdump, printable } from "../harness/_hexdump.ts";
 import {
   type CaseResult,
+  hexdump,
+  isProblem,
   OUTCOMES,
+  printable,
+  problemCount,
   type RunReport,
   type TranscriptEvent,
-} from "../harness/result.ts";
-import { byGroup, isProblem } from "./_group.ts";
+} from "../harness/mod.ts";
+import { byGroup } from "./group.ts";
 
 /** How many transcript events one case shows; the JSON report keeps them all. */
 const EVENTS_SHOWN = 300;
@@ -29,7 +32,7 @@ const HEX_LINES = 8;
  */
 export function renderHtml(report: RunReport): string {
   const s = report.summary;
-  const failed = s.fail + s.error + s.flaky > 0;
+  const failed = problemCount(s) > 0;
   const present = OUTCOMES.filter((o) => s[o] > 0);
   const title = `${report.tool.name} report: ${s.pass} passed, ${s.fail} failed, ${s.error} errors`;
   const groups = [...byGroup(report.cases)].map(([group, cases]) => {

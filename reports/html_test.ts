@@ -1,9 +1,10 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { serve } from "../fixtures/serve.ts";
-import { runCases } from "../harness/runner.ts";
-import { ALL_CASES, PROFILES, selectCases } from "../suites/mod.ts";
+import { runCases, selectCases } from "../harness/mod.ts";
+import { ALL_CASES } from "../suites/mod.ts";
+import { PROFILES } from "../harness/cli/profiles.ts";
 import { renderHtml } from "./html.ts";
-import { sampleRuns, syntheticReport } from "./_sample.ts";
+import { sampleRuns, syntheticReport } from "./_test_utils.ts";
 
 const SCRIPT = new TextEncoder().encode(
   `<script>alert(1)</script><img src=x onerror=alert(2)>"'><svg onload=alert(3)>`,

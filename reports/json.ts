@@ -1,4 +1,4 @@
-import type { RunReport } from "../harness/result.ts";
+import type { RunReport } from "../harness/mod.ts";
 
 /**
  * Renders the JSON report: the result tree as it is, the contract every other writer and outside

@@ -1,7 +1,6 @@
 import { escape } from "@std/html";
-import { hexdump } from "../harness/_hexdump.ts";
-import type { CaseResult, RunReport } from "../harness/result.ts";
-import { byGroup } from "./_group.ts";
+import { type CaseResult, hexdump, type RunReport } from "../harness/mod.ts";
+import { byGroup } from "./group.ts";
 import { transcriptLines } from "./_transcript.ts";
 
 /**

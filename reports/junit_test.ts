@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { renderJunit } from "./junit.ts";
-import { HOSTILE, sampleRuns, syntheticReport } from "./_sample.ts";
+import { HOSTILE, sampleRuns, syntheticReport } from "./_test_utils.ts";
 
 /** The strict Ant JUnit schema, beside the repo: ../shared/schemas/junit.xsd. */
 const SCHEMA = new URL("../../shared/schemas/junit.xsd", import.meta.url).pathname;

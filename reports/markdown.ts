@@ -1,6 +1,5 @@
 import { escape } from "@std/html";
-import { OUTCOMES, type RunReport } from "../harness/result.ts";
-import { isProblem } from "./_group.ts";
+import { isProblem, OUTCOMES, problemCount, type RunReport } from "../harness/mod.ts";
 
 /** GitHub's limit for one step's summary. */
 export const STEP_SUMMARY_LIMIT = 1024 * 1024;
@@ -21,9 +20,7 @@ export const STEP_SUMMARY_LIMIT = 1024 * 1024;
 export function renderMarkdown(report: RunReport, limit = STEP_SUMMARY_LIMIT - 4096): string {
   const s = report.summary;
   const head = [
-    `## ${report.tool.name} ${report.tool.version}: ${
-      s.fail + s.error + s.flaky === 0 ? "passed" : "failed"
-    }`,
+    `## ${report.tool.name} ${report.tool.version}: ${problemCount(s) === 0 ? "passed" : "failed"}`,
     "",
     `${cell(report.targets.map((t) => t.url).join(", "))} · profile \`${
       code(report.profile)

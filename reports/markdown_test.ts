@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { renderMarkdown, STEP_SUMMARY_LIMIT } from "./markdown.ts";
-import { syntheticReport } from "./_sample.ts";
+import { syntheticReport } from "./_test_utils.ts";
 
 Deno.test("renderMarkdown() has an outcome table, a case table, then each failure", () => {
   const md = renderMarkdown(syntheticReport());

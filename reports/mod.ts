@@ -4,16 +4,15 @@
  *
  * @module
  */
-import type { RunReport } from "../harness/result.ts";
-import type { Rubric } from "../harness/rubric.ts";
+import type { RunReport } from "../harness/mod.ts";
+import type { Rubric } from "./rubric.ts";
 import { renderGradescope } from "./gradescope.ts";
 import { renderHtml } from "./html.ts";
 import { renderJson } from "./json.ts";
 import { renderJunit } from "./junit.ts";
 import { renderMarkdown } from "./markdown.ts";
 import { renderTap } from "./tap.ts";
-
-export { caseDetail, caseLine, closingLines, renderConsole, summaryLine } from "./console.ts";
+export { caseDetail, caseLine, closingLines, summaryLine } from "./console.ts";
 export { annotation, escapeData, escapeProperty, githubAnnotations } from "./github.ts";
 export { type GradebookRow, renderGradebookCsv, renderGradebookMarkdown } from "./gradebook.ts";
 export {

@@ -1,5 +1,5 @@
 import { stringify } from "@std/yaml";
-import type { CaseResult, RunReport } from "../harness/result.ts";
+import { type CaseResult, isProblem, type RunReport } from "../harness/mod.ts";
 import { summaryLine } from "./console.ts";
 import { transcriptLines } from "./_transcript.ts";
 
@@ -29,9 +29,7 @@ export function renderTap(report: RunReport): string {
 }
 
 function testPoint(c: CaseResult, n: number): string[] {
-  const ok = c.outcome === "fail" || c.outcome === "error" || c.outcome === "flaky"
-    ? "not ok"
-    : "ok";
+  const ok = isProblem(c) ? "not ok" : "ok";
   const skip = c.outcome === "skip" ? ` # SKIP ${oneLine(c.message).replaceAll("#", "\\#")}` : "";
   const line = `${ok} ${n} - ${description(c.id)}${skip}`;
   if (c.outcome === "pass" || c.outcome === "skip") return [line];

@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { parse as parseYaml } from "@std/yaml";
 import { renderTap } from "./tap.ts";
-import { sampleRuns, syntheticReport } from "./_sample.ts";
+import { sampleRuns, syntheticReport } from "./_test_utils.ts";
 
 /** One test point as a TAP 14 consumer sees it. */
 interface Point {

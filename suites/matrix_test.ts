@@ -7,8 +7,9 @@
 import { assertEquals } from "@std/assert";
 import { MUTANTS } from "../fixtures/mutants/mod.ts";
 import { serve } from "../fixtures/serve.ts";
-import { runCases } from "../harness/runner.ts";
-import { ALL_CASES, PROFILES } from "./mod.ts";
+import { runCases } from "../harness/mod.ts";
+import { ALL_CASES } from "./mod.ts";
+import { PROFILES } from "../harness/cli/profiles.ts";
 import { selfTest } from "./_self_check.ts";
 
 /**

@@ -5,14 +5,21 @@
  * @module
  */
 import { equals, indexOfNeedle } from "@std/bytes";
-import { describeBytes } from "../harness/_hexdump.ts";
-import type { Case, CaseContext } from "../harness/case.ts";
-import { CaseFailure } from "../harness/errors.ts";
-import { isRequestReply, samplePayload } from "../harness/profile.ts";
-import { formatTarget, type Target } from "../harness/target.ts";
-import { ConnectFailed } from "../harness/tcp_client.ts";
-import { probeUdp } from "../harness/udp_probe.ts";
+import {
+  type Case,
+  type CaseContext,
+  CaseFailure,
+  ConnectFailed,
+  describeBytes,
+  formatTarget,
+  isRequestReply,
+  probeUdp,
+  samplePayload,
+  sampleRequest,
+  type Target,
+} from "../harness/mod.ts";
 import { silenceMs } from "./services/_ask.ts";
+import { transportHints } from "./wrong_transport.ts";
 
 /** A datagram the profile's server should answer (or, for services, simply receive). */
 function probeDatagram(t: CaseContext, tag: string): Uint8Array {
@@ -46,6 +53,7 @@ export const independent: Case = {
   requirement:
     "TCP and UDP have separate port spaces: a stream socket and a datagram socket are bound separately, and a reply goes back on the socket its request came in on",
   appliesTo: { transport: "any" },
+  hooks: transportHints,
   async run(t) {
     if (!t.targets.tcp || !t.targets.udp) {
       return t.skip("Needs both a TCP and a UDP target");
@@ -60,8 +68,8 @@ export const independent: Case = {
     }
     const c = await t.connect();
     const u = t.datagram();
-    const overTcp = p.encode(samplePayload(p, t.rng, 24));
-    const overUdp = p.encode(samplePayload(p, t.rng, 24));
+    const overTcp = sampleRequest(p, t.rng, 24);
+    const overUdp = sampleRequest(p, t.rng, 24);
     const tcpWant = p.expectedReply(overTcp);
     const udpWant = p.expectedReply(overUdp);
     await c.send(overTcp);
@@ -120,6 +128,7 @@ export const udpSilent: Case = {
   requirement:
     "Serving TCP port N does not serve UDP port N: the server must bind a SOCK_DGRAM socket too, or the client's host answers with ICMP port unreachable",
   appliesTo: { transport: "any" },
+  hooks: transportHints,
   async run(t) {
     if (!t.targets.tcp) {
       return t.skip("Needs a TCP target: it looks at the UDP side of a TCP server");
@@ -177,6 +186,7 @@ export const tcpRefused: Case = {
   requirement:
     "Binding UDP port N does not bind TCP port N: a UDP-only server leaves TCP N refused, unless another program listens there",
   appliesTo: { transport: "any" },
+  hooks: transportHints,
   async run(t) {
     if (t.targets.tcp || !t.targets.udp) {
       return t.skip("Only with a UDP target and no TCP target");

@@ -1,6 +1,7 @@
 import { assertEquals } from "@std/assert";
 import { selfTest } from "./_self_check.ts";
-import { ALL_CASES, PROFILES } from "./mod.ts";
+import { ALL_CASES } from "./mod.ts";
+import { PROFILES } from "../harness/cli/profiles.ts";
 
 const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url)).catch(() => "");
 

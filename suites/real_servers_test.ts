@@ -8,10 +8,8 @@
 import { assertEquals } from "@std/assert";
 import { findCompiler, findExecutable, startCServer } from "../fixtures/c/compile.ts";
 import type { Served } from "../fixtures/serve.ts";
-import type { Params } from "../harness/case.ts";
-import { runCases } from "../harness/runner.ts";
-import { parseTarget } from "../harness/target.ts";
-import { ALL_CASES, selectCases } from "./mod.ts";
+import { type Params, parseTarget, runCases, selectCases } from "../harness/mod.ts";
+import { ALL_CASES } from "./mod.ts";
 import { echo } from "./profiles/echo.ts";
 import { selfTest } from "./_self_check.ts";
 import { freePort } from "../fixtures/free_port.ts";

@@ -12,10 +12,7 @@
  */
 import { assertEquals, assertStringIncludes } from "@std/assert";
 import { sleep } from "../harness/_deadline.ts";
-import type { CaseResult } from "../harness/result.ts";
-import { runCases } from "../harness/runner.ts";
-import { formatTarget } from "../harness/target.ts";
-import { probeUdp } from "../harness/udp_probe.ts";
+import { type CaseResult, formatTarget, probeUdp, runCases } from "../harness/mod.ts";
 import { echo } from "./profiles/echo.ts";
 import { udpCases } from "./udp/mod.ts";
 import { selfTest } from "./_self_check.ts";

@@ -11,9 +11,8 @@
  */
 import { serve } from "../fixtures/serve.ts";
 import { caseDetail } from "../reports/console.ts";
-import { loadProfile } from "../harness/load_profile.ts";
-import { notApplicable, runCase } from "../harness/runner.ts";
-import { parseTargets, type Targets } from "../harness/target.ts";
+import { loadProfile } from "../harness/cli/profiles.ts";
+import { notApplicable, parseTargets, runCase, type Targets } from "../harness/mod.ts";
 import { ALL_CASES } from "./mod.ts";
 
 const targetEnv = Deno.env.get("SOCKSPEC_TARGET")?.trim();

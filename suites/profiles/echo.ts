@@ -1,5 +1,4 @@
-import { echoTcp, echoUdp } from "../../fixtures/echo.ts";
-import type { Profile } from "../../harness/profile.ts";
+import type { Profile } from "../../harness/mod.ts";
 
 /** RFC 862 echo over TCP and UDP: every byte (or datagram) sent comes back unchanged. */
 export const echo: Profile = {
@@ -9,5 +8,4 @@ export const echo: Profile = {
   framing: { kind: "stream" },
   encode: (payload) => payload,
   expectedReply: (request) => request,
-  reference: { tcp: echoTcp, udp: echoUdp },
 };

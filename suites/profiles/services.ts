@@ -5,15 +5,13 @@
  *
  * @module
  */
-import { chargenTcp, chargenUdp } from "../../fixtures/chargen.ts";
-import { daytimeTcp, daytimeUdp } from "../../fixtures/daytime.ts";
-import { discardTcp, discardUdp } from "../../fixtures/discard.ts";
-import { timeTcp, timeUdp } from "../../fixtures/time.ts";
-import { describeBytes } from "../../harness/_hexdump.ts";
-import type { CaseContext } from "../../harness/case.ts";
-import { CaseFailure } from "../../harness/errors.ts";
-import type { Profile } from "../../harness/profile.ts";
-import { probeUdp } from "../../harness/udp_probe.ts";
+import {
+  type CaseContext,
+  CaseFailure,
+  describeBytes,
+  probeUdp,
+  type Profile,
+} from "../../harness/mod.ts";
 import { askUdp, silenceMs } from "../services/_ask.ts";
 
 /** Connects and reads `n` bytes; fails when fewer come. */
@@ -67,7 +65,6 @@ export const discard: Profile = {
       });
     }
   },
-  reference: { tcp: discardTcp, udp: discardUdp },
 };
 
 /** RFC 864 chargen: a stream (TCP) or a datagram (UDP) of the rotating character pattern. */
@@ -81,7 +78,6 @@ export const chargen: Profile = {
     if (transport === "tcp") return await tcpSends(t, 74, "the chargen stream");
     await askUdp(t, new Uint8Array(0), { label: "probe", what: "a probe datagram" });
   },
-  reference: { tcp: chargenTcp, udp: chargenUdp },
 };
 
 /** RFC 867 daytime: the date and time as text. */
@@ -105,7 +101,6 @@ export const daytime: Profile = {
     }
     await askUdp(t, new Uint8Array(0), { label: "probe", what: "a probe datagram" });
   },
-  reference: { tcp: daytimeTcp, udp: daytimeUdp },
 };
 
 /** RFC 868 time: 4 bytes of seconds since 1900. */
@@ -127,7 +122,6 @@ export const time: Profile = {
       );
     }
   },
-  reference: { tcp: timeTcp, udp: timeUdp },
 };
 
 /** The service profiles. */

@@ -1,6 +1,6 @@
 import { assertEquals } from "@std/assert";
 import { serve } from "../../fixtures/serve.ts";
-import { runCases } from "../../harness/runner.ts";
+import { runCases } from "../../harness/mod.ts";
 import { portsCases } from "../ports.ts";
 import { serviceCases } from "../services/mod.ts";
 import { udpCases } from "../udp/mod.ts";

@@ -4,9 +4,7 @@
  *
  * @module
  */
-import type { CaseContext } from "../../harness/case.ts";
-import { CaseFailure } from "../../harness/errors.ts";
-import type { Datagram } from "../../harness/udp_client.ts";
+import { type CaseContext, CaseFailure, type Datagram } from "../../harness/mod.ts";
 
 /** Default length of a window that waits for silence, in milliseconds (`--param silence=MS`). */
 export const SILENCE_MS = 300;

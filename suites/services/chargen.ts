@@ -5,10 +5,9 @@
  *
  * @module
  */
-import { describeBytes, printable } from "../../harness/_hexdump.ts";
-import type { Case } from "../../harness/case.ts";
-import { samplePayload } from "../../harness/profile.ts";
+import { type Case, describeBytes, printable, samplePayload } from "../../harness/mod.ts";
 import { askUdp } from "./_ask.ts";
+import { transportHints } from "../wrong_transport.ts";
 
 const FIRST = 0x20;
 const RING = 95;
@@ -105,6 +104,7 @@ export const chargenTcp: Case = {
   requirement:
     "RFC 864: a TCP chargen server sends a stream of characters until the client closes, ignoring what it receives; the pattern is lines of 72 printable ASCII characters, each starting one further along",
   appliesTo: { transport: "tcp", profiles: ["chargen"] },
+  hooks: transportHints,
   async run(t) {
     const c = await t.connect();
     const r = await c.readExactly(CHARGEN_READ);
@@ -142,6 +142,7 @@ export const chargenUdp: Case = {
   requirement:
     "RFC 864: a UDP chargen server answers each datagram with a datagram of a random number (0 to 512) of characters; the data received is ignored",
   appliesTo: { transport: "udp", profiles: ["chargen"] },
+  hooks: transportHints,
   async run(t) {
     const requests = [samplePayload({}, t.rng, 20), new Uint8Array(0), t.rng.bytes(100)];
     for (const [i, request] of requests.entries()) {

@@ -5,10 +5,9 @@
  *
  * @module
  */
-import { byteHex, describeBytes, printable } from "../../harness/_hexdump.ts";
-import type { Case } from "../../harness/case.ts";
-import { samplePayload } from "../../harness/profile.ts";
+import { byteHex, type Case, describeBytes, printable, samplePayload } from "../../harness/mod.ts";
 import { askUdp } from "./_ask.ts";
+import { transportHints } from "../wrong_transport.ts";
 
 /** The most daytime text the cases read before calling it a flood. */
 export const DAYTIME_MAX = 4096;
@@ -63,6 +62,7 @@ export const daytimeTcp: Case = {
   requirement:
     "RFC 867: once a TCP connection is established the server sends the current date and time as an ASCII character string and then closes the connection; input is thrown away",
   appliesTo: { transport: "tcp", profiles: ["daytime"] },
+  hooks: transportHints,
   async run(t) {
     const c = await t.connect();
     const r = await c.readToEof({ max: DAYTIME_MAX });
@@ -108,6 +108,7 @@ export const daytimeUdp: Case = {
   requirement:
     "RFC 867: a UDP daytime server answers a datagram (its data is thrown away) with a datagram holding the current date and time as an ASCII string",
   appliesTo: { transport: "udp", profiles: ["daytime"] },
+  hooks: transportHints,
   async run(t) {
     const got = await askUdp(t, samplePayload({}, t.rng, 16), { what: "a 16-byte datagram" });
     const problem = daytimeProblem(got.data);

@@ -3,11 +3,9 @@
  *
  * @module
  */
-import { describeBytes } from "../../harness/_hexdump.ts";
-import type { Case } from "../../harness/case.ts";
-import { samplePayload } from "../../harness/profile.ts";
-import { probeUdp } from "../../harness/udp_probe.ts";
+import { type Case, describeBytes, probeUdp, samplePayload } from "../../harness/mod.ts";
 import { silenceMs } from "./_ask.ts";
+import { transportHints } from "../wrong_transport.ts";
 
 /** Bytes the TCP case sends after the silence check, to see that the server keeps reading. */
 export const DISCARD_BULK = 1024 * 1024;
@@ -19,6 +17,7 @@ export const discardTcp: Case = {
   requirement:
     "RFC 863: a TCP discard server throws away any data it receives and sends no response; it reads until the client closes, then closes",
   appliesTo: { transport: "tcp", profiles: ["discard"] },
+  hooks: transportHints,
   async run(t) {
     const c = await t.connect();
     const first = samplePayload({}, t.rng, 1024);
@@ -62,6 +61,7 @@ export const discardUdp: Case = {
   requirement:
     "RFC 863: a UDP discard server receives datagrams and sends no response; it must still bind the port, or the client's host answers with ICMP port unreachable",
   appliesTo: { transport: "udp", profiles: ["discard"] },
+  hooks: transportHints,
   async run(t) {
     const window = silenceMs(t);
     const datagrams = [samplePayload({}, t.rng, 32), new Uint8Array(0), t.rng.bytes(512)];

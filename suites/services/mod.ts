@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Case } from "../../harness/case.ts";
+import type { Case } from "../../harness/mod.ts";
 import { chargenCases } from "./chargen.ts";
 import { daytimeCases } from "./daytime.ts";
 import { discardCases } from "./discard.ts";

@@ -5,9 +5,9 @@
  *
  * @module
  */
-import { describeBytes } from "../../harness/_hexdump.ts";
-import type { Case, CaseContext } from "../../harness/case.ts";
+import { type Case, type CaseContext, describeBytes } from "../../harness/mod.ts";
 import { askUdp } from "./_ask.ts";
+import { transportHints } from "../wrong_transport.ts";
 
 /** Seconds from 1900-01-01 to 1970-01-01. */
 export const EPOCH_1900_OFFSET = 2_208_988_800;
@@ -78,6 +78,7 @@ export const timeTcp: Case = {
   requirement:
     "RFC 868: the server sends the time as a 32-bit binary number (seconds since 1900-01-01 00:00 UTC) and closes the connection",
   appliesTo: { transport: "tcp", profiles: ["time"] },
+  hooks: transportHints,
   async run(t) {
     const c = await t.connect();
     const r = await c.readToEof({ max: 64 });
@@ -121,6 +122,7 @@ export const timeUdp: Case = {
   requirement:
     "RFC 868: the user sends an empty datagram; the server answers with a datagram holding the time as a 32-bit binary number",
   appliesTo: { transport: "udp", profiles: ["time"] },
+  hooks: transportHints,
   async run(t) {
     const got = await askUdp(t, new Uint8Array(0), { what: "an empty datagram" });
     const nowMs = Date.now();

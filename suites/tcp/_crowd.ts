@@ -6,11 +6,16 @@
  * @module
  */
 import { equals, startsWith } from "@std/bytes";
-import { describeBytes } from "../../harness/_hexdump.ts";
-import type { CaseContext } from "../../harness/case.ts";
-import { CaseFailure } from "../../harness/errors.ts";
-import { requestReply, samplePayload } from "../../harness/profile.ts";
-import { ConnectFailed, type TcpClient } from "../../harness/tcp_client.ts";
+import {
+  type CaseContext,
+  CaseFailure,
+  ConnectFailed,
+  describeBytes,
+  requestReply,
+  samplePayload,
+  sampleRequest,
+  TcpClient,
+} from "../../harness/mod.ts";
 
 /** Extra connect time for load cases: room for SYN retransmissions (1 s and 3 s after the first). */
 export const SYN_RETRY_MS = 3000;
@@ -232,7 +237,7 @@ export async function flood(
   options: { limit: number; stallMs: number },
 ): Promise<Flooded> {
   const p = requestReply(t);
-  const request = p.encode(samplePayload(p, t.rng, 65536));
+  const request = sampleRequest(p, t.rng, 65536);
   let sent = 0;
   while (sent < options.limit) {
     const r = await c.send(request, { timeoutMs: options.stallMs });

@@ -4,10 +4,9 @@
  *
  * @module
  */
-import { requestReply } from "../../harness/profile.ts";
-import type { Case } from "../../harness/case.ts";
-import { ConnectFailed, type TcpClient } from "../../harness/tcp_client.ts";
+import { type Case, ConnectFailed, requestReply, TcpClient } from "../../harness/mod.ts";
 import { exchangeTolerant, openCrowd, SYN_RETRY_MS, taggedRequest, within } from "./_crowd.ts";
+import { transportHints } from "../wrong_transport.ts";
 
 /** On Linux a SYN that goes unanswered is first resent after 1 s. */
 const FIRST_SYN_RETRY_MS = 1000;
@@ -19,6 +18,7 @@ export const burst: Case = {
   requirement:
     "K clients connecting at once (param burst, default 128) complete the handshake, are accept()ed and get their own replies; a burst larger than listen()'s queue may leave clients waiting (allowed, a warn) but must never mix up replies or stop the server",
   appliesTo: { transport: "tcp", requestReply: true },
+  hooks: transportHints,
   exclusive: true,
   async run(t) {
     const k = t.param("burst", 128);
@@ -69,6 +69,7 @@ export const measure: Case = {
   requirement:
     "listen(fd, n) keeps completed handshakes the server has not accept()ed yet (on Linux, n + 1 of them); a server that serves clients concurrently keeps accepting instead. Up to `probes` connects (param, default 64), one at a time, 750 ms each",
   appliesTo: { transport: "tcp", requestReply: true },
+  hooks: transportHints,
   exclusive: true,
   async run(t) {
     const p = requestReply(t);

@@ -3,9 +3,8 @@
  *
  * @module
  */
-import type { Case } from "../../harness/case.ts";
-import { describeBytes } from "../../harness/_hexdump.ts";
-import { requestReply, samplePayload } from "../../harness/profile.ts";
+import { type Case, describeBytes, requestReply, sampleRequest } from "../../harness/mod.ts";
+import { transportHints } from "../wrong_transport.ts";
 
 /** A fresh connection is accepted and kept open while the client has not spoken. */
 export const connect: Case = {
@@ -14,6 +13,7 @@ export const connect: Case = {
   requirement:
     "A listening socket completes the handshake and accept()s; a request/reply server then waits for the request instead of closing",
   appliesTo: { transport: "tcp", requestReply: true },
+  hooks: transportHints,
   async run(t) {
     const c = await t.connect();
     const r = await c.readFor(300);
@@ -45,10 +45,11 @@ export const singleRequest: Case = {
   title: "One request gets its reply",
   requirement: "A request/reply server answers a request with the profile's reply, byte for byte",
   appliesTo: { transport: "tcp", requestReply: true },
+  hooks: transportHints,
   async run(t) {
     const p = requestReply(t);
     const c = await t.connect();
-    const request = p.encode(samplePayload(p, t.rng, 32));
+    const request = sampleRequest(p, t.rng, 32);
     await c.send(request);
     await c.expect(p.expectedReply(request));
     const extra = await c.readFor(100);
@@ -68,10 +69,11 @@ export const cleanClose: Case = {
   requirement:
     "recv() returning 0 means the client closed its side; the server must then close the connection (FIN), not hang or reset",
   appliesTo: { transport: "tcp", requestReply: true },
+  hooks: transportHints,
   async run(t) {
     const p = requestReply(t);
     const c = await t.connect();
-    const request = p.encode(samplePayload(p, t.rng, 16));
+    const request = sampleRequest(p, t.rng, 16);
     await c.send(request);
     await c.expect(p.expectedReply(request));
     await c.closeWrite();

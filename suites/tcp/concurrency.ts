@@ -4,10 +4,9 @@
  *
  * @module
  */
-import { requestReply } from "../../harness/profile.ts";
-import type { Case } from "../../harness/case.ts";
-import type { TcpClient } from "../../harness/tcp_client.ts";
+import { type Case, requestReply, TcpClient } from "../../harness/mod.ts";
 import { exchangeAll, flood, openCrowd, SYN_RETRY_MS, taggedRequest, within } from "./_crowd.ts";
+import { transportHints } from "../wrong_transport.ts";
 
 /** A silent client does not block the next one. */
 export const idleClient: Case = {
@@ -16,6 +15,7 @@ export const idleClient: Case = {
   requirement:
     "A server serves each client on its own: while one connection is open and silent, another client's request is answered",
   appliesTo: { transport: "tcp", requestReply: true },
+  hooks: transportHints,
   async run(t) {
     const p = requestReply(t);
     const a = await t.connect({ label: "A" });
@@ -40,6 +40,7 @@ export const slowReader: Case = {
   requirement:
     "send() to a client that does not read blocks once the buffers fill; that must stall only that client, never the server",
   appliesTo: { transport: "tcp", requestReply: true },
+  hooks: transportHints,
   async run(t) {
     const p = requestReply(t);
     const a = await t.connect({ label: "A" });
@@ -71,6 +72,7 @@ export const manyClients: Case = {
   requirement:
     "Each accept()ed connection is its own byte stream: with N clients open at once (param clients, default 50), every one is answered with its own reply and none sees another's bytes",
   appliesTo: { transport: "tcp", requestReply: true },
+  hooks: transportHints,
   exclusive: true,
   async run(t) {
     const n = t.param("clients", 50);

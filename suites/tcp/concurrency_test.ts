@@ -2,7 +2,7 @@ import { assertEquals, assertStringIncludes } from "@std/assert";
 import { echoTcp } from "../../fixtures/echo.ts";
 import { globalConn } from "../../fixtures/mutants/global_conn.ts";
 import { serve } from "../../fixtures/serve.ts";
-import { runCase } from "../../harness/runner.ts";
+import { runCase } from "../../harness/mod.ts";
 import { echo } from "../profiles/echo.ts";
 import { idleClient, manyClients, slowReader } from "./concurrency.ts";
 import { selfTest } from "../_self_check.ts";

@@ -7,13 +7,20 @@
  * @module
  */
 import { concat } from "@std/bytes";
-import { byteHex, describeBytes } from "../../harness/_hexdump.ts";
-import type { Case, CaseContext } from "../../harness/case.ts";
-import { CaseFailure } from "../../harness/errors.ts";
-import { requestReply, type RequestReplyProfile, samplePayload } from "../../harness/profile.ts";
-import { randomCuts } from "../../harness/split.ts";
-import type { TcpClient } from "../../harness/tcp_client.ts";
+import {
+  byteHex,
+  type Case,
+  type CaseContext,
+  CaseFailure,
+  describeBytes,
+  randomCuts,
+  requestReply,
+  type RequestReplyProfile,
+  sampleRequest,
+  TcpClient,
+} from "../../harness/mod.ts";
 import { framingCuts } from "../profiles/framed.ts";
+import { transportHints } from "../wrong_transport.ts";
 
 /** A reply slower than this after the last request byte is allowed but poor: a warn. */
 export const SLOW_REPLY_MS = 1000;
@@ -53,7 +60,7 @@ async function expectNothingMore(t: CaseContext, c: TcpClient, after: string): P
 }
 
 function payloads(t: CaseContext, p: RequestReplyProfile, count: number, max: number) {
-  return Array.from({ length: count }, () => p.encode(samplePayload(p, t.rng, t.rng.int(1, max))));
+  return Array.from({ length: count }, () => sampleRequest(p, t.rng, t.rng.int(1, max)));
 }
 
 /** A request that trickles in one byte at a time still gets its whole reply. */
@@ -63,10 +70,11 @@ export const byteByByte: Case = {
   requirement:
     "TCP is a byte stream: one send() may arrive as many recv()s, down to one byte each; the server must keep reading until it has a whole request",
   appliesTo: { transport: "tcp", requestReply: true },
+  hooks: transportHints,
   async run(t) {
     const p = requestReply(t);
     const c = await t.connect({ noDelay: true });
-    const request = p.encode(samplePayload(p, t.rng, 24));
+    const request = sampleRequest(p, t.rng, 24);
     const reply = p.expectedReply(request);
     let doneAt = 0;
     const reading = started(
@@ -100,20 +108,21 @@ export const splitHeader: Case = {
   requirement:
     "recv() may return part of a length header or delimiter; the server must keep reading until the framing is complete (a 2-byte recv() can return 1 byte)",
   appliesTo: { transport: "tcp", requestReply: true, framing: ["delimiter", "length-prefix"] },
+  hooks: transportHints,
   async run(t) {
     const p = requestReply(t);
     const c = await t.connect({ noDelay: true });
     const size = 20;
-    const cuts = framingCuts(p.framing, p.encode(samplePayload(p, t.rng, size)));
+    const cuts = framingCuts(p.framing, sampleRequest(p, t.rng, size));
     // Twice over: a busy server may read both halves at once and so never see one of the cuts.
     for (const cut of [...cuts, ...cuts]) {
-      const request = p.encode(samplePayload(p, t.rng, size));
+      const request = sampleRequest(p, t.rng, size);
       const what = `reply to the request cut after byte ${cut} (${cutPlace(p, request, cut)})`;
       await c.sendChunked(request, { cuts: [cut], gapMs: SPLIT_GAP_MS });
       await c.expect(p.expectedReply(request), { what });
       await expectNothingMore(t, c, what);
     }
-    const whole = p.encode(samplePayload(p, t.rng, size));
+    const whole = sampleRequest(p, t.rng, size);
     await c.send(whole);
     await c.expect(p.expectedReply(whole), {
       what: "reply to a whole request after the split ones",
@@ -143,6 +152,7 @@ export const randomSplit: Case = {
   requirement:
     "Segment boundaries carry no meaning in a byte stream: whatever the cut points, the replies are the same",
   appliesTo: { transport: "tcp", requestReply: true },
+  hooks: transportHints,
   async run(t) {
     const p = requestReply(t);
     const c = await t.connect({ noDelay: true });
@@ -170,6 +180,7 @@ export const coalesced: Case = {
   requirement:
     "One recv() may return several requests; the server must answer every one of them, not only the first",
   appliesTo: { transport: "tcp", requestReply: true },
+  hooks: transportHints,
   async run(t) {
     const p = requestReply(t);
     const c = await t.connect();
@@ -192,6 +203,7 @@ export const pipelined: Case = {
   requirement:
     "A client may send requests without waiting for replies; the server must answer each, in order, while more keep coming",
   appliesTo: { transport: "tcp", requestReply: true },
+  hooks: transportHints,
   async run(t) {
     const p = requestReply(t);
     const c = await t.connect();
@@ -218,11 +230,12 @@ export const large: Case = {
   requirement:
     "send() may write fewer bytes than asked (a full socket buffer); the server must send the rest, not drop it",
   appliesTo: { transport: "tcp", requestReply: true },
+  hooks: transportHints,
   async run(t) {
     const p = requestReply(t);
     const c = await t.connect();
     const size = Math.min(p.maxPayload ?? LARGE_PAYLOAD, LARGE_PAYLOAD);
-    const request = p.encode(samplePayload(p, t.rng, size));
+    const request = sampleRequest(p, t.rng, size);
     const reply = p.expectedReply(request);
     // Both at once, and both awaited: a failed read must not leave the send's rejection unhandled.
     await Promise.all([readSlowly(t, c, reply), c.send(request)]);
@@ -305,6 +318,7 @@ export const binary: Case = {
   requirement:
     "Payloads are bytes, not C strings or text: a 0x00 does not end them, and no byte is decoded, trimmed or translated",
   appliesTo: { transport: "tcp", requestReply: true },
+  hooks: transportHints,
   async run(t) {
     const p = requestReply(t);
     const forbidden = new Set(p.forbidden ?? []);
@@ -342,13 +356,14 @@ export const byteOrder: Case = {
   requirement:
     "Multi-byte lengths on the wire are big-endian; a server converts them with ntohs()/ntohl() before use",
   appliesTo: { transport: "tcp", requestReply: true, framing: ["length-prefix"] },
+  hooks: transportHints,
   async run(t) {
     const p = requestReply(t);
     if (p.framing.kind !== "length-prefix") return t.skip("Needs a length-prefix profile");
     const headerBytes = p.framing.headerBytes;
     const c = await t.connect();
     for (const length of headerBytes === 2 ? [0x0102, 0x0201] : [0x0102, 0x010203]) {
-      const request = p.encode(samplePayload(p, t.rng, length));
+      const request = sampleRequest(p, t.rng, length);
       const header = Array.from(request.subarray(0, headerBytes), (b) => byteHex(b).slice(2)).join(
         " ",
       );

@@ -6,10 +6,8 @@ import { lineNulTerminated } from "../../fixtures/mutants/line_nul_terminated.ts
 import { lineOneRecv } from "../../fixtures/mutants/line_one_recv.ts";
 import { lp32ShortSend } from "../../fixtures/mutants/lp32_short_send.ts";
 import { serve } from "../../fixtures/serve.ts";
-import type { Case } from "../../harness/case.ts";
-import type { Profile } from "../../harness/profile.ts";
-import { runCase } from "../../harness/runner.ts";
-import { PROFILES } from "../mod.ts";
+import { type Case, type Profile, runCase } from "../../harness/mod.ts";
+import { PROFILES } from "../../harness/cli/profiles.ts";
 import { binary, byteByByte, byteOrder, large, randomSplit } from "./framing.ts";
 import { selfTest } from "../_self_check.ts";
 

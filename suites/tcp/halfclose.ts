@@ -5,8 +5,8 @@
  * @module
  */
 import { concat } from "@std/bytes";
-import type { Case } from "../../harness/case.ts";
-import { requestReply, samplePayload } from "../../harness/profile.ts";
+import { type Case, requestReply, sampleRequest } from "../../harness/mod.ts";
+import { transportHints } from "../wrong_transport.ts";
 
 /** Time given to the server to notice a close or a reset before the liveness probe. */
 const SETTLE_MS = 100;
@@ -18,10 +18,11 @@ export const replyAfterShutdown: Case = {
   requirement:
     "shutdown(SHUT_WR) closes only the client's direction: the server still answers what it read, then sees recv() == 0 and closes its side",
   appliesTo: { transport: "tcp", requestReply: true },
+  hooks: transportHints,
   async run(t) {
     const p = requestReply(t);
     const c = await t.connect();
-    const request = p.encode(samplePayload(p, t.rng, 64));
+    const request = sampleRequest(p, t.rng, 64);
     await c.send(request);
     await c.closeWrite();
     await c.expect(p.expectedReply(request), {
@@ -38,6 +39,7 @@ export const eofCloses: Case = {
   requirement:
     "recv() == 0 means the client will send nothing more; the server must close the connection instead of waiting forever",
   appliesTo: { transport: "tcp", requestReply: true },
+  hooks: transportHints,
   async run(t) {
     const c = await t.connect();
     await c.closeWrite();
@@ -54,6 +56,7 @@ export const connectClose: Case = {
   requirement:
     "A peer may close before sending anything (port scanners, health checks); recv() == 0 ends that connection only",
   appliesTo: { transport: "tcp", requestReply: true },
+  hooks: transportHints,
   async run(t) {
     const c = await t.connect();
     await c.close();
@@ -75,12 +78,13 @@ export const abort: Case = {
   requirement:
     "A peer may reset (RST) at any time; the server's recv() or send() then fails with ECONNRESET or EPIPE, which must end that connection only (and SIGPIPE must not kill the process)",
   appliesTo: { transport: "tcp", requestReply: true },
+  hooks: transportHints,
   async run(t) {
     const p = requestReply(t);
     const c = await t.connect();
     const requests: Uint8Array[] = [];
     for (let size = 0; size < 256 * 1024;) {
-      requests.push(p.encode(samplePayload(p, t.rng, 1000)));
+      requests.push(sampleRequest(p, t.rng, 1000));
       size += requests.at(-1)!.length;
     }
     const block = concat(requests);

@@ -1,7 +1,7 @@
 import { assertEquals } from "@std/assert";
 import { writeAll } from "../../fixtures/_io.ts";
 import { serve } from "../../fixtures/serve.ts";
-import { runCase } from "../../harness/runner.ts";
+import { runCase } from "../../harness/mod.ts";
 import { echo } from "../profiles/echo.ts";
 import { abort } from "./halfclose.ts";
 import { selfTest } from "../_self_check.ts";

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Case } from "../../harness/case.ts";
+import type { Case } from "../../harness/mod.ts";
 import { backlogCases } from "./backlog.ts";
 import { basicCases } from "./basic.ts";
 import { concurrencyCases } from "./concurrency.ts";

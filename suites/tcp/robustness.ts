@@ -4,9 +4,9 @@
  *
  * @module
  */
-import type { Case } from "../../harness/case.ts";
-import { requestReply, samplePayload } from "../../harness/profile.ts";
+import { type Case, requestReply, sampleRequest } from "../../harness/mod.ts";
 import { flood, taggedRequest, within } from "./_crowd.ts";
+import { transportHints } from "../wrong_transport.ts";
 
 /** How long the server gets to meet a reset before the liveness probe. */
 const SETTLE_MS = 200;
@@ -18,6 +18,7 @@ export const garbage: Case = {
   requirement:
     "A server treats what a client sends as untrusted: bytes that are no valid request may end that connection, never the server",
   appliesTo: { transport: "tcp" },
+  hooks: transportHints,
   async run(t) {
     const junk = await t.connect({ label: "junk" });
     await junk.send(t.rng.bytes(4096));
@@ -40,6 +41,7 @@ export const hugeLength: Case = {
   requirement:
     "A length prefix is untrusted input: a server must not allocate it up front or wait for the body while other clients go unserved",
   appliesTo: { transport: "tcp", requestReply: true, framing: ["length-prefix"] },
+  hooks: transportHints,
   async run(t) {
     const framing = t.profile.framing;
     if (framing.kind !== "length-prefix") return t.skip("Needs a length-prefix profile");
@@ -61,6 +63,7 @@ export const churn: Case = {
   requirement:
     "A server closes the descriptor of every finished connection: after N connect/close cycles (param churn, default 2000) it still serves",
   appliesTo: { transport: "tcp", requestReply: true },
+  hooks: transportHints,
   exclusive: true,
   async run(t) {
     const p = requestReply(t);
@@ -90,9 +93,10 @@ export const midMessage: Case = {
   requirement:
     "recv() returning 0 mid-request, and send() to a reset connection (EPIPE/ECONNRESET, SIGPIPE unless ignored), end that connection only",
   appliesTo: { transport: "tcp", requestReply: true },
+  hooks: transportHints,
   async run(t) {
     const p = requestReply(t);
-    const request = p.encode(samplePayload(p, t.rng, 64));
+    const request = sampleRequest(p, t.rng, 64);
     const half = await t.connect({ label: "half" });
     await half.send(request.subarray(0, Math.floor(request.length / 2)));
     await half.close();

@@ -4,9 +4,8 @@
  * @module
  */
 import { equals } from "@std/bytes";
-import type { Case } from "../../harness/case.ts";
-import { describeBytes } from "../../harness/_hexdump.ts";
-import { requestReply, samplePayload } from "../../harness/profile.ts";
+import { type Case, describeBytes, requestReply, sampleRequest } from "../../harness/mod.ts";
+import { transportHints } from "../wrong_transport.ts";
 
 /** One datagram is answered with exactly its reply, from the target's own address and port. */
 export const singleDatagram: Case = {
@@ -15,10 +14,11 @@ export const singleDatagram: Case = {
   requirement:
     "A UDP server answers each datagram with one datagram, sent to the source address recvfrom() reported, from the port the client sent to",
   appliesTo: { transport: "udp", requestReply: true },
+  hooks: transportHints,
   async run(t) {
     const p = requestReply(t);
     const u = t.datagram();
-    const request = p.encode(samplePayload(p, t.rng, 32));
+    const request = sampleRequest(p, t.rng, 32);
     const want = p.expectedReply(request);
     await u.send(request);
     const got = await u.receive();

@@ -9,10 +9,17 @@
  */
 import { equals } from "@std/bytes";
 import { encodeHex } from "@std/encoding/hex";
-import { describeBytes } from "../../harness/_hexdump.ts";
-import type { Case, CaseContext } from "../../harness/case.ts";
-import { requestReply, samplePayload } from "../../harness/profile.ts";
-import type { Datagram, UdpClient } from "../../harness/udp_client.ts";
+import {
+  type Case,
+  type CaseContext,
+  type Datagram,
+  describeBytes,
+  requestReply,
+  samplePayload,
+  sampleRequest,
+  UdpClient,
+} from "../../harness/mod.ts";
+import { transportHints } from "../wrong_transport.ts";
 
 const key = (b: Uint8Array) => encodeHex(b);
 
@@ -45,6 +52,7 @@ export const boundaries: Case = {
   requirement:
     "UDP keeps message boundaries: each recvfrom() returns exactly one datagram, so each reply answers exactly one request",
   appliesTo: { transport: "udp", requestReply: true },
+  hooks: transportHints,
   async run(t) {
     const p = requestReply(t);
     const u = t.datagram();
@@ -114,6 +122,7 @@ export const sizes: Case = {
   requirement:
     "recvfrom() cuts a datagram longer than its buffer and the rest is lost; a UDP server needs a buffer as large as the largest datagram (65 507 bytes over IPv4)",
   appliesTo: { transport: "udp", requestReply: true },
+  hooks: transportHints,
   async run(t) {
     const p = requestReply(t);
     const overhead = p.encode(new Uint8Array(0)).length;
@@ -124,7 +133,7 @@ export const sizes: Case = {
         left.push(size);
         continue;
       }
-      const request = p.encode(samplePayload(p, t.rng, payloadSize, true));
+      const request = sampleRequest(p, t.rng, payloadSize, true);
       const want = p.expectedReply(request);
       const u = t.datagram({ label: `u${size}` });
       let got: Datagram | null = null;
@@ -174,6 +183,7 @@ export const zeroLength: Case = {
   requirement:
     "RFC 862: the data of a received datagram is sent back, and zero bytes is a datagram too; recvfrom() returning 0 is not an error or an end of file",
   appliesTo: { transport: "udp", requestReply: true },
+  hooks: transportHints,
   async run(t) {
     const p = requestReply(t);
     const request = p.encode(new Uint8Array(0));
@@ -208,6 +218,7 @@ export const replyToSource: Case = {
   requirement:
     "A UDP server has one socket for every client: it must send each reply to the address recvfrom() returned for that datagram, not to a remembered or fixed one",
   appliesTo: { transport: "udp", requestReply: true },
+  hooks: transportHints,
   async run(t) {
     await crossTalk(t, { clients: 4, rounds: 3 });
   },
@@ -220,6 +231,7 @@ export const manyClients: Case = {
   requirement:
     "Replies go to each datagram's source even when many clients' datagrams are queued at once",
   appliesTo: { transport: "udp", requestReply: true },
+  hooks: transportHints,
   exclusive: true,
   async run(t) {
     await crossTalk(t, { clients: t.param("udp-clients", 50), rounds: 1 });
@@ -301,6 +313,7 @@ export const delivery: Case = {
   requirement:
     "UDP may drop datagrams, so this is a measurement, not a rule; a server that answers none of them fails",
   appliesTo: { transport: "udp", requestReply: true },
+  hooks: transportHints,
   exclusive: true,
   async run(t) {
     const p = requestReply(t);
@@ -368,6 +381,7 @@ export const robustness: Case = {
   requirement:
     "A UDP server reads datagrams from anyone: one it cannot parse, or one as large as UDP allows, must cost that datagram only, never the server",
   appliesTo: { transport: "udp", requestReply: true },
+  hooks: transportHints,
   async run(t) {
     const u = t.datagram();
     for (const n of [1, 7, 64, 300]) await u.send(t.rng.bytes(n));

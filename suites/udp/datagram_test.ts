@@ -1,7 +1,7 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
 import { echoUdp } from "../../fixtures/echo.ts";
 import { serve } from "../../fixtures/serve.ts";
-import { runCase } from "../../harness/runner.ts";
+import { runCase } from "../../harness/mod.ts";
 import { echo } from "../profiles/echo.ts";
 import { delivery, sizes, zeroLength } from "./datagram.ts";
 import { selfTest } from "../_self_check.ts";

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Case } from "../../harness/case.ts";
+import type { Case } from "../../harness/mod.ts";
 import { basicCases } from "./basic.ts";
 import { datagramCases } from "./datagram.ts";
 

@@ -1,4 +1,4 @@
-import { errorText } from "./tcp_client.ts";
+import { errorText } from "../mod.ts";
 
 /**
  * Runs `fn`, and while it runs turns a promise rejection nobody handled (a case that left a send
@@ -7,7 +7,7 @@ import { errorText } from "./tcp_client.ts";
  *
  * @example
  * ```ts
- * import { catchStrays } from "./_stray.ts";
+ * import { catchStrays } from "./stray.ts";
  * const strays: string[] = [];
  * await catchStrays(async () => { Promise.reject(new Error("left behind")); }, (m) => strays.push(m));
  * ```

@@ -1,8 +1,6 @@
 import { assertEquals } from "@std/assert";
 import { echo } from "../suites/profiles/echo.ts";
-import type { Case } from "./case.ts";
-import { PartialRun, UNFINISHED, writeFileAtomicSync } from "./_partial.ts";
-import { parseTarget } from "./target.ts";
+import { type Case, parseTarget, PartialRun, UNFINISHED, writeFileAtomicSync } from "./mod.ts";
 
 const kase = (id: string): Case => ({
   id,

@@ -6,9 +6,9 @@
  */
 import { wrongBytes } from "../fixtures/mutants/wrong_bytes.ts";
 import { serve } from "../fixtures/serve.ts";
-import type { CaseResult, RunReport } from "../harness/result.ts";
-import { runCases } from "../harness/runner.ts";
-import { ALL_CASES, PROFILES, selectCases } from "../suites/mod.ts";
+import { type CaseResult, runCases, type RunReport, selectCases } from "../harness/mod.ts";
+import { ALL_CASES } from "../suites/mod.ts";
+import { PROFILES } from "../harness/cli/profiles.ts";
 
 /** The cases the writers' tests run: quick ones with sends, receives and failures. */
 export const SAMPLE_ONLY = ["tcp.basic", "udp.basic", "tcp.framing.byte-by-byte"];

@@ -1,13 +1,13 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { parse } from "@std/csv";
-import { closesAtOnce } from "../fixtures/mutants/closes_at_once.ts";
-import { silent } from "../fixtures/mutants/silent.ts";
-import { wrongBytes } from "../fixtures/mutants/wrong_bytes.ts";
-import { serve } from "../fixtures/serve.ts";
-import { echo } from "../suites/profiles/echo.ts";
-import type { Io } from "./cli.ts";
+import { closesAtOnce } from "../../fixtures/mutants/closes_at_once.ts";
+import { silent } from "../../fixtures/mutants/silent.ts";
+import { wrongBytes } from "../../fixtures/mutants/wrong_bytes.ts";
+import { serve } from "../../fixtures/serve.ts";
+import { echo } from "../../suites/profiles/echo.ts";
+import type { Io } from "./conform.ts";
 import { grade, STUDENT_FILES } from "./grade.ts";
-import { freePort } from "../fixtures/free_port.ts";
+import { freePort } from "../../fixtures/free_port.ts";
 
 /** Captures what grade() prints. */
 function capture(): Io & { lines: string[]; errors: string[] } {

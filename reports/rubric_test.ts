@@ -1,7 +1,7 @@
 import { assertEquals, assertThrows } from "@std/assert";
-import { syntheticReport } from "../reports/_sample.ts";
+import { syntheticReport } from "./_test_utils.ts";
 import { ALL_CASES } from "../suites/mod.ts";
-import { UsageError } from "./errors.ts";
+import { UsageError } from "../harness/mod.ts";
 import {
   checkRubricIds,
   DEFAULT_RUBRIC,

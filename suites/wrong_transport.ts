@@ -4,14 +4,18 @@
  *
  * @module
  */
-import type { Profile } from "./profile.ts";
-import { isRequestReply, samplePayload } from "./profile.ts";
-import type { CaseResult } from "./result.ts";
-import { makeRng } from "./rng.ts";
-import type { Target } from "./target.ts";
-import { ConnectFailed } from "./tcp_client.ts";
-import type { Transcript } from "./transcript.ts";
-import { probeUdp } from "./udp_probe.ts";
+import {
+  type CaseHooks,
+  type CaseResult,
+  ConnectFailed,
+  isRequestReply,
+  makeRng,
+  probeUdp,
+  type Profile,
+  sampleRequest,
+  type Target,
+  Transcript,
+} from "../harness/mod.ts";
 
 /** How long a hint waits for the other transport, in milliseconds. */
 export const HINT_WINDOW_MS = 300;
@@ -19,7 +23,7 @@ export const HINT_WINDOW_MS = 300;
 /** A datagram the profile's server would answer (an empty one for the services). */
 function hintDatagram(profile: Profile): Uint8Array {
   if (!isRequestReply(profile)) return new Uint8Array(0);
-  return profile.encode(samplePayload(profile, makeRng(1), 8));
+  return sampleRequest(profile, makeRng(1), 8);
 }
 
 /**
@@ -72,7 +76,7 @@ export async function withTcpHint(
  * ```ts
  * import { addUdpHint } from "./wrong_transport.ts";
  * // const result = await runCase(udpCase, options);
- * // await addUdpHint(result, options.targets.udp!, options.profile); // runCase already does this
+ * // await addUdpHint(result, options.targets.udp!, options.profile); // transportHints does this
  * ```
  */
 export async function addUdpHint(result: CaseResult, udp: Target, profile: Profile): Promise<void> {
@@ -100,3 +104,18 @@ export async function addUdpHint(result: CaseResult, udp: Target, profile: Profi
     result.message += ` (nothing is bound to UDP ${n}: ICMP port unreachable)`;
   }
 }
+
+/**
+ * The wrong-transport hints as case hooks: a refused TCP connect names a UDP socket on the same
+ * port, and a UDP case that got nothing back names a TCP listener. Cases register them with
+ * `hooks: transportHints`; the runner calls them without knowing what they do.
+ */
+export const transportHints: CaseHooks = {
+  connectFailed: (e, to, t) =>
+    withTcpHint(e, to, t.profile, { signal: t.signal, transcript: t.transcript }),
+  async finished(result, run) {
+    if (run.transport === "udp" && run.targets.udp) {
+      await addUdpHint(result, run.targets.udp, run.profile);
+    }
+  },
+};

@@ -1,14 +1,14 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
-import { closesAtOnce } from "../fixtures/mutants/closes_at_once.ts";
-import { silent } from "../fixtures/mutants/silent.ts";
-import { serve } from "../fixtures/serve.ts";
-import { echo } from "../suites/profiles/echo.ts";
-import { ALL_CASES } from "../suites/mod.ts";
-import { runCli } from "./_run_cli.ts";
-import type { RunReport } from "./result.ts";
-import { freePort } from "../fixtures/free_port.ts";
+import { closesAtOnce } from "../../fixtures/mutants/closes_at_once.ts";
+import { silent } from "../../fixtures/mutants/silent.ts";
+import { serve } from "../../fixtures/serve.ts";
+import { echo } from "../../suites/profiles/echo.ts";
+import { ALL_CASES } from "../../suites/mod.ts";
+import { runCli } from "./_test_utils.ts";
+import type { RunReport } from "../mod.ts";
+import { freePort } from "../../fixtures/free_port.ts";
 
-const conform = (args: string[]) => runCli("harness/conform.ts", args);
+const conform = (args: string[]) => runCli("harness/cli/conform.ts", args);
 
 function assertOneLine(stderr: string, includes: string) {
   const lines = stderr.trim().split("\n");
@@ -140,7 +140,7 @@ Deno.test("conform passes the reference and writes the JSON report", async () =>
 Deno.test("conform with the same seed sends the same bytes", async () => {
   await using served = serve(echo.reference!);
   const sends = async (seed: string) => {
-    const r = await runCli("harness/conform.ts", [
+    const r = await runCli("harness/cli/conform.ts", [
       "--target",
       served.targets.tcp!.url,
       "--only",
@@ -175,7 +175,7 @@ Deno.test("conform --list prints every case and --only/--skip select by prefix",
 });
 
 Deno.test("conform loads a user's profile module", async () => {
-  const { default: upper } = await import("../fixtures/example_profile.ts");
+  const { default: upper } = await import("../../fixtures/example_profile.ts");
   await using served = serve(upper.reference!);
   const r = await conform([
     "--target",

@@ -23,7 +23,7 @@ export const UNFINISHED = "The run ended before this case finished";
  *
  * @example
  * ```ts
- * import { PartialRun } from "./_partial.ts";
+ * import { PartialRun } from "./partial.ts";
  * // const live = new PartialRun(cases, { targets, profile: "echo", seed: 1, strict: false });
  * // onResult: (r) => { live.add(r); write(live.report()); }
  * ```

@@ -8,9 +8,9 @@
  *
  * @module
  */
-import { serve } from "../fixtures/serve.ts";
-import { PROFILES } from "../suites/mod.ts";
-import { conform } from "./cli.ts";
+import { serve } from "../../fixtures/serve.ts";
+import { PROFILES } from "./profiles.ts";
+import { conform } from "./conform.ts";
 
 /** Runs the demo for the profile named in `args` (`--profile NAME`, default echo, or all). */
 export async function demo(args: string[]): Promise<number> {

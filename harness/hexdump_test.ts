@@ -1,5 +1,5 @@
 import { assertEquals } from "@std/assert";
-import { describeBytes, hexdump, printable } from "./_hexdump.ts";
+import { describeBytes, hexdump, printable } from "./mod.ts";
 
 Deno.test("hexdump() shows offset, hex and printable columns", () => {
   const lines = hexdump(new TextEncoder().encode("hello\n\x00\xff"));

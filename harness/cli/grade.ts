@@ -20,34 +20,48 @@ import {
   renderGradescope,
   renderHtml,
   renderJson,
-} from "../reports/mod.ts";
-import { groupOf } from "../reports/_group.ts";
-import { serve } from "../fixtures/serve.ts";
-import { ALL_CASES, selectCases } from "../suites/mod.ts";
-import type { Case, Params } from "./case.ts";
-import { type ConformArgs, EXIT, type Io, reproduceCommand } from "./cli.ts";
-import { exitOnError, parseParams, wholeNumber } from "./_args.ts";
-import { UsageError } from "./errors.ts";
-import { loadProfile } from "./load_profile.ts";
-import { PartialRun, writeFileAtomicSync } from "./_partial.ts";
-import { catchStrays } from "./_stray.ts";
-import { isRequestReply, type Profile, samplePayload } from "./profile.ts";
-import { type RunReport, summarize } from "./result.ts";
-import { makeRng } from "./rng.ts";
+} from "../../reports/mod.ts";
+import { serve } from "../../fixtures/serve.ts";
+import { ALL_CASES } from "../../suites/mod.ts";
+import {
+  type Case,
+  errorText,
+  groupOf,
+  isRequestReply,
+  makeRng,
+  matchesPrefix,
+  notApplicable,
+  type Params,
+  parseTarget,
+  PartialRun,
+  probeUdp,
+  type Profile,
+  runCases,
+  type RunReport,
+  sampleRequest,
+  selectCases,
+  summarize,
+  type Target,
+  targetList,
+  type Targets,
+  TcpClient,
+  Transcript,
+  type Transport,
+  UsageError,
+  writeFileAtomicSync,
+} from "../mod.ts";
+import { type ConformArgs, EXIT, type Io, reproduceCommand } from "./conform.ts";
+import { exitOnError, parseParams, wholeNumber } from "./args.ts";
+import { loadProfile } from "./profiles.ts";
+import { catchStrays } from "./stray.ts";
 import { parseRoster, type RosterEntry } from "./roster.ts";
 import {
   checkRubricIds,
   DEFAULT_RUBRIC,
   loadRubric,
-  matchesPrefix,
   type Rubric,
   scoreReport,
-} from "./rubric.ts";
-import { notApplicable, runCases } from "./runner.ts";
-import { parseTarget, type Target, targetList, type Targets, type Transport } from "./target.ts";
-import { errorText, TcpClient } from "./tcp_client.ts";
-import { Transcript } from "./transcript.ts";
-import { probeUdp } from "./udp_probe.ts";
+} from "../../reports/rubric.ts";
 
 /** The parsed command line of `grade`. */
 export interface GradeArgs {
@@ -479,7 +493,7 @@ async function preflight(
   }
   if (targets.udp) {
     const datagram = isRequestReply(profile)
-      ? profile.encode(samplePayload(profile, makeRng(1), 8))
+      ? sampleRequest(profile, makeRng(1), 8)
       : new Uint8Array(0);
     try {
       const r = await probeUdp(targets.udp, [datagram], { windowMs: Math.min(timeoutMs, 500) });

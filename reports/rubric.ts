@@ -23,11 +23,8 @@
  * @module
  */
 import { parse as parseToml } from "@std/toml";
-import defaultRubric from "../reports/rubric.default.json" with { type: "json" };
-import { groupOf } from "../reports/_group.ts";
-import { UsageError } from "./errors.ts";
-import type { Outcome, RunReport } from "./result.ts";
-import { errorText } from "./tcp_client.ts";
+import defaultRubric from "./rubric.default.json" with { type: "json" };
+import { errorText, groupOf, type Outcome, type RunReport, UsageError } from "../harness/mod.ts";
 
 /** Who sees a test on Gradescope, and when. */
 export type Visibility = "visible" | "hidden" | "after_due_date" | "after_published";

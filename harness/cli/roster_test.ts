@@ -1,5 +1,5 @@
 import { assertEquals, assertThrows } from "@std/assert";
-import { UsageError } from "./errors.ts";
+import { UsageError } from "../mod.ts";
 import { parseRoster, type RosterRow, safeDirName } from "./roster.ts";
 
 const summary = (rows: RosterRow[]) =>

@@ -12,23 +12,31 @@ import {
   type RenderOptions,
   STEP_SUMMARY_LIMIT,
   WRITERS,
-} from "../reports/mod.ts";
-import { groupOf, isProblem } from "../reports/_group.ts";
-import { ALL_CASES, PROFILES, selectCases } from "../suites/mod.ts";
-import type { Case, Params } from "./case.ts";
-import { EXIT, exitOnError, parseParams, wholeNumber } from "./_args.ts";
-
-export { EXIT } from "./_args.ts";
-import { UsageError } from "./errors.ts";
-import { loadProfile } from "./load_profile.ts";
-import { PartialRun, writeFileAtomicSync } from "./_partial.ts";
-import { catchStrays } from "./_stray.ts";
-import type { Profile } from "./profile.ts";
-import type { CaseResult, RunReport } from "./result.ts";
-import { checkRubricIds, loadRubric } from "./rubric.ts";
-import { runCases } from "./runner.ts";
-import { parseTargets, type Targets } from "./target.ts";
-import { errorText } from "./tcp_client.ts";
+} from "../../reports/mod.ts";
+import { ALL_CASES } from "../../suites/mod.ts";
+import { PROFILES } from "./profiles.ts";
+import {
+  type Case,
+  type CaseResult,
+  errorText,
+  groupOf,
+  isProblem,
+  type Params,
+  parseTargets,
+  PartialRun,
+  type Profile,
+  runCases,
+  type RunReport,
+  selectCases,
+  type Targets,
+  UsageError,
+  writeFileAtomicSync,
+} from "../mod.ts";
+import { EXIT, exitOnError, parseParams, wholeNumber } from "./args.ts";
+export { EXIT } from "./args.ts";
+import { loadProfile } from "./profiles.ts";
+import { catchStrays } from "./stray.ts";
+import { checkRubricIds, loadRubric } from "../../reports/rubric.ts";
 
 /** Where the CLI prints. Tests pass their own. */
 export interface Io {
@@ -99,7 +107,7 @@ function usageText(): string {
  * @throws {UsageError} for an unknown option, a malformed target or number, a bad report spec.
  * @example
  * ```ts
- * import { parseConformArgs } from "./cli.ts";
+ * import { parseConformArgs } from "./conform.ts";
  * const a = parseConformArgs(["--target", "tcp://127.0.0.1:7", "--only", "tcp.basic"]);
  * ```
  */
@@ -248,7 +256,7 @@ const STD_IO: Io = { out: (l) => console.log(l), err: (l) => console.error(l) };
  *
  * @example
  * ```ts
- * import { conform } from "./cli.ts";
+ * import { conform } from "./conform.ts";
  * const code = await conform(["--target", "tcp://127.0.0.1:7", "--profile", "echo"]);
  * ```
  */
@@ -470,3 +478,5 @@ export function exitCode(report: RunReport): number {
   if (report.summary.error > 0) return EXIT.error;
   return EXIT.ok;
 }
+
+if (import.meta.main) Deno.exit(await conform(Deno.args));

@@ -1,5 +1,5 @@
 import { assertEquals } from "@std/assert";
-import { catchStrays } from "./_stray.ts";
+import { catchStrays } from "./stray.ts";
 
 Deno.test("catchStrays() reports a rejection nobody handled instead of ending the process", async () => {
   const strays: string[] = [];

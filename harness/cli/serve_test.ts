@@ -1,14 +1,13 @@
 import { assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { TextLineStream } from "@std/streams";
-import { echo } from "../suites/profiles/echo.ts";
-import { ALL_CASES, selectCases } from "../suites/mod.ts";
-import { runCli } from "./_run_cli.ts";
-import { runCases } from "./runner.ts";
-import { parseTargets } from "./target.ts";
+import { echo } from "../../suites/profiles/echo.ts";
+import { ALL_CASES } from "../../suites/mod.ts";
+import { runCli } from "./_test_utils.ts";
+import { parseTargets, runCases, selectCases } from "../mod.ts";
 
 Deno.test("serve runs the echo reference until SIGINT and stops cleanly", async () => {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", "harness/serve.ts", "--profile", "echo"],
+    args: ["run", "-A", "--quiet", "harness/cli/serve.ts", "--profile", "echo"],
     cwd: new URL("../", import.meta.url),
     stdout: "piped",
     stderr: "piped",
@@ -47,7 +46,12 @@ Deno.test("serve runs the echo reference until SIGINT and stops cleanly", async 
 
 Deno.test("serve exits 2 with one line when the port is in use", async () => {
   using l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const r = await runCli("harness/serve.ts", ["--profile", "echo", "--tcp", String(l.addr.port)]);
+  const r = await runCli("harness/cli/serve.ts", [
+    "--profile",
+    "echo",
+    "--tcp",
+    String(l.addr.port),
+  ]);
   assertEquals(r.code, 2);
   assertEquals(r.stderr.trim().split("\n").length, 1);
   assertStringIncludes(r.stderr, "Port already in use");
@@ -55,7 +59,7 @@ Deno.test("serve exits 2 with one line when the port is in use", async () => {
 
 Deno.test("serve exits 2 for an unknown profile or mutant", async () => {
   for (const args of [["--profile", "nope"], ["--mutant", "nope"], ["--tcp", "x"]]) {
-    const r = await runCli("harness/serve.ts", args);
+    const r = await runCli("harness/cli/serve.ts", args);
     assertEquals(r.code, 2, args.join(" "));
     assertEquals(r.stderr.trim().split("\n").length, 1);
   }
@@ -63,7 +67,7 @@ Deno.test("serve exits 2 for an unknown profile or mutant", async () => {
 
 Deno.test("serve with no port serves only the transports the profile has", async () => {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", "harness/serve.ts", "--profile", "lp16"],
+    args: ["run", "-A", "--quiet", "harness/cli/serve.ts", "--profile", "lp16"],
     cwd: new URL("../", import.meta.url),
     stdout: "piped",
     stderr: "null",

@@ -1,7 +1,17 @@
-import { PROFILES } from "../suites/profiles/mod.ts";
-import { UsageError } from "./errors.ts";
-import type { Profile } from "./profile.ts";
-import { errorText } from "./tcp_client.ts";
+/**
+ * The profiles the commands know: the suites' built-in profiles with their reference servers from
+ * `fixtures/` attached, and user profile modules loaded by path.
+ *
+ * @module
+ */
+import { REFERENCES } from "../../fixtures/references.ts";
+import { SUITE_PROFILES } from "../../suites/mod.ts";
+import { errorText, type Profile, UsageError } from "../mod.ts";
+
+/** Every built-in profile, by `--profile` name, with its reference server. */
+export const PROFILES: Readonly<Record<string, Profile>> = Object.fromEntries(
+  Object.entries(SUITE_PROFILES).map(([name, p]) => [name, { ...p, reference: REFERENCES[name] }]),
+);
 
 /**
  * Finds a profile by built-in name (`echo`) or loads a user's profile module from a path
@@ -11,7 +21,7 @@ import { errorText } from "./tcp_client.ts";
  * valid profile.
  * @example
  * ```ts
- * import { loadProfile } from "./load_profile.ts";
+ * import { loadProfile } from "./profiles.ts";
  * const echo = await loadProfile("echo");
  * const mine = await loadProfile("./fixtures/example_profile.ts");
  * ```

@@ -2,11 +2,10 @@ import { assertEquals, assertStringIncludes } from "@std/assert";
 import { echoTcp, echoUdp } from "../fixtures/echo.ts";
 import { startTcpServer } from "../fixtures/tcp_server.ts";
 import { startUdpServer } from "../fixtures/udp_server.ts";
-import { echo } from "../suites/profiles/echo.ts";
-import { singleRequest } from "../suites/tcp/basic.ts";
-import { singleDatagram } from "../suites/udp/basic.ts";
-import { runCase } from "./runner.ts";
-import { formatTarget } from "./target.ts";
+import { echo } from "./profiles/echo.ts";
+import { singleRequest } from "./tcp/basic.ts";
+import { singleDatagram } from "./udp/basic.ts";
+import { formatTarget, runCase } from "../harness/mod.ts";
 import { freePort } from "../fixtures/free_port.ts";
 
 function target(transport: "tcp" | "udp", port: number) {

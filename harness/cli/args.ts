@@ -1,5 +1,4 @@
-import { UsageError } from "./errors.ts";
-import { errorText } from "./tcp_client.ts";
+import { errorText, UsageError } from "../mod.ts";
 
 /** Exit codes: 0 no fail or error, 1 a case failed, 2 usage error, 3 errors but no fail, 4 internal. */
 export const EXIT = { ok: 0, fail: 1, usage: 2, error: 3, internal: 4 } as const;

@@ -5,9 +5,7 @@
  * @module
  */
 import { parse } from "@std/csv";
-import { UsageError } from "./errors.ts";
-import { parseTarget, type Targets, type Transport } from "./target.ts";
-import { errorText } from "./tcp_client.ts";
+import { errorText, parseTarget, type Targets, type Transport, UsageError } from "../mod.ts";
 
 /** A roster line that can be graded. */
 export interface RosterEntry {

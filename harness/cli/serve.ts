@@ -7,12 +7,11 @@
  * @module
  */
 import { parseArgs } from "@std/cli/parse-args";
-import { MUTANTS } from "../fixtures/mutants/mod.ts";
-import { serve, type Served } from "../fixtures/serve.ts";
-import { exitOnError } from "./_args.ts";
-import { UsageError } from "./errors.ts";
-import { loadProfile } from "./load_profile.ts";
-import { errorText } from "./tcp_client.ts";
+import { MUTANTS } from "../../fixtures/mutants/mod.ts";
+import { serve, type Served } from "../../fixtures/serve.ts";
+import { exitOnError } from "./args.ts";
+import { errorText, UsageError } from "../mod.ts";
+import { loadProfile } from "./profiles.ts";
 
 const USAGE = `Usage: deno task serve --profile NAME [--tcp PORT] [--udp PORT] [--host HOST]
        deno task serve --mutant NAME

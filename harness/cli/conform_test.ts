@@ -1,11 +1,11 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { parse as parseYaml } from "@std/yaml";
-import { wrongBytes } from "../fixtures/mutants/wrong_bytes.ts";
-import { serve } from "../fixtures/serve.ts";
-import { ProgressLine } from "../reports/progress.ts";
-import { echo } from "../suites/profiles/echo.ts";
-import { conform, type Io, parseConformArgs } from "./cli.ts";
-import type { RunReport } from "./result.ts";
+import { wrongBytes } from "../../fixtures/mutants/wrong_bytes.ts";
+import { serve } from "../../fixtures/serve.ts";
+import { ProgressLine } from "../../reports/progress.ts";
+import { echo } from "../../suites/profiles/echo.ts";
+import { conform, type Io, parseConformArgs } from "./conform.ts";
+import type { RunReport } from "../mod.ts";
 
 /** Captures what conform() prints. */
 function capture(): Io & { lines: string[]; errors: string[] } {
@@ -217,7 +217,7 @@ Deno.test("conform leaves results.json behind when the run is killed part-way", 
         "run",
         "-A",
         "--quiet",
-        "harness/conform.ts",
+        "harness/cli/conform.ts",
         ...targetArgs(slow),
         "--only",
         "tcp.basic",
