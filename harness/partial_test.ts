@@ -1,5 +1,5 @@
 import { assertEquals } from "@std/assert";
-import { echo } from "../suites/profiles/echo.ts";
+import { echo } from "./cli/_test_utils.ts";
 import { type Case, parseTarget, PartialRun, UNFINISHED, writeFileAtomicSync } from "./mod.ts";
 
 const kase = (id: string): Case => ({

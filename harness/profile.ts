@@ -78,5 +78,5 @@ export function sampleRequest(
   size: number,
   binary = false,
 ): Uint8Array {
-  return sampleRequest(profile, rng, size, binary);
+  return profile.encode(samplePayload(profile, rng, size, binary));
 }

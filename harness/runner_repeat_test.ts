@@ -1,5 +1,5 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
-import { echo } from "../suites/profiles/echo.ts";
+import { echo } from "./cli/_test_utils.ts";
 import { type Case, runCases, runRepeated } from "./mod.ts";
 
 /** A case that needs no socket and ends with the outcomes given, one per run, in turn. */

@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import { echo } from "../suites/profiles/echo.ts";
+import { echo } from "./cli/_test_utils.ts";
 import { serve } from "../fixtures/serve.ts";
 import { type Case, notApplicable, parseTarget, runCase, runCases } from "./mod.ts";
 

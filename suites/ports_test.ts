@@ -4,8 +4,8 @@ import { echoTcp, echoUdp } from "../fixtures/echo.ts";
 import { serve } from "../fixtures/serve.ts";
 import { formatTarget, runCase } from "../harness/mod.ts";
 import { tcpRefused, udpSilent } from "./ports.ts";
-import { echo } from "./profiles/echo.ts";
-import { discard } from "./profiles/services.ts";
+import { echo } from "../harness/cli/_test_utils.ts";
+import { discard } from "../harness/cli/_test_utils.ts";
 import { selfTest } from "./_self_check.ts";
 
 function udpTarget(port: number) {

@@ -10,7 +10,7 @@ import { findCompiler, findExecutable, startCServer } from "../fixtures/c/compil
 import type { Served } from "../fixtures/serve.ts";
 import { type Params, parseTarget, runCases, selectCases } from "../harness/mod.ts";
 import { ALL_CASES } from "./mod.ts";
-import { echo } from "./profiles/echo.ts";
+import { echo } from "../harness/cli/_test_utils.ts";
 import { selfTest } from "./_self_check.ts";
 import { freePort } from "../fixtures/free_port.ts";
 

@@ -13,7 +13,7 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
 import { sleep } from "../harness/_deadline.ts";
 import { type CaseResult, formatTarget, probeUdp, runCases } from "../harness/mod.ts";
-import { echo } from "./profiles/echo.ts";
+import { echo } from "../harness/cli/_test_utils.ts";
 import { udpCases } from "./udp/mod.ts";
 import { selfTest } from "./_self_check.ts";
 import { freePort } from "../fixtures/free_port.ts";

@@ -1,3 +1,6 @@
+import type { Profile } from "../mod.ts";
+import { PROFILES } from "./profiles.ts";
+
 /** What a CLI subprocess printed and how it exited. */
 export interface CliRun {
   code: number;
@@ -5,7 +8,7 @@ export interface CliRun {
   stderr: string;
 }
 
-const ROOT = new URL("../", import.meta.url);
+const ROOT = new URL("../../", import.meta.url);
 
 /**
  * Runs one of the repo's entry scripts (`harness/conform.ts`, …) in a fresh Deno process from the
@@ -26,3 +29,12 @@ export async function runCli(
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
+
+/** The built-in profiles tests use, with their reference servers attached. */
+export const echo: Profile = PROFILES.echo;
+/** The `discard` profile with its reference server. */
+export const discard: Profile = PROFILES.discard;
+/** The RFC service profiles (discard, chargen, daytime, time) with their reference servers. */
+export const servicesProfiles: readonly Profile[] = ["discard", "chargen", "daytime", "time"].map(
+  (name) => PROFILES[name],
+);

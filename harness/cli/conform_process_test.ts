@@ -2,7 +2,7 @@ import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/as
 import { closesAtOnce } from "../../fixtures/mutants/closes_at_once.ts";
 import { silent } from "../../fixtures/mutants/silent.ts";
 import { serve } from "../../fixtures/serve.ts";
-import { echo } from "../../suites/profiles/echo.ts";
+import { echo } from "./_test_utils.ts";
 import { ALL_CASES } from "../../suites/mod.ts";
 import { runCli } from "./_test_utils.ts";
 import type { RunReport } from "../mod.ts";

@@ -3,7 +3,7 @@ import { parse as parseYaml } from "@std/yaml";
 import { wrongBytes } from "../../fixtures/mutants/wrong_bytes.ts";
 import { serve } from "../../fixtures/serve.ts";
 import { ProgressLine } from "../../reports/progress.ts";
-import { echo } from "../../suites/profiles/echo.ts";
+import { echo } from "./_test_utils.ts";
 import { conform, type Io, parseConformArgs } from "./conform.ts";
 import type { RunReport } from "../mod.ts";
 

@@ -4,7 +4,7 @@ import { closesAtOnce } from "../../fixtures/mutants/closes_at_once.ts";
 import { silent } from "../../fixtures/mutants/silent.ts";
 import { wrongBytes } from "../../fixtures/mutants/wrong_bytes.ts";
 import { serve } from "../../fixtures/serve.ts";
-import { echo } from "../../suites/profiles/echo.ts";
+import { echo } from "./_test_utils.ts";
 import type { Io } from "./conform.ts";
 import { grade, STUDENT_FILES } from "./grade.ts";
 import { freePort } from "../../fixtures/free_port.ts";

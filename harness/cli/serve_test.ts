@@ -1,6 +1,6 @@
 import { assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { TextLineStream } from "@std/streams";
-import { echo } from "../../suites/profiles/echo.ts";
+import { echo } from "./_test_utils.ts";
 import { ALL_CASES } from "../../suites/mod.ts";
 import { runCli } from "./_test_utils.ts";
 import { parseTargets, runCases, selectCases } from "../mod.ts";

@@ -4,8 +4,7 @@ import { runCases } from "../../harness/mod.ts";
 import { portsCases } from "../ports.ts";
 import { serviceCases } from "../services/mod.ts";
 import { udpCases } from "../udp/mod.ts";
-import { echo } from "./echo.ts";
-import { servicesProfiles } from "./services.ts";
+import { echo, servicesProfiles } from "../../harness/cli/_test_utils.ts";
 import { selfTest } from "../_self_check.ts";
 
 /** The cases this profile set is about: UDP, ports and the services. */

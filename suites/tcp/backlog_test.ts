@@ -3,7 +3,7 @@ import { startBacklogServer } from "../../fixtures/backlog_server.ts";
 import { echoTcp } from "../../fixtures/echo.ts";
 import { serve } from "../../fixtures/serve.ts";
 import { parseTarget, runCase } from "../../harness/mod.ts";
-import { echo } from "../profiles/echo.ts";
+import { echo } from "../../harness/cli/_test_utils.ts";
 import { burst, measure } from "./backlog.ts";
 import { selfTest } from "../_self_check.ts";
 

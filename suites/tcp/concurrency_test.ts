@@ -3,7 +3,7 @@ import { echoTcp } from "../../fixtures/echo.ts";
 import { globalConn } from "../../fixtures/mutants/global_conn.ts";
 import { serve } from "../../fixtures/serve.ts";
 import { runCase } from "../../harness/mod.ts";
-import { echo } from "../profiles/echo.ts";
+import { echo } from "../../harness/cli/_test_utils.ts";
 import { idleClient, manyClients, slowReader } from "./concurrency.ts";
 import { selfTest } from "../_self_check.ts";
 

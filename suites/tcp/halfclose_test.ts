@@ -2,7 +2,7 @@ import { assertEquals } from "@std/assert";
 import { writeAll } from "../../fixtures/_io.ts";
 import { serve } from "../../fixtures/serve.ts";
 import { runCase } from "../../harness/mod.ts";
-import { echo } from "../profiles/echo.ts";
+import { echo } from "../../harness/cli/_test_utils.ts";
 import { abort } from "./halfclose.ts";
 import { selfTest } from "../_self_check.ts";
 

@@ -2,7 +2,7 @@ import { assertEquals, assertStringIncludes } from "@std/assert";
 import { echoUdp } from "../../fixtures/echo.ts";
 import { serve } from "../../fixtures/serve.ts";
 import { runCase } from "../../harness/mod.ts";
-import { echo } from "../profiles/echo.ts";
+import { echo } from "../../harness/cli/_test_utils.ts";
 import { delivery, sizes, zeroLength } from "./datagram.ts";
 import { selfTest } from "../_self_check.ts";
 

@@ -1,0 +1,152 @@
+/**
+ * sockspec's cases as `Deno.test`s in your own repository: one test per case that applies to your
+ * target and profile, named by its id, failing exactly when `conform` would count the case against
+ * the run (fail, error or flaky), with the requirement, the evidence and a reproduce line.
+ *
+ * ```ts ignore
+ * // my_server_test.ts — deno test --allow-net my_server_test.ts
+ * import { conformanceTests } from "jsr:@sockspec/sockspec/testing";
+ * conformanceTests({ target: "tcp://127.0.0.1:7777", profile: "echo" });
+ * ```
+ *
+ * UDP targets need `--unstable-net` (or `"unstable": ["net"]` in your deno.json).
+ *
+ * @module
+ */
+import { serve } from "../../fixtures/serve.ts";
+import { caseDetail } from "../../reports/mod.ts";
+import { ALL_CASES } from "../../suites/mod.ts";
+import {
+  type Case,
+  isProblem,
+  notApplicable,
+  type Params,
+  parseTargets,
+  type Profile,
+  runCase,
+  selectCases,
+  type Targets,
+  UsageError,
+} from "../mod.ts";
+import { PROFILES } from "./profiles.ts";
+
+/** What {@linkcode conformanceTests} tests, and how. */
+export interface ConformanceTestOptions {
+  /**
+   * The target(s): `tcp://HOST:PORT` and/or `udp://HOST:PORT` (a list, or one string with spaces
+   * between). Without one, the tests run against the profile's own reference servers.
+   */
+  target?: string | readonly string[];
+  /** A built-in profile name (`echo`, `lp16`, …) or a profile object (default `echo`). */
+  profile?: string | Profile;
+  /** Only cases whose id starts with one of these prefixes (e.g. `tcp.framing`). */
+  only?: readonly string[];
+  /** Leave out cases whose id starts with one of these prefixes. */
+  skip?: readonly string[];
+  /** The seed for split plans and payloads (default: random, printed in every failure). */
+  seed?: number;
+  /** Wait for a connect or for bytes, in milliseconds (default 2000). */
+  timeoutMs?: number;
+  /** Deadline of one case, in milliseconds (default 30 000). */
+  caseTimeoutMs?: number;
+  /** Count warnings as failures. */
+  strict?: boolean;
+  /** Run parameters, e.g. `{ clients: 100 }`. */
+  params?: Params;
+  /** Put before every test name (default none). */
+  prefix?: string;
+  /** The command that reruns one case, for failure messages (default: a `deno task conform` line). */
+  reproduce?: (id: string, seed: number) => string;
+  /** Registers a test (default `Deno.test`). */
+  register?: (name: string, fn: () => Promise<void>) => void;
+}
+
+/** One registered test: its name and the case it runs. */
+export interface ConformanceTest {
+  name: string;
+  case: Case;
+}
+
+/**
+ * Registers one `Deno.test` per sockspec case that applies to the target and profile, and returns
+ * what it registered. A case that fails throws with its requirement, what it observed, expected vs
+ * actual and the reproduce line.
+ *
+ * @throws {UsageError} for a malformed target or an unknown profile name.
+ * @example
+ * ```ts
+ * import { conformanceTests } from "./testing.ts";
+ * // No target: the `lp16` reference servers; only the basic TCP cases, run here by hand.
+ * const tests = new Map<string, () => Promise<void>>();
+ * conformanceTests({
+ *   profile: "lp16",
+ *   only: ["tcp.basic"],
+ *   seed: 7,
+ *   register: (name, fn) => tests.set(name, fn),
+ * });
+ * for (const [name, run] of tests) {
+ *   await run(); // throws with the evidence when the case fails
+ *   console.log("ok", name);
+ * }
+ * ```
+ */
+export function conformanceTests(options: ConformanceTestOptions = {}): ConformanceTest[] {
+  const profile = resolveProfile(options.profile ?? "echo");
+  const texts = typeof options.target === "string"
+    ? options.target.trim().split(/\s+/).filter(Boolean)
+    : [...(options.target ?? [])];
+  const remote: Targets | null = texts.length > 0 ? parseTargets(texts) : null;
+  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+  // Without a target the reference runs on ephemeral ports per test; any port says "present".
+  const declared: Targets = remote ?? {
+    tcp: profile.reference?.tcp
+      ? { transport: "tcp", host: "127.0.0.1", port: 1, url: "" }
+      : undefined,
+    udp: profile.reference?.udp
+      ? { transport: "udp", host: "127.0.0.1", port: 1, url: "" }
+      : undefined,
+  };
+  const cases = selectCases(ALL_CASES, options.only ?? [], options.skip ?? [])
+    .filter((c) => notApplicable(c, declared, profile) === null);
+  const registered: ConformanceTest[] = [];
+  for (const c of cases) {
+    const name = `${options.prefix ?? ""}${c.id}`;
+    registered.push({ name, case: c });
+    (options.register ?? Deno.test)(name, async () => {
+      await using served = remote ? null : serve(profile.reference ?? {});
+      const targets = remote ?? served!.targets;
+      const result = await runCase(c, {
+        targets,
+        profile,
+        seed,
+        timeoutMs: options.timeoutMs,
+        caseTimeoutMs: options.caseTimeoutMs,
+        strict: options.strict,
+        params: options.params,
+        reproduce: (id) =>
+          options.reproduce?.(id, seed) ?? defaultReproduce(targets, profile.name, id, seed),
+      });
+      if (isProblem(result)) throw new Error(caseDetail(result).join("\n"));
+    });
+  }
+  return registered;
+}
+
+function resolveProfile(spec: string | Profile): Profile {
+  if (typeof spec !== "string") return spec;
+  const p = PROFILES[spec];
+  if (!p) {
+    throw new UsageError(
+      `Unknown profile "${spec}": expected one of ${
+        Object.keys(PROFILES).join(", ")
+      } or a profile object`,
+    );
+  }
+  return p;
+}
+
+function defaultReproduce(targets: Targets, profile: string, id: string, seed: number): string {
+  const flags = [targets.tcp, targets.udp].filter((t) => t !== undefined)
+    .map((t) => `--target ${t.url}`).join(" ");
+  return `deno task conform ${flags} --profile ${profile} --only ${id} --seed ${seed}`;
+}
