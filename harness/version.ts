@@ -1,2 +1,7 @@
-/** The tool's name and version, as reports print them. */
-export const TOOL = { name: "sockspec", version: "0.1.0" } as const;
+import config from "../deno.json" with { type: "json" };
+
+/** The tool's name and version, as reports print them: the version is the package's (`deno.json`). */
+export const TOOL: { readonly name: "sockspec"; readonly version: string } = {
+  name: "sockspec",
+  version: config.version,
+};
