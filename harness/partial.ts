@@ -24,8 +24,11 @@ export const UNFINISHED = "The run ended before this case finished";
  * @example
  * ```ts
  * import { PartialRun } from "./partial.ts";
- * // const live = new PartialRun(cases, { targets, profile: "echo", seed: 1, strict: false });
- * // onResult: (r) => { live.add(r); write(live.report()); }
+ * import type { Case } from "./case.ts";
+ * const cases = [{ id: "a.one", title: "One" }, { id: "a.two", title: "Two" }] as Case[];
+ * const live = new PartialRun(cases, { targets: {}, profile: "echo", seed: 1, strict: false });
+ * live.add({ ...live.report().cases[0], outcome: "pass", message: "" });
+ * console.log(live.report().summary); // 1 pass, 1 error ("The run ended before this case finished")
  * ```
  */
 export class PartialRun {

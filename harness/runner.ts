@@ -43,7 +43,11 @@ export interface RunOptions {
  * @example
  * ```ts
  * import { notApplicable } from "./runner.ts";
- * // notApplicable(someUdpCase, { tcp }, echo) === "No UDP target given"
+ * import { makeTarget } from "./target.ts";
+ * import type { Case } from "./case.ts";
+ * const udpCase = { id: "udp.x", appliesTo: { transport: "udp" } } as Case;
+ * const echo = { name: "echo", description: "", transports: ["tcp", "udp"], framing: { kind: "stream" } } as const;
+ * notApplicable(udpCase, { tcp: makeTarget("tcp", "127.0.0.1", 7) }, echo); // "No UDP target given"
  * ```
  */
 export function notApplicable(c: Case, targets: Targets, profile: Profile): string | null {
@@ -75,9 +79,20 @@ export function notApplicable(c: Case, targets: Targets, profile: Profile): stri
  *
  * @example
  * ```ts
+ * import { makeTarget } from "./target.ts";
  * import { runCases } from "./runner.ts";
- * // const report = await runCases(allCases, { targets, profile: echo, seed: 1 });
- * // report.summary.fail === 0
+ * const report = await runCases([{
+ *   id: "demo.pass",
+ *   title: "Passes",
+ *   requirement: "Nothing",
+ *   appliesTo: { transport: "any" },
+ *   run: async () => {},
+ * }], {
+ *   targets: { tcp: makeTarget("tcp", "127.0.0.1", 9) },
+ *   profile: { name: "echo", description: "", transports: ["tcp"], framing: { kind: "stream" } },
+ *   seed: 1,
+ * });
+ * console.log(report.summary.pass); // 1
  * ```
  */
 export async function runCases(cases: readonly Case[], options: RunOptions): Promise<RunReport> {
@@ -223,8 +238,23 @@ const SEVERITY: Record<CaseResult["outcome"], number> = {
  * @example
  * ```ts
  * import { runRepeated } from "./runner.ts";
- * // const r = await runRepeated(someCase, { targets, profile: echo, seed: 1, repeat: 5 });
- * // r.repeats?.length === 5
+ * import { makeTarget } from "./target.ts";
+ * let calls = 0;
+ * const r = await runRepeated({
+ *   id: "demo.flaky",
+ *   title: "Fails every other run",
+ *   requirement: "Nothing",
+ *   appliesTo: { transport: "any" },
+ *   run: async (t) => {
+ *     if (calls++ % 2) t.fail("odd run");
+ *   },
+ * }, {
+ *   targets: { tcp: makeTarget("tcp", "127.0.0.1", 9) },
+ *   profile: { name: "echo", description: "", transports: ["tcp"], framing: { kind: "stream" } },
+ *   seed: 1,
+ *   repeat: 4,
+ * });
+ * console.log(r.outcome, r.repeats); // "flaky" ["pass", "fail", "pass", "fail"]
  * ```
  */
 export async function runRepeated(

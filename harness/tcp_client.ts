@@ -86,12 +86,20 @@ type ReadOutcome = { n: number | null } | { e: unknown };
  * ```ts
  * import { TcpClient } from "./tcp_client.ts";
  * import { Transcript } from "./transcript.ts";
- * await using c = await TcpClient.connect({ host: "127.0.0.1", port: 7 }, {
- *   label: "c1",
- *   transcript: new Transcript(),
- * });
- * await c.sendChunked(new TextEncoder().encode("hello\n"), { sizes: [1], gapMs: 5 });
- * await c.expect(new TextEncoder().encode("hello\n"));
+ * // An echo server on an ephemeral loopback port.
+ * using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * const echoing = listener.accept().then((conn) => conn.readable.pipeTo(conn.writable));
+ * const transcript = new Transcript();
+ * {
+ *   await using c = await TcpClient.connect({ host: "127.0.0.1", port: listener.addr.port }, {
+ *     label: "c1",
+ *     transcript,
+ *   });
+ *   await c.sendChunked(new TextEncoder().encode("hello\n"), { sizes: [1], gapMs: 5 });
+ *   await c.expect(new TextEncoder().encode("hello\n"));
+ * }
+ * await echoing;
+ * console.log(transcript.finish().filter((e) => e.kind === "send").length); // 6 one-byte sends
  * ```
  */
 export class TcpClient implements AsyncDisposable {

@@ -9,8 +9,8 @@ const ARROW = { out: "->", in: "<-" } as const;
  * @example
  * ```ts
  * import { eventLine } from "./_transcript.ts";
- * eventLine({ t: 1.5, conn: "c1", kind: "send", dir: "out", length: 3, hex: "68690a" });
- * // '    1.5 ms  c1  send ->  3 bytes  "hi\\n"'
+ * const line = eventLine({ t: 1.5, conn: "c1", kind: "send", dir: "out", length: 3, hex: "68690a" });
+ * console.log(line); // '    1.5 ms  c1  send ->  3 bytes  "hi\\n"'
  * ```
  */
 export function eventLine(e: TranscriptEvent, maxBytes = 80): string {

@@ -33,7 +33,17 @@ const PAINT: Record<Outcome, (s: string) => string> = {
  * @example
  * ```ts
  * import { caseLine } from "./console.ts";
- * // caseLine(result) === "PASS   tcp.basic.connect  The server accepts a connection"
+ * const result = {
+ *   id: "tcp.basic.connect",
+ *   title: "The server accepts a connection",
+ *   requirement: "",
+ *   outcome: "pass" as const,
+ *   message: "",
+ *   durationMs: 3,
+ *   transcript: [],
+ *   reproduce: "",
+ * };
+ * console.log(caseLine(result)); // "PASS   tcp.basic.connect  The server accepts a connection"
  * ```
  */
 export function caseLine(r: CaseResult): string {

@@ -42,8 +42,20 @@ export function annotation(c: CaseResult): string {
  *
  * @example
  * ```ts
+ * import { makeTarget, runCases } from "../harness/mod.ts";
  * import { githubAnnotations } from "./github.ts";
- * // if (Deno.env.get("GITHUB_ACTIONS") === "true") githubAnnotations(report).forEach((l) => console.log(l));
+ * const report = await runCases([{
+ *   id: "demo.pass",
+ *   title: "Passes",
+ *   requirement: "Nothing",
+ *   appliesTo: { transport: "any" },
+ *   run: async () => {},
+ * }], {
+ *   targets: { tcp: makeTarget("tcp", "127.0.0.1", 9) },
+ *   profile: { name: "echo", description: "", transports: ["tcp"], framing: { kind: "stream" } },
+ *   seed: 1,
+ * });
+ * for (const line of githubAnnotations(report)) console.log(line); // none: the case passed
  * ```
  */
 export function githubAnnotations(report: RunReport): string[] {

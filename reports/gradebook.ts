@@ -34,7 +34,8 @@ export interface GradebookRow {
  * @example
  * ```ts
  * import { renderGradebookCsv } from "./gradebook.ts";
- * // await Deno.writeTextFile("out/gradebook.csv", renderGradebookCsv(rows, ["tcp.basic"]));
+ * const rows = [{ student: "ada", line: 2, groups: { "tcp.basic": 3 }, groupMax: { "tcp.basic": 3 }, total: 3, max: 3, status: "ok" }];
+ * console.log(renderGradebookCsv(rows, ["tcp.basic"]).split("\n")[0]); // the header row
  * ```
  */
 export function renderGradebookCsv(

@@ -46,9 +46,21 @@ const TRANSCRIPT_LINES = 40;
  *
  * @example
  * ```ts
+ * import { makeTarget, runCases } from "../harness/mod.ts";
  * import { gradescopeResults } from "./gradescope.ts";
- * // const r = gradescopeResults(report, rubric);
- * // r.score === r.tests.reduce((s, t) => s + t.score, 0)
+ * const report = await runCases([{
+ *   id: "demo.pass",
+ *   title: "Passes",
+ *   requirement: "Nothing",
+ *   appliesTo: { transport: "any" },
+ *   run: async () => {},
+ * }], {
+ *   targets: { tcp: makeTarget("tcp", "127.0.0.1", 9) },
+ *   profile: { name: "echo", description: "", transports: ["tcp"], framing: { kind: "stream" } },
+ *   seed: 1,
+ * });
+ * const r = gradescopeResults(report);
+ * console.log(r.score === r.tests.reduce((s, t) => s + t.score, 0)); // true
  * ```
  */
 export function gradescopeResults(
@@ -122,8 +134,21 @@ function output(c: CaseResult): string {
  *
  * @example
  * ```ts
+ * import { makeTarget, runCases } from "../harness/mod.ts";
  * import { renderGradescope } from "./gradescope.ts";
- * // await Deno.writeTextFile("/autograder/results/results.json", renderGradescope(report, { rubric }));
+ * const report = await runCases([{
+ *   id: "demo.pass",
+ *   title: "Passes",
+ *   requirement: "Nothing",
+ *   appliesTo: { transport: "any" },
+ *   run: async () => {},
+ * }], {
+ *   targets: { tcp: makeTarget("tcp", "127.0.0.1", 9) },
+ *   profile: { name: "echo", description: "", transports: ["tcp"], framing: { kind: "stream" } },
+ *   seed: 1,
+ * });
+ * // The file a Gradescope autograder leaves in /autograder/results/results.json:
+ * console.log(JSON.parse(renderGradescope(report)).tests.length); // 1
  * ```
  */
 export function renderGradescope(

@@ -26,8 +26,20 @@ const HEX_LINES = 8;
  *
  * @example
  * ```ts
+ * import { makeTarget, runCases } from "../harness/mod.ts";
  * import { renderHtml } from "./html.ts";
- * // await Deno.writeTextFile("report.html", renderHtml(report));
+ * const report = await runCases([{
+ *   id: "demo.pass",
+ *   title: "Passes",
+ *   requirement: "Nothing",
+ *   appliesTo: { transport: "any" },
+ *   run: async () => {},
+ * }], {
+ *   targets: { tcp: makeTarget("tcp", "127.0.0.1", 9) },
+ *   profile: { name: "echo", description: "", transports: ["tcp"], framing: { kind: "stream" } },
+ *   seed: 1,
+ * });
+ * console.log(renderHtml(report).startsWith("<!DOCTYPE html>")); // true
  * ```
  */
 export function renderHtml(report: RunReport): string {

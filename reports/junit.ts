@@ -12,8 +12,21 @@ import { transcriptLines } from "./_transcript.ts";
  *
  * @example
  * ```ts
+ * import { makeTarget, runCases } from "../harness/mod.ts";
  * import { renderJunit } from "./junit.ts";
- * // await Deno.writeTextFile("junit.xml", renderJunit(report));
+ * const report = await runCases([{
+ *   id: "demo.pass",
+ *   title: "Passes",
+ *   requirement: "Nothing",
+ *   appliesTo: { transport: "any" },
+ *   run: async () => {},
+ * }], {
+ *   targets: { tcp: makeTarget("tcp", "127.0.0.1", 9) },
+ *   profile: { name: "echo", description: "", transports: ["tcp"], framing: { kind: "stream" } },
+ *   seed: 1,
+ * });
+ * const xml = renderJunit(report);
+ * console.log(xml.includes('<testcase name="demo.pass"')); // true
  * ```
  */
 export function renderJunit(report: RunReport): string {

@@ -13,8 +13,20 @@ export const STEP_SUMMARY_LIMIT = 1024 * 1024;
  *
  * @example
  * ```ts
+ * import { makeTarget, runCases } from "../harness/mod.ts";
  * import { renderMarkdown } from "./markdown.ts";
- * // await Deno.writeTextFile(Deno.env.get("GITHUB_STEP_SUMMARY")!, renderMarkdown(report), { append: true });
+ * const report = await runCases([{
+ *   id: "demo.pass",
+ *   title: "Passes",
+ *   requirement: "Nothing",
+ *   appliesTo: { transport: "any" },
+ *   run: async () => {},
+ * }], {
+ *   targets: { tcp: makeTarget("tcp", "127.0.0.1", 9) },
+ *   profile: { name: "echo", description: "", transports: ["tcp"], framing: { kind: "stream" } },
+ *   seed: 1,
+ * });
+ * console.log(renderMarkdown(report).split("\n")[0]); // "## sockspec …: passed"
  * ```
  */
 export function renderMarkdown(report: RunReport, limit = STEP_SUMMARY_LIMIT - 4096): string {

@@ -103,9 +103,21 @@ export function matchesPrefix(id: string, prefix: string): boolean {
  *
  * @example
  * ```ts
+ * import { makeTarget, runCases } from "../harness/mod.ts";
  * import { DEFAULT_RUBRIC, scoreReport } from "./rubric.ts";
- * // const sheet = scoreReport(report, DEFAULT_RUBRIC);
- * // sheet.score <= sheet.max
+ * const report = await runCases([{
+ *   id: "demo.pass",
+ *   title: "Passes",
+ *   requirement: "Nothing",
+ *   appliesTo: { transport: "any" },
+ *   run: async () => {},
+ * }], {
+ *   targets: { tcp: makeTarget("tcp", "127.0.0.1", 9) },
+ *   profile: { name: "echo", description: "", transports: ["tcp"], framing: { kind: "stream" } },
+ *   seed: 1,
+ * });
+ * const sheet = scoreReport(report, DEFAULT_RUBRIC);
+ * console.log(sheet.score <= sheet.max); // true
  * ```
  */
 export function scoreReport(

@@ -11,8 +11,20 @@ import { transcriptLines } from "./_transcript.ts";
  *
  * @example
  * ```ts
+ * import { makeTarget, runCases } from "../harness/mod.ts";
  * import { renderTap } from "./tap.ts";
- * // await Deno.writeTextFile("report.tap", renderTap(report));
+ * const report = await runCases([{
+ *   id: "demo.pass",
+ *   title: "Passes",
+ *   requirement: "Nothing",
+ *   appliesTo: { transport: "any" },
+ *   run: async () => {},
+ * }], {
+ *   targets: { tcp: makeTarget("tcp", "127.0.0.1", 9) },
+ *   profile: { name: "echo", description: "", transports: ["tcp"], framing: { kind: "stream" } },
+ *   seed: 1,
+ * });
+ * console.log(renderTap(report).split("\n")[0]); // "TAP version 14"
  * ```
  */
 export function renderTap(report: RunReport): string {
