@@ -25,7 +25,7 @@ export { renderHtml } from "./html.ts";
 export { renderJson } from "./json.ts";
 export { renderJunit } from "./junit.ts";
 export { renderMarkdown, STEP_SUMMARY_LIMIT } from "./markdown.ts";
-export { ProgressLine, progressText } from "./progress.ts";
+export { BatchProgress, ProgressLine, progressText, RunProgress } from "./progress.ts";
 export { renderTap } from "./tap.ts";
 
 /** What a writer may need besides the report. */

@@ -11,16 +11,18 @@ export interface CliRun {
 const ROOT = new URL("../../", import.meta.url);
 
 /**
- * Runs one of the repo's entry scripts (`harness/conform.ts`, …) in a fresh Deno process from the
- * repo root, with every permission, and collects its output. For tests.
+ * Runs one of the repo's entry scripts (`harness/cli/conform.ts`, …) in a fresh Deno process from
+ * the repo root, with every permission unless `permissions` lists the flags to give (it never
+ * prompts then), and collects its output. For tests.
  */
 export async function runCli(
   script: string,
   args: string[],
-  options: { env?: Record<string, string>; signal?: AbortSignal } = {},
+  options: { env?: Record<string, string>; signal?: AbortSignal; permissions?: string[] } = {},
 ): Promise<CliRun> {
+  const permissions = options.permissions ? ["--no-prompt", ...options.permissions] : ["-A"];
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", script, ...args],
+    args: ["run", ...permissions, "--quiet", script, ...args],
     cwd: ROOT,
     env: { NO_COLOR: "1", ...options.env },
     stdin: "null",

@@ -204,3 +204,49 @@ Deno.test("conform --run-timeout ends the run: cases still running or waiting be
   assertEquals(r.code, 3, r.stdout + r.stderr);
   assertStringIncludes(r.stdout, "The run's deadline passed");
 });
+
+Deno.test("conform without a permission a feature needs says so in one line and exits 2", async (t) => {
+  const port = freePort("tcp");
+  const target = ["--target", `tcp://127.0.0.1:${port}`, "--only", "tcp.basic.connect"];
+  const cases: [string, string[], string[], string][] = [
+    [
+      "a report without --allow-write",
+      ["--allow-net", "--allow-read"],
+      [...target, "--report", "json:sockspec-no-write.json"],
+      '--report needs --allow-write (Requires write access to "sockspec-no-write.json")',
+    ],
+    [
+      "a target without --allow-net",
+      ["--allow-read"],
+      target,
+      `--target needs --allow-net (Requires net access to "127.0.0.1:${port}")`,
+    ],
+    [
+      "a profile module without --allow-read",
+      ["--allow-net"],
+      [...target, "--profile", "./fixtures/example_profile.ts"],
+      "--profile needs --allow-read (Requires read access to",
+    ],
+  ];
+  for (const [what, permissions, args, message] of cases) {
+    await t.step(what, async () => {
+      const r = await runCli("harness/cli/conform.ts", args, { permissions });
+      assertEquals(r.code, 2, r.stdout + r.stderr);
+      assertOneLine(r.stderr, `sockspec: ${message}`);
+    });
+  }
+});
+
+Deno.test("conform without --allow-env and --allow-ffi runs with its fallbacks", async () => {
+  await using served = serve(echo.reference!);
+  const r = await runCli("harness/cli/conform.ts", [
+    ...[served.targets.tcp!, served.targets.udp!].flatMap((t) => ["--target", t.url]),
+    "--only",
+    "tcp.basic",
+    "--only",
+    "udp.basic",
+  ], { permissions: ["--allow-net", "--allow-read"], env: { GITHUB_ACTIONS: "true" } });
+  assertEquals(r.code, 0, r.stdout + r.stderr);
+  assertEquals(r.stderr, "");
+  assert(!r.stdout.includes("::error"), "GITHUB_ACTIONS unread without --allow-env");
+});

@@ -4,7 +4,8 @@ import { wrongBytes } from "../../fixtures/mutants/wrong_bytes.ts";
 import { serve } from "../../fixtures/serve.ts";
 import { ProgressLine } from "../../reports/progress.ts";
 import { echo } from "./_test_utils.ts";
-import { conform, type Io, parseConformArgs } from "./conform.ts";
+import type { Io } from "./args.ts";
+import { conform, parseConformArgs } from "./conform.ts";
 import type { RunReport } from "../mod.ts";
 
 /** Captures what conform() prints. */
@@ -22,7 +23,7 @@ function targetArgs(s: { targets: { tcp?: { url: string }; udp?: { url: string }
 }
 
 async function xmllintValid(path: string): Promise<boolean | null> {
-  const schema = new URL("../../shared/schemas/junit.xsd", import.meta.url).pathname;
+  const schema = new URL("../../../shared/schemas/junit.xsd", import.meta.url).pathname;
   try {
     await Deno.stat(schema);
   } catch {
@@ -228,7 +229,7 @@ Deno.test("conform leaves results.json behind when the run is killed part-way", 
         "--report",
         `gradescope:${results}`,
       ],
-      cwd: new URL("../", import.meta.url),
+      cwd: new URL("../../", import.meta.url),
       env: { NO_COLOR: "1" },
       stdin: "null",
       stdout: "null",

@@ -9,11 +9,12 @@
  * @module
  */
 import { serve } from "../../fixtures/serve.ts";
-import { PROFILES } from "./profiles.ts";
+import { EXIT, exitOnError } from "./args.ts";
 import { conform } from "./conform.ts";
+import { PROFILES } from "./profiles.ts";
 
 /** Runs the demo for the profile named in `args` (`--profile NAME`, default echo, or all). */
-export async function demo(args: string[]): Promise<number> {
+async function demo(args: string[]): Promise<number> {
   const i = args.indexOf("--profile");
   const name = i >= 0 ? args[i + 1] : "echo";
   const rest = i >= 0 ? [...args.slice(0, i), ...args.slice(i + 2)] : args;
@@ -27,7 +28,7 @@ export async function demo(args: string[]): Promise<number> {
           Object.keys(PROFILES).join(", ")
         }`,
       );
-      return 2;
+      return EXIT.usage;
     }
     await using served = serve(profile.reference);
     const targets = [served.targets.tcp, served.targets.udp].flatMap((t) =>
@@ -41,4 +42,6 @@ export async function demo(args: string[]): Promise<number> {
   return worst;
 }
 
-if (import.meta.main) Deno.exit(await demo(Deno.args));
+if (import.meta.main) {
+  Deno.exit(await demo(Deno.args).catch((e) => exitOnError(e, console.error, "sockspec demo")));
+}

@@ -5,8 +5,9 @@ import { silent } from "../../fixtures/mutants/silent.ts";
 import { wrongBytes } from "../../fixtures/mutants/wrong_bytes.ts";
 import { serve } from "../../fixtures/serve.ts";
 import { echo } from "./_test_utils.ts";
-import type { Io } from "./conform.ts";
-import { grade, STUDENT_FILES } from "./grade.ts";
+import type { Io } from "./args.ts";
+import { grade } from "./grade.ts";
+import { STUDENT_FILES } from "./output.ts";
 import { freePort } from "../../fixtures/free_port.ts";
 
 /** Captures what grade() prints. */
@@ -140,10 +141,41 @@ Deno.test("grade grades a roster of reference, mutants, unreachable and malforme
   }
 });
 
+/**
+ * Echo servers that note when they are in use, from their first accepted connection to the end of
+ * their last: `right` ones echo, `wrong` ones change every byte, `silent` ones never answer.
+ */
+function timedServer(kind: "right" | "wrong" | "silent") {
+  const span = { first: Infinity, last: 0 };
+  const reply = (data: Uint8Array) => kind === "wrong" ? data.map((b) => b ^ 1) : data;
+  const served = serve({
+    tcp: async (conn) => {
+      span.first = Math.min(span.first, performance.now());
+      try {
+        const buf = new Uint8Array(4096);
+        for (let n = await conn.read(buf); n !== null; n = await conn.read(buf)) {
+          if (kind !== "silent") await conn.write(reply(buf.subarray(0, n)));
+        }
+      } finally {
+        span.last = Math.max(span.last, performance.now());
+      }
+    },
+    udp: async (data, from, socket) => {
+      if (kind !== "silent") await socket.send(reply(data), from);
+    },
+  });
+  return Object.assign(served, { span });
+}
+
 Deno.test("grade grades six targets at once and prints its wall time beside one target's", async () => {
-  await using reference = serve(echo.reference!);
-  await using wrong = await wrongBytes.start();
   await using quiet = await silent.start();
+  await using s1 = timedServer("right");
+  await using s2 = timedServer("wrong");
+  await using s3 = timedServer("silent");
+  await using s4 = timedServer("right");
+  await using s5 = timedServer("wrong");
+  await using s6 = timedServer("silent");
+  const servers = [s1, s2, s3, s4, s5, s6];
   const dir = await Deno.makeTempDir({ prefix: "sockspec-grade-" });
   try {
     const line = (name: string, s: { targets: { tcp?: { url: string }; udp?: { url: string } } }) =>
@@ -153,10 +185,7 @@ Deno.test("grade grades six targets at once and prints its wall time beside one 
     await Deno.writeTextFile(one, ["student,tcp,udp,profile", line("s1", quiet)].join("\n"));
     await Deno.writeTextFile(
       six,
-      [
-        "student,tcp,udp,profile",
-        ...[reference, wrong, quiet, reference, wrong, quiet].map((s, i) => line(`s${i + 1}`, s)),
-      ].join("\n"),
+      ["student,tcp,udp,profile", ...servers.map((s, i) => line(`s${i + 1}`, s))].join("\n"),
     );
     const time = async (roster: string, out: string) => {
       const started = performance.now();
@@ -175,6 +204,15 @@ Deno.test("grade grades six targets at once and prints its wall time beside one 
       }x)`,
     );
     assertEquals((await gradebook(`${dir}/six`)).length, 6);
+    // At once: there is a moment when every student's server is in use. One after another, each
+    // server would be done before the next one's first connection.
+    const lastFirst = Math.max(...servers.map((s) => s.span.first));
+    const firstLast = Math.min(...servers.map((s) => s.span.last));
+    assert(
+      lastFirst < firstLast,
+      `the last server to be used started ${(lastFirst - firstLast).toFixed(0)} ms after ` +
+        "the first to be done ended",
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -18,7 +18,8 @@ const USAGE = `Usage: deno task serve --profile NAME [--tcp PORT] [--udp PORT] [
 
 Runs the reference servers of a profile (both of its transports on ephemeral ports when no port
 is given), or a deliberately buggy mutant on ephemeral ports. Binds 127.0.0.1 unless --host is
-given. Ctrl-C stops it. Exit codes: 0 stopped cleanly, 2 usage error (unknown profile, port in use)`;
+given. Ctrl-C stops it. Exit codes: 0 stopped cleanly, 2 usage error (unknown profile, port in use,
+a missing permission), 4 internal error`;
 
 function port(name: string, value: unknown): number | undefined {
   if (value === undefined) return undefined;
@@ -30,7 +31,7 @@ function port(name: string, value: unknown): number | undefined {
 }
 
 /** Starts what the arguments ask for; resolves to the running servers. */
-export async function startFromArgs(args: string[]): Promise<Served | null> {
+async function startFromArgs(args: string[]): Promise<Served | null> {
   const raw = parseArgs(args, {
     string: ["profile", "tcp", "udp", "host", "mutant"],
     boolean: ["help"],

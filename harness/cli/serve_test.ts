@@ -8,7 +8,7 @@ import { parseTargets, runCases, selectCases } from "../mod.ts";
 Deno.test("serve runs the echo reference until SIGINT and stops cleanly", async () => {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--quiet", "harness/cli/serve.ts", "--profile", "echo"],
-    cwd: new URL("../", import.meta.url),
+    cwd: new URL("../../", import.meta.url),
     stdout: "piped",
     stderr: "piped",
     stdin: "null",
@@ -68,7 +68,7 @@ Deno.test("serve exits 2 for an unknown profile or mutant", async () => {
 Deno.test("serve with no port serves only the transports the profile has", async () => {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--quiet", "harness/cli/serve.ts", "--profile", "lp16"],
-    cwd: new URL("../", import.meta.url),
+    cwd: new URL("../../", import.meta.url),
     stdout: "piped",
     stderr: "null",
     stdin: "null",

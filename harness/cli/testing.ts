@@ -29,6 +29,7 @@ import {
   UsageError,
 } from "../mod.ts";
 import { PROFILES } from "./profiles.ts";
+import { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_TIMEOUT_MS, reproduceCommand } from "./run_flags.ts";
 
 /** What {@linkcode conformanceTests} tests, and how. */
 export interface ConformanceTestOptions {
@@ -124,7 +125,23 @@ export function conformanceTests(options: ConformanceTestOptions = {}): Conforma
         strict: options.strict,
         params: options.params,
         reproduce: (id) =>
-          options.reproduce?.(id, seed) ?? defaultReproduce(targets, profile.name, id, seed),
+          options.reproduce?.(id, seed) ??
+            reproduceCommand(
+              {
+                only: [],
+                skip: [],
+                seed,
+                timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+                caseTimeoutMs: options.caseTimeoutMs ?? DEFAULT_CASE_TIMEOUT_MS,
+                concurrency: 1,
+                params: { ...options.params },
+                strict: options.strict ?? false,
+                repeat: 1,
+              },
+              targets,
+              profile.name,
+              id,
+            ),
       });
       if (isProblem(result)) throw new Error(caseDetail(result).join("\n"));
     });
@@ -143,10 +160,4 @@ function resolveProfile(spec: string | Profile): Profile {
     );
   }
   return p;
-}
-
-function defaultReproduce(targets: Targets, profile: string, id: string, seed: number): string {
-  const flags = [targets.tcp, targets.udp].filter((t) => t !== undefined)
-    .map((t) => `--target ${t.url}`).join(" ");
-  return `deno task conform ${flags} --profile ${profile} --only ${id} --seed ${seed}`;
 }
