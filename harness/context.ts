@@ -10,8 +10,11 @@ import { ConnectFailed, TcpClient } from "./tcp_client.ts";
 import { Transcript } from "./transcript.ts";
 import { UdpClient } from "./udp_client.ts";
 
-/** When Linux resends an unanswered SYN: a dropped connect is retried after this long. */
-const SYN_RESEND_MS = 1000;
+/**
+ * When Linux first resends an unanswered SYN, in milliseconds: a connect whose SYN was dropped (a
+ * full listen queue) completes no sooner than this, and a client retries it after this long.
+ */
+export const FIRST_SYN_RESEND_MS = 1000;
 
 /** Everything a context is made from. */
 export interface ContextOptions {
@@ -151,9 +154,9 @@ export class CaseRun implements CaseContext {
         if (!(e instanceof ConnectFailed && e.reason === "timeout")) throw e;
         this.transcript.record("probe", "note", {
           detail:
-            `probe connect timed out; resending like a client whose SYN was dropped, after ${SYN_RESEND_MS} ms`,
+            `probe connect timed out; resending like a client whose SYN was dropped, after ${FIRST_SYN_RESEND_MS} ms`,
         });
-        await this.sleep(SYN_RESEND_MS);
+        await this.sleep(FIRST_SYN_RESEND_MS);
         await this.#probe(on);
       }
     } catch (e) {
@@ -205,22 +208,18 @@ async function defaultProbe(t: CaseContext, on: Transport): Promise<void> {
   const u = t.datagram({ label: "probe" });
   const request = sampleRequest(profile, t.rng, 16);
   const want = profile.expectedReply(request);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    await u.send(request);
-    const got = await u.receive();
-    if (got) {
-      if (equals(got.data, want)) {
-        await u.close();
-        return;
-      }
-      throw new CaseFailure(`The probe datagram came back as ${describeBytes(got.data, 60)}`, {
-        expected: want,
-        actual: got.data,
-      });
-    }
+  const { replies: [got] } = await u.exchange([request]);
+  if (!got) {
+    throw new CaseFailure(`No reply to two probe datagrams within ${t.timeoutMs} ms each`, {
+      expected: want,
+      actual: "no datagram",
+    });
   }
-  throw new CaseFailure(`No reply to two probe datagrams within ${t.timeoutMs} ms each`, {
-    expected: want,
-    actual: "no datagram",
-  });
+  if (!equals(got.data, want)) {
+    throw new CaseFailure(`The probe datagram came back as ${describeBytes(got.data, 60)}`, {
+      expected: want,
+      actual: got.data,
+    });
+  }
+  await u.close();
 }

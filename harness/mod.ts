@@ -48,6 +48,7 @@ export type {
   TcpHandler,
   UdpHandler,
 } from "./case.ts";
+export { FIRST_SYN_RESEND_MS } from "./context.ts";
 export {
   CaseError,
   CaseFailure,

@@ -35,14 +35,19 @@ export const FULL_DATAGRAM = 65536;
  *
  * @example
  * ```ts
- * import { UdpClient } from "./udp_client.ts";
+ * import { type Datagram, FULL_DATAGRAM, UdpClient, type UdpClientOptions } from "./udp_client.ts";
  * import { Transcript } from "./transcript.ts";
- * await using u = UdpClient.open({ host: "127.0.0.1", port: 7 }, {
- *   label: "u1",
- *   transcript: new Transcript(),
- * });
+ *
+ * const server = Deno.listenDatagram({ hostname: "127.0.0.1", port: 0, transport: "udp" });
+ * const options: UdpClientOptions = { label: "u1", transcript: new Transcript(), timeoutMs: 500 };
+ * const port = (server.addr as Deno.NetAddr).port;
+ * await using u = UdpClient.open({ host: "127.0.0.1", port }, options);
  * await u.send(new TextEncoder().encode("ping"));
- * const reply = await u.receive({ timeoutMs: 500 }); // null on time-out
+ * const [data, from] = await server.receive(new Uint8Array(FULL_DATAGRAM));
+ * await server.send(data, from);
+ * const reply: Datagram | null = await u.receive(); // null on time-out
+ * console.log(new TextDecoder().decode(reply?.data)); // "ping"
+ * server.close();
  * ```
  */
 export class UdpClient implements AsyncDisposable {
@@ -135,6 +140,103 @@ export class UdpClient implements AsyncDisposable {
       out.push(d);
     }
     return out;
+  }
+
+  /**
+   * Sends `requests` (in order) and waits for their replies, and sends the ones still unanswered
+   * again when a wait of `timeoutMs` ends with replies missing: loopback UDP may drop a datagram,
+   * so a check that is not about loss tries twice before it concludes anything. The resend is
+   * noted in the transcript. Each attempt reads at most as many datagrams as it sent. A datagram
+   * that answers no open request (see `replyTo`) ends the exchange: it comes back as `unexpected`,
+   * for the caller to judge.
+   *
+   * @param requests The datagrams to send; their replies come back under the same indices.
+   * @param options `attempts`: how many times a request is sent at most (default 2). `timeoutMs`:
+   *   the wait for each datagram (default: the client's). `replyTo(d, open)`: the index of the
+   *   request `d` answers, or `undefined` when it answers none; `open` lists the requests still
+   *   without a reply, in order (default: the first of them, so any datagram is a reply).
+   *   `alreadySent`: the caller sent the requests once already, so the first attempt only waits.
+   * @returns `replies`: the reply to each request, null where none came; `unexpected`: the datagram
+   *   that answered no open request, or null; `attempts`: how many times the requests were sent
+   *   (a send before the call, with `alreadySent`, counts).
+   * @throws {RangeError} when `attempts` is not a whole number of at least 1.
+   * @throws {CaseError} when a datagram cannot be sent.
+   *
+   * @example
+   * ```ts
+   * import {
+   *   type Datagram,
+   *   FULL_DATAGRAM,
+   *   UdpClient,
+   *   type UdpClientOptions,
+   * } from "./udp_client.ts";
+   * import { Transcript } from "./transcript.ts";
+   *
+   * // An echo server that drops the first datagram, as a busy loopback may.
+   * const server = Deno.listenDatagram({ hostname: "127.0.0.1", port: 0, transport: "udp" });
+   * const serving = (async () => {
+   *   await server.receive(new Uint8Array(FULL_DATAGRAM));
+   *   const [data, from] = await server.receive(new Uint8Array(FULL_DATAGRAM));
+   *   await server.send(data, from);
+   * })();
+   * // A short wait, so the resend comes soon.
+   * const options: UdpClientOptions = { label: "u1", transcript: new Transcript(), timeoutMs: 50 };
+   * const port = (server.addr as Deno.NetAddr).port;
+   * await using u = UdpClient.open({ host: "127.0.0.1", port }, options);
+   * const { replies, attempts } = await u.exchange([new TextEncoder().encode("ping")]);
+   * const reply: Datagram | null = replies[0];
+   * console.log(new TextDecoder().decode(reply?.data), attempts); // "ping" 2
+   * await serving;
+   * server.close();
+   * ```
+   */
+  async exchange(
+    requests: readonly Uint8Array[],
+    options: {
+      attempts?: number;
+      timeoutMs?: number;
+      replyTo?: (d: Datagram, open: readonly number[]) => number | undefined;
+      alreadySent?: boolean;
+    } = {},
+  ): Promise<{ replies: (Datagram | null)[]; unexpected: Datagram | null; attempts: number }> {
+    const attempts = options.attempts ?? 2;
+    if (!Number.isInteger(attempts) || attempts < 1) {
+      throw new RangeError(
+        `Cannot exchange in "${attempts}" attempts: expected a whole number of at least 1`,
+      );
+    }
+    const ms = options.timeoutMs ?? this.#timeoutMs;
+    const replyTo = options.replyTo ?? ((_d: Datagram, open: readonly number[]) => open[0]);
+    const replies: (Datagram | null)[] = requests.map(() => null);
+    const open = () => replies.flatMap((r, i) => r ? [] : [i]);
+    for (let attempt = 1;; attempt++) {
+      const missing = open();
+      if (attempt > 1 || !options.alreadySent) {
+        for (const i of missing) await this.send(requests[i]);
+      }
+      for (let n = 0; n < missing.length; n++) {
+        const d = await this.receive({ timeoutMs: ms });
+        if (!d) break;
+        const i = replyTo(d, open());
+        if (i === undefined || replies[i] === undefined) {
+          return { replies, unexpected: d, attempts: attempt };
+        }
+        replies[i] ??= d;
+      }
+      const left = open().length;
+      if (left === 0 || attempt === attempts) {
+        return { replies, unexpected: null, attempts: attempt };
+      }
+      const what = requests.length === 1
+        ? "no reply"
+        : `no reply to ${left} of ${requests.length} datagrams`;
+      const again = attempts === 2 ? "once" : `(attempt ${attempt + 1} of ${attempts})`;
+      this.#transcript.record(this.label, "note", {
+        detail: `${what} within ${ms} ms; resending ${
+          left === 1 ? "it" : "them"
+        } ${again}, as loopback may drop a datagram`,
+      });
+    }
   }
 
   async #next(ms: number): Promise<Datagram | null | typeof TIMED_OUT> {

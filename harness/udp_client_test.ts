@@ -1,4 +1,4 @@
-import { assertEquals } from "@std/assert";
+import { assertEquals, assertRejects } from "@std/assert";
 import { echoUdp } from "../fixtures/echo.ts";
 import { startUdpServer } from "../fixtures/udp_server.ts";
 import { Transcript, UdpClient } from "./mod.ts";
@@ -61,4 +61,95 @@ Deno.test("UdpClient talks to an IPv6 target", async () => {
   });
   await u.send(new Uint8Array([1, 2]));
   assertEquals((await u.receive())?.data, new Uint8Array([1, 2]));
+});
+
+Deno.test("UdpClient.exchange() resends once when the first datagram gets no reply", async () => {
+  let seen = 0;
+  await using server = startUdpServer(async (data, from, socket) => {
+    if (++seen > 1) await socket.send(data, from); // the first datagram is "dropped"
+  });
+  const transcript = new Transcript();
+  await using u = UdpClient.open({ host: "127.0.0.1", port: server.addr.port }, {
+    label: "u1",
+    transcript,
+    timeoutMs: 100,
+  });
+  const r = await u.exchange([new Uint8Array([4, 2])]);
+  assertEquals(r.replies.map((d) => d?.data), [new Uint8Array([4, 2])]);
+  assertEquals(r.attempts, 2);
+  assertEquals(r.unexpected, null);
+  assertEquals(transcript.events.filter((e) => e.kind === "send").length, 2);
+  assertEquals(
+    transcript.events.find((e) => e.kind === "note" && e.detail?.includes("resending"))?.detail,
+    "no reply within 100 ms; resending it once, as loopback may drop a datagram",
+  );
+});
+
+Deno.test("UdpClient.exchange() gives up after N attempts against a silent socket", async () => {
+  await using server = startUdpServer(() => {});
+  const transcript = new Transcript();
+  await using u = UdpClient.open({ host: "127.0.0.1", port: server.addr.port }, {
+    label: "u1",
+    transcript,
+  });
+  const r = await u.exchange([new Uint8Array([1])], { attempts: 3, timeoutMs: 50 });
+  assertEquals(r, { replies: [null], unexpected: null, attempts: 3 });
+  assertEquals(transcript.events.filter((e) => e.kind === "send").length, 3);
+  assertEquals(transcript.events.filter((e) => e.kind === "timeout").length, 3);
+});
+
+Deno.test("UdpClient.exchange() resends only the requests still without a reply", async () => {
+  let dropped = false;
+  await using server = startUdpServer(async (data, from, socket) => {
+    if (data[0] === 2 && !dropped) {
+      dropped = true; // the first [2] is "dropped"
+      return;
+    }
+    await socket.send(data, from);
+  });
+  const transcript = new Transcript();
+  await using u = UdpClient.open({ host: "127.0.0.1", port: server.addr.port }, {
+    label: "u1",
+    transcript,
+    timeoutMs: 100,
+  });
+  const requests = [new Uint8Array([1]), new Uint8Array([2]), new Uint8Array([3])];
+  const r = await u.exchange(requests, {
+    replyTo: (d, open) => open.find((i) => d.data[0] === requests[i][0]),
+  });
+  assertEquals(r.replies.map((d) => d?.data), requests);
+  assertEquals(r.attempts, 2);
+  assertEquals(
+    transcript.events.filter((e) => e.kind === "send").map((e) => e.hex),
+    ["01", "02", "03", "02"],
+  );
+  assertEquals(
+    transcript.events.find((e) => e.kind === "note" && e.detail?.includes("resending"))?.detail,
+    "no reply to 1 of 3 datagrams within 100 ms; resending it once, as loopback may drop a datagram",
+  );
+});
+
+Deno.test("UdpClient.exchange() stops at a datagram that answers no request", async () => {
+  await using server = startUdpServer(async (_data, from, socket) => {
+    await socket.send(new Uint8Array([9, 9]), from);
+  });
+  const transcript = new Transcript();
+  await using u = UdpClient.open({ host: "127.0.0.1", port: server.addr.port }, {
+    label: "u1",
+    transcript,
+  });
+  const r = await u.exchange([new Uint8Array([1]), new Uint8Array([2])], {
+    replyTo: (d, open) => open.find((i) => d.data[0] === i + 1),
+  });
+  assertEquals(r.unexpected?.data, new Uint8Array([9, 9]));
+  assertEquals(r.replies, [null, null]);
+  assertEquals(r.attempts, 1);
+});
+
+Deno.test("UdpClient.exchange() rejects fewer than one attempt", async () => {
+  await using u = UdpClient.open({ host: "127.0.0.1", port: 9 }, {
+    label: "u1",
+    transcript: new Transcript(),
+  });
+  await assertRejects(() => u.exchange([new Uint8Array([1])], { attempts: 0 }), RangeError);
 });

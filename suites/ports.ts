@@ -92,11 +92,8 @@ export const independent: Case = {
       }
     }
     if (!onUdp.some((d) => equals(d.data, udpWant))) {
-      let got = await u.receive();
-      if (!got) {
-        await u.send(overUdp);
-        got = await u.receive();
-      }
+      // The first send went out with the TCP bytes: wait on, and resend once if nothing came.
+      const { replies: [got] } = await u.exchange([overUdp], { alreadySent: true });
       if (!got || !equals(got.data, udpWant)) {
         return t.fail(
           got

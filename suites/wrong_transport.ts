@@ -14,7 +14,7 @@ import {
   type Profile,
   sampleRequest,
   type Target,
-  Transcript,
+  type Transcript,
 } from "../harness/mod.ts";
 
 /** How long a hint waits for the other transport, in milliseconds. */

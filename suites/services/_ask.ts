@@ -25,12 +25,8 @@ export async function askUdp(
   request: Uint8Array,
   options: { label?: string; what: string },
 ): Promise<Datagram> {
-  const u = t.datagram({ label: options.label });
-  for (let attempt = 0; attempt < 2; attempt++) {
-    await u.send(request);
-    const got = await u.receive();
-    if (got) return got;
-  }
+  const { replies: [got] } = await t.datagram({ label: options.label }).exchange([request]);
+  if (got) return got;
   throw new CaseFailure(
     `No answer to ${options.what} within ${t.timeoutMs} ms, even when sent a second time`,
     { expected: "one datagram back", actual: "no datagram" },

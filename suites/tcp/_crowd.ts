@@ -14,7 +14,7 @@ import {
   requestReply,
   samplePayload,
   sampleRequest,
-  TcpClient,
+  type TcpClient,
 } from "../../harness/mod.ts";
 
 /** Extra connect time for load cases: room for SYN retransmissions (1 s and 3 s after the first). */

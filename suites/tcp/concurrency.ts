@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type Case, requestReply, TcpClient } from "../../harness/mod.ts";
+import { type Case, requestReply, type TcpClient } from "../../harness/mod.ts";
 import { exchangeAll, flood, openCrowd, SYN_RETRY_MS, taggedRequest, within } from "./_crowd.ts";
 import { transportHints } from "../wrong_transport.ts";
 

@@ -17,7 +17,7 @@ import {
   requestReply,
   type RequestReplyProfile,
   sampleRequest,
-  TcpClient,
+  type TcpClient,
 } from "../../harness/mod.ts";
 import { framingCuts } from "../profiles/framed.ts";
 import { transportHints } from "../wrong_transport.ts";

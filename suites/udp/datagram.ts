@@ -12,27 +12,14 @@ import { encodeHex } from "@std/encoding/hex";
 import {
   type Case,
   type CaseContext,
-  type Datagram,
   describeBytes,
   requestReply,
   samplePayload,
   sampleRequest,
-  UdpClient,
 } from "../../harness/mod.ts";
 import { transportHints } from "../wrong_transport.ts";
 
 const key = (b: Uint8Array) => encodeHex(b);
-
-/** Receives until `count` datagrams came or none came for `ms` milliseconds. */
-async function collect(u: UdpClient, count: number, ms: number): Promise<Datagram[]> {
-  const out: Datagram[] = [];
-  while (out.length < count) {
-    const d = await u.receive({ timeoutMs: ms });
-    if (!d) break;
-    out.push(d);
-  }
-  return out;
-}
 
 /** A request whose payload starts with `tag` (letters and digits) and is `size` bytes long. */
 function taggedRequest(t: CaseContext, tag: string, size: number): Uint8Array {
@@ -58,38 +45,34 @@ export const boundaries: Case = {
     const u = t.datagram();
     const requests = [12, 24, 36].map((n, i) => taggedRequest(t, `d${i + 1}x`, n));
     const wants = requests.map((r) => p.expectedReply(r));
-    const answered = new Set<number>();
-    for (let attempt = 0; attempt < 2 && answered.size < requests.length; attempt++) {
-      const missing = requests.map((_, i) => i).filter((i) => !answered.has(i));
-      for (const i of missing) await u.send(requests[i]);
-      for (const d of await collect(u, missing.length, t.timeoutMs)) {
-        const i = wants.findIndex((w, j) => !answered.has(j) && equals(d.data, w));
-        if (i >= 0) {
-          answered.add(i);
-          continue;
-        }
-        const merged = mergedFrom(d.data, wants);
-        if (merged) {
-          return t.fail(
-            `One reply of ${d.data.length} bytes carried the replies to datagrams ${
-              merged.map((i) => i + 1).join(" and ")
-            } together: the server treats UDP as a byte stream (or never resets its buffer) instead of answering each datagram on its own`,
-            { expected: wants[merged.at(-1)!], actual: d.data },
-          );
-        }
+    const { replies, unexpected: d } = await u.exchange(requests, {
+      replyTo: (reply, open) => open.find((i) => equals(reply.data, wants[i])),
+    });
+    if (d) {
+      const merged = mergedFrom(d.data, wants);
+      if (merged) {
         return t.fail(
-          `A reply matched none of the three datagrams sent: ${describeBytes(d.data, 60)}`,
-          { expected: wants.map((w) => describeBytes(w, 40)).join(" | "), actual: d.data },
+          `One reply of ${d.data.length} bytes carried the replies to datagrams ${
+            merged.map((i) => i + 1).join(" and ")
+          } together: the server treats UDP as a byte stream (or never resets its buffer) instead of answering each datagram on its own`,
+          { expected: wants[merged.at(-1)!], actual: d.data },
         );
       }
+      return t.fail(
+        `A reply matched none of the three datagrams sent: ${describeBytes(d.data, 60)}`,
+        { expected: wants.map((w) => describeBytes(w, 40)).join(" | "), actual: d.data },
+      );
     }
-    if (answered.size < requests.length) {
-      const missing = requests.map((_, i) => i).filter((i) => !answered.has(i));
+    const missing = replies.flatMap((r, i) => r ? [] : [i]);
+    if (missing.length > 0) {
       t.fail(
         `Datagram${missing.length > 1 ? "s" : ""} ${
           missing.map((i) => i + 1).join(", ")
         } of 3 got no reply within ${t.timeoutMs} ms, even when sent a second time`,
-        { expected: "3 replies, one per datagram", actual: `${answered.size} replies` },
+        {
+          expected: "3 replies, one per datagram",
+          actual: `${requests.length - missing.length} replies`,
+        },
       );
     }
   },
@@ -135,12 +118,7 @@ export const sizes: Case = {
       }
       const request = sampleRequest(p, t.rng, payloadSize, true);
       const want = p.expectedReply(request);
-      const u = t.datagram({ label: `u${size}` });
-      let got: Datagram | null = null;
-      for (let attempt = 0; attempt < 2 && !got; attempt++) {
-        await u.send(request);
-        got = await u.receive();
-      }
+      const { replies: [got] } = await t.datagram({ label: `u${size}` }).exchange([request]);
       if (!got) {
         return t.fail(
           `A ${size}-byte datagram got no reply within ${t.timeoutMs} ms, even when sent a second time`,
@@ -191,12 +169,7 @@ export const zeroLength: Case = {
       return t.skip(`Profile "${p.name}" never sends an empty datagram`);
     }
     const want = p.expectedReply(request);
-    const u = t.datagram();
-    let got: Datagram | null = null;
-    for (let attempt = 0; attempt < 2 && !got; attempt++) {
-      await u.send(request);
-      got = await u.receive();
-    }
+    const { replies: [got] } = await t.datagram().exchange([request]);
     if (!got) {
       t.warn(
         `An empty datagram got no reply within ${t.timeoutMs} ms, even when sent a second time: RFC 862 sends the data back, and an empty datagram has zero bytes of it (a server that skips recvfrom() results of 0 never answers)`,
@@ -255,48 +228,41 @@ async function crossTalk(
   requests.forEach((rs, i) =>
     rs.forEach((r, n) => owner.set(key(p.expectedReply(r)), { client: i, round: n }))
   );
-  const answered = sockets.map(() => new Set<number>());
-  const missingOf = (i: number) => requests[i].map((_, r) => r).filter((r) => !answered[i].has(r));
-  for (let attempt = 0; attempt < 2; attempt++) {
-    for (let r = 0; r < rounds; r++) {
-      for (let i = 0; i < clients; i++) {
-        if (!answered[i].has(r)) await sockets[i].send(requests[i][r]);
-      }
-    }
-    const got = await Promise.all(
-      sockets.map((u, i) => collect(u, missingOf(i).length, t.timeoutMs)),
-    );
-    for (let i = 0; i < clients; i++) {
-      for (const d of got[i]) {
+  // All clients at once: their datagrams interleave, and each resends its own unanswered ones.
+  const results = await Promise.all(sockets.map((u, i) =>
+    u.exchange(requests[i], {
+      replyTo: (d) => {
         const who = owner.get(key(d.data));
-        if (who && who.client === i) {
-          answered[i].add(who.round);
-          continue;
-        }
-        const u = sockets[i];
-        if (who) {
-          const other = sockets[who.client];
-          return t.fail(
-            `Client ${u.label} (port ${u.localPort}) received the reply meant for ${other.label} (port ${other.localPort}): the server sent it to an address other than the datagram's source`,
-            {
-              expected: `only replies to ${u.label}'s own datagrams, at port ${u.localPort}`,
-              actual: d.data,
-            },
-          );
-        }
-        return t.fail(
-          `Client ${u.label} received a datagram that answers none of the requests: ${
-            describeBytes(d.data, 60)
-          }`,
-          { expected: p.expectedReply(requests[i][0]), actual: d.data },
-        );
-      }
+        return who?.client === i ? who.round : undefined;
+      },
+    })
+  ));
+  for (const [i, { unexpected: d }] of results.entries()) {
+    if (!d) continue;
+    const u = sockets[i];
+    const who = owner.get(key(d.data));
+    if (who) {
+      const other = sockets[who.client];
+      return t.fail(
+        `Client ${u.label} (port ${u.localPort}) received the reply meant for ${other.label} (port ${other.localPort}): the server sent it to an address other than the datagram's source`,
+        {
+          expected: `only replies to ${u.label}'s own datagrams, at port ${u.localPort}`,
+          actual: d.data,
+        },
+      );
     }
-    if (answered.every((a, i) => a.size === requests[i].length)) return;
+    return t.fail(
+      `Client ${u.label} received a datagram that answers none of the requests: ${
+        describeBytes(d.data, 60)
+      }`,
+      { expected: p.expectedReply(requests[i][0]), actual: d.data },
+    );
   }
-  const silent = sockets.map((_, i) => i).filter((i) => answered[i].size < rounds);
+  const unanswered = results.map((r) => r.replies.filter((d) => !d).length);
+  const silent = sockets.map((_, i) => i).filter((i) => unanswered[i] > 0);
+  if (silent.length === 0) return;
   const sent = clients * rounds;
-  const lost = silent.reduce((n, i) => n + rounds - answered[i].size, 0);
+  const lost = silent.reduce((n, i) => n + unanswered[i], 0);
   const names = silent.slice(0, 5).map((i) => `${sockets[i].label} (port ${sockets[i].localPort})`);
   t.fail(
     `${lost} of ${sent} datagrams from ${clients} clients got no reply, even when sent a second time; no reply reached ${
