@@ -1,0 +1,113 @@
+/**
+ * The ports a program's sockets are bound to, read from `/proc`: which ports it listens on, whatever
+ * it was told.
+ *
+ * @module
+ */
+import { fdLinks, readText } from "./_proc.ts";
+import { groupProcesses } from "./group_processes.ts";
+
+/** The ports a set of processes has sockets bound to. */
+export interface BoundPorts {
+  /** TCP ports in the LISTEN state, ascending, each once (IPv4 and IPv6). */
+  tcp: number[];
+  /**
+   * UDP ports of bound, unconnected sockets, ascending, each once (IPv4 and IPv6). A connected UDP
+   * socket is a client's, and is left out.
+   */
+  udp: number[];
+}
+
+/**
+ * The TCP ports in LISTEN state and the bound UDP ports of a process group's sockets: maps each
+ * `socket:[INODE]` in `/proc/PID/fd` to `/proc/PID/net/tcp`, `tcp6`, `udp` and `udp6`.
+ *
+ * @param pgid The process group id; a launched program's is its pid.
+ * @returns The ports.
+ *
+ * @example
+ * ```ts
+ * import { assert } from "@std/assert";
+ * import { type BoundPorts, listeningPorts, socketPorts } from "./listening_ports.ts";
+ * import { readProcess } from "./read_process.ts";
+ * const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+ * try {
+ *   const group: BoundPorts = listeningPorts(readProcess(Deno.pid)!.pgid);
+ *   assert(group.tcp.includes(listener.addr.port));
+ *   assert(socketPorts([Deno.pid]).tcp.includes(listener.addr.port));
+ * } finally {
+ *   listener.close();
+ * }
+ * ```
+ */
+export function listeningPorts(pgid: number): BoundPorts {
+  return socketPorts(groupProcesses(pgid).map((p) => p.pid));
+}
+
+/**
+ * Like {@linkcode listeningPorts}, for any set of processes, such as a program's whole process
+ * tree.
+ *
+ * @param pids The process ids; those that are gone are skipped.
+ * @returns The ports.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { type BoundPorts, listeningPorts, socketPorts } from "./listening_ports.ts";
+ * const socket = Deno.listenDatagram({ hostname: "127.0.0.1", port: 0, transport: "udp" });
+ * try {
+ *   const port = (socket.addr as Deno.NetAddr).port;
+ *   const mine: BoundPorts = socketPorts([Deno.pid]);
+ *   assertEquals(mine.udp.filter((p) => p === port), [port]);
+ *   assertEquals(listeningPorts(-1), { tcp: [], udp: [] }); // no such group
+ * } finally {
+ *   socket.close();
+ * }
+ * ```
+ */
+export function socketPorts(pids: readonly number[]): BoundPorts {
+  const inodes = new Set<string>();
+  let netnsPid: number | undefined;
+  for (const pid of pids) {
+    for (const link of fdLinks(pid)) {
+      const match = /^socket:\[(\d+)\]$/.exec(link);
+      if (match === null) continue;
+      inodes.add(match[1]);
+      netnsPid ??= pid;
+    }
+  }
+  if (netnsPid === undefined) return { tcp: [], udp: [] };
+  const net = `/proc/${netnsPid}/net`; // the tables of the program's network namespace
+  return {
+    tcp: ascending([
+      ...ports(`${net}/tcp`, inodes, LISTEN),
+      ...ports(`${net}/tcp6`, inodes, LISTEN),
+    ]),
+    udp: ascending([
+      ...ports(`${net}/udp`, inodes, UNCONNECTED),
+      ...ports(`${net}/udp6`, inodes, UNCONNECTED),
+    ]),
+  };
+}
+
+/** Socket states in the `/proc/net` tables: TCP_LISTEN, and TCP_CLOSE (an unconnected UDP socket). */
+const LISTEN = "0A";
+const UNCONNECTED = "07";
+
+/** Local ports of the table's sockets that are in `state` and whose inode is in `inodes`. */
+function ports(table: string, inodes: Set<string>, state: string): number[] {
+  const found: number[] = [];
+  for (const line of (readText(table) ?? "").split("\n").slice(1)) {
+    // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
+    const fields = line.trim().split(/\s+/);
+    if (fields.length < 10 || fields[3] !== state || !inodes.has(fields[9])) continue;
+    const port = parseInt(fields[1].slice(fields[1].lastIndexOf(":") + 1), 16);
+    if (port > 0) found.push(port);
+  }
+  return found;
+}
+
+function ascending(values: number[]): number[] {
+  return [...new Set(values)].sort((a, b) => a - b);
+}
