@@ -77,7 +77,8 @@ export function renderJunit(report: RunReport): string {
   return out.join("\n");
 }
 
-function testcase(c: CaseResult, group: string): string[] {
+/** One case as a `<testcase>` element, with its failure, error or skip; `classname` is `group`. */
+export function testcase(c: CaseResult, group: string): string[] {
   const head = `    <testcase ${
     attrs({ name: c.id, classname: group, time: seconds(c.durationMs) })
   }`;
@@ -123,7 +124,8 @@ function evidence(c: CaseResult): string {
   return lines.join("\n");
 }
 
-function seconds(ms: number): string {
+/** Milliseconds as JUnit's seconds, `1.234`. */
+export function seconds(ms: number): string {
   return (ms / 1000).toFixed(3);
 }
 
@@ -133,12 +135,12 @@ const NOT_XML =
   /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** Text content: escaped, with characters XML cannot carry replaced by U+FFFD. */
-function text(s: string): string {
+export function text(s: string): string {
   return escape(s.replace(NOT_XML, "\ufffd"));
 }
 
 /** Attributes, escaped; line breaks kept as references so parsers do not fold them to spaces. */
-function attrs(values: Record<string, string>): string {
+export function attrs(values: Record<string, string>): string {
   return Object.entries(values)
     .map(([k, v]) =>
       `${k}="${text(v).replace(/\n/g, "&#10;").replace(/\r/g, "&#13;").replace(/\t/g, "&#9;")}"`

@@ -1,59 +1,89 @@
 /**
  * `deno task grade`: grades a class. Reads a roster (`student,tcp,udp,profile`), runs the suites
- * against every student's targets in-process, a few students at a time, and writes for each
- * student `DIR/<student>/report.json`, `report.html` and Gradescope's `results.json`, and for the
- * batch `DIR/gradebook.csv` and `DIR/gradebook.md`. A malformed row, a duplicate student or an
- * unreachable target becomes a gradebook row with the reason; it never stops the batch.
+ * against every student's targets in-process, several students at a time, and writes for each
+ * student `DIR/<student>/report.json`, `report.html` and Gradescope's `results.json` (each student's
+ * results are written and dropped as they finish), and for the batch `DIR/gradebook.csv`,
+ * `DIR/gradebook.md`, `DIR/junit.xml` and `DIR/manifest.json`. A malformed row, a duplicate student
+ * or an unreachable target becomes a gradebook row with the reason; it never stops the batch.
  *
- *     deno task grade --roster roster.csv --out grades [--rubric rubric.toml] [--concurrency 4]
+ *     deno task grade --roster roster.csv --out grades [--rubric rubric.toml] [--concurrency 8]
+ *     deno task grade --roster roster.csv --out shard-2 --shard 2/3      # every 3rd row from row 2
+ *     deno task grade --merge shard-1 shard-2 shard-3 --out grades       # one gradebook again
  *
  * @module
  */
 import { pooledMap } from "@std/async/pool";
 import { parseArgs } from "@std/cli/parse-args";
 import { setColorEnabled } from "@std/fmt/colors";
-import {
-  BatchProgress,
-  type GradebookRow,
-  ProgressLine,
-  renderGradebookCsv,
-  renderGradebookMarkdown,
-} from "../../reports/mod.ts";
+import { BatchProgress, gradedStatus, ProgressLine } from "../../reports/mod.ts";
 import { checkRubricIds, DEFAULT_RUBRIC, loadRubric, type Rubric } from "../../reports/rubric.ts";
-import { ALL_CASES } from "../../suites/mod.ts";
 import {
   type Case,
   errorText,
   groupOf,
   matchesPrefix,
   selectCases,
+  TOOL,
   UsageError,
-  writeFileAtomicSync,
 } from "../mod.ts";
-import { CONSOLE_IO, EXIT, exitOnError, type Io } from "./args.ts";
+import { CONSOLE_IO, EXIT, exitOnError, type Io, wholeNumber } from "./args.ts";
+import { BATCH_FILES, writeBatchJunit, writeGradebook, writeManifest } from "./batch_files.ts";
+import { checkCanLaunch } from "./grade_program.ts";
+import { batchCases, checkCanWatchClients, LISTED_CASES } from "./client.ts";
 import { type Batch, type BatchCache, gradeStudent, profileOf } from "./grade_student.ts";
+import { type Manifest, type ManifestRow, sha256 } from "./manifest.ts";
+import { mergeShards } from "./merge.ts";
 import { join, prepareOut } from "./output.ts";
 import { deniedPermission, envVar, needs, PermissionNeeded, requireNet } from "./permissions.ts";
 import { parseRoster, type RosterEntry } from "./roster.ts";
 import { optionLine, readRunFlags, RUN_FLAGS, runFlagLine, type RunFlags } from "./run_flags.ts";
+import {
+  JOB_INDEX_VAR,
+  parseShard,
+  type Shard,
+  shardFromJobIndex,
+  shardRows,
+  shardText,
+} from "./shard.ts";
 import { catchStrays } from "./stray.ts";
+
+/**
+ * Students graded at once when `--concurrency` is not given: measured on a 2-core machine with
+ * `deno task bench:grade` (see the README's "Scaling out"). Each student's run still runs up to 4
+ * cases at once, and its load cases alone.
+ */
+export const GRADE_CONCURRENCY = 4;
+
+/** At most one gradebook rewrite per this many milliseconds while a batch runs. */
+const GRADEBOOK_EVERY_MS = 1000;
 
 /** The parsed command line of `grade`: the shared run flags and grade's own. */
 interface GradeArgs extends RunFlags {
   roster: string;
   out: string;
   help: boolean;
+  /** `--shard I/N`, or `--shard-count N` with a Kubernetes Indexed Job's index. */
+  shard?: Shard;
+  /** The folders of `--merge DIR…`; undefined without `--merge`. */
+  merge?: string[];
+  /** Whether `--seed` was given: shards without it all take a seed made from the roster. */
+  seedGiven: boolean;
 }
 
 /** The usage text of `grade`. */
 const GRADE_USAGE =
   `Usage: deno task grade --roster ROSTER.csv --out DIR [--rubric FILE] [--concurrency N] [options]
+       deno task grade --roster ROSTER.csv --out DIR --shard I/N [options]
+       deno task grade --merge DIR... --out DIR
 
 Grades every student of a roster and writes DIR/<student>/{report.json,report.html,results.json}
-and DIR/gradebook.csv, DIR/gradebook.md.
+and DIR/gradebook.csv, DIR/gradebook.md, DIR/junit.xml, DIR/manifest.json. With --shard it grades
+every N-th roster row from row I; --merge puts the shards' folders together into one.
 
 The roster is CSV with a header row: student,tcp,udp,profile. Either target may be empty; a
-target is tcp://HOST:PORT (udp://HOST:PORT) or HOST:PORT; the profile defaults to echo.
+target is tcp://HOST:PORT (udp://HOST:PORT) or HOST:PORT; the profile defaults to echo. A row may
+give the student's program instead: a command column ('./server {port}'), and optional dir and
+build columns; sockspec builds it, launches it on fresh ports and kills it (needs --allow-all).
 
 Options:
 ${
@@ -67,7 +97,19 @@ ${
         "rubric",
         "points, visibility and counted groups (JSON or TOML; default: the shipped one)",
       ),
-      runFlagLine("concurrency", "students graded at once (default 4)"),
+      runFlagLine("concurrency", `students graded at once (default ${GRADE_CONCURRENCY})`),
+      optionLine(
+        "--shard I/N",
+        "grade only roster rows I, I+N, I+2N, ... (by position, from 1)",
+      ),
+      optionLine(
+        "--shard-count N",
+        `the shard is ${JOB_INDEX_VAR} + 1 of N (a Kubernetes Indexed Job)`,
+      ),
+      optionLine(
+        "--merge DIR...",
+        "merge the output folders of every shard into --out (no grading)",
+      ),
       runFlagLine(
         "repeat",
         "run each case N times; a case whose outcomes differ is flaky (no points)",
@@ -83,34 +125,71 @@ ${
     ].join("\n")
   }
 
-Exit codes: 0 every row graded, 2 usage error (or a missing permission), 3 some rows could not be
-graded (malformed, duplicate, unreachable target; see the status column), 4 internal error`;
+A shard without --seed takes a seed made from the roster, the same in every shard.
+
+Exit codes: 0 every row graded, 2 usage error (or a missing permission, or folders --merge refuses),
+3 some rows could not be graded (malformed, duplicate, unreachable target; see the status column),
+4 internal error`;
 
 /**
  * Parses `grade`'s arguments.
  *
- * @throws {UsageError} for an unknown option, a missing --roster or --out, a bad number.
+ * @param env Reads an environment variable (`JOB_COMPLETION_INDEX` for `--shard-count`).
+ * @throws {UsageError} for an unknown option, a missing --roster or --out, a bad number or shard,
+ *   run options given to --merge.
  */
-function parseGradeArgs(args: string[]): GradeArgs {
+function parseGradeArgs(args: string[], env: (name: string) => string | undefined): GradeArgs {
+  const positional: string[] = [];
   const raw = parseArgs(args, {
-    string: [...RUN_FLAGS.string, "roster", "out"],
-    boolean: [...RUN_FLAGS.boolean, "help"],
+    string: [...RUN_FLAGS.string, "roster", "out", "shard", "shard-count"],
+    boolean: [...RUN_FLAGS.boolean, "help", "merge"],
     collect: [...RUN_FLAGS.collect],
     unknown: (arg: string) => {
       if (arg.startsWith("-")) {
         throw new UsageError(`Unknown option "${arg.split("=")[0]}" (see --help)`);
       }
-      throw new UsageError(`Unexpected argument "${arg}" (see --help)`);
+      positional.push(arg);
+      return false;
     },
   });
   const help = raw.help as boolean;
-  if (!help && !raw.roster) throw new UsageError("No roster: give --roster ROSTER.csv");
+  const merge = raw.merge === true;
+  if (positional.length > 0 && !merge) {
+    throw new UsageError(`Unexpected argument "${positional[0]}" (see --help)`);
+  }
   if (!help && !raw.out) throw new UsageError("No output directory: give --out DIR");
+  if (merge) {
+    const given = ["roster", "shard", "shard-count", ...RUN_FLAGS.string, ...RUN_FLAGS.boolean]
+      .find((k) =>
+        raw[k] !== undefined && raw[k] !== false && !(Array.isArray(raw[k]) && raw[k].length === 0)
+      );
+    if (given) {
+      throw new UsageError(
+        `Option --${given} does not go with --merge: the shards' settings are in their manifests`,
+      );
+    }
+    if (!help && positional.length === 0) {
+      throw new UsageError("Nothing to merge: give --merge DIR... --out DIR");
+    }
+  } else if (!help && !raw.roster) throw new UsageError("No roster: give --roster ROSTER.csv");
+  if (raw.shard !== undefined && raw["shard-count"] !== undefined) {
+    throw new UsageError("Give --shard I/N or --shard-count N, not both");
+  }
+  const shard = raw.shard !== undefined
+    ? parseShard(raw.shard as string)
+    : raw["shard-count"] !== undefined
+    ? shardFromJobIndex(wholeNumber("shard-count", raw["shard-count"]), env(JOB_INDEX_VAR))
+    : undefined;
+  const flags = readRunFlags(raw);
   return {
-    ...readRunFlags(raw),
+    ...flags,
+    concurrency: raw.concurrency === undefined ? GRADE_CONCURRENCY : flags.concurrency,
     roster: (raw.roster as string | undefined) ?? "",
     out: (raw.out as string | undefined) ?? "",
     help,
+    shard,
+    merge: merge ? positional : undefined,
+    seedGiven: raw.seed !== undefined,
   };
 }
 
@@ -121,6 +200,11 @@ export interface GradeOptions {
   color?: boolean;
   /** Draws the batch's progress here (default: a live line when stdout is a terminal). */
   progress?: ProgressLine;
+  /**
+   * Reads an environment variable: `JOB_COMPLETION_INDEX` for `--shard-count` (default: the
+   * process's, as unset without `--allow-env`).
+   */
+  env?: (name: string) => string | undefined;
 }
 
 /**
@@ -150,81 +234,152 @@ export async function grade(args: string[], options: GradeOptions = {}): Promise
   const tty = options.io === undefined && Deno.stdout.isTerminal();
   setColorEnabled(options.color ?? (Deno.stdout.isTerminal() && !envVar("NO_COLOR")));
   try {
-    const a = parseGradeArgs(args);
+    const a = parseGradeArgs(args, options.env ?? envVar);
     if (a.help) {
       io.out(GRADE_USAGE);
       return EXIT.ok;
     }
-    const text = await needs("--roster", async () => {
-      try {
-        return await Deno.readTextFile(a.roster);
-      } catch (e) {
-        throw new UsageError(`Cannot read roster "${a.roster}": ${errorText(e)}`, { cause: e });
-      }
-    });
-    const roster = parseRoster(text, a.roster);
-    const rubric = a.rubric ? await needs("--rubric", () => loadRubric(a.rubric!)) : DEFAULT_RUBRIC;
-    if (a.rubric) checkRubricIds(rubric, ALL_CASES.map((c) => c.id), a.rubric);
-    const cases = selectCases(ALL_CASES, a.only, a.skip);
-    if (cases.length === 0) {
-      throw new UsageError(`No case matches --only ${a.only.join(" ")} --skip ${a.skip.join(" ")}`);
-    }
-    await prepareOut(a.out);
-    const entries = roster.flatMap((r, i) => (r.ok ? [{ entry: r, index: i }] : []));
-    const cache: BatchCache = { profiles: new Map(), references: new Map() };
-    await checkPermissions(entries.map((e) => e.entry), cache);
-    const groups = countedGroups(cases, rubric);
-    const rows: GradebookRow[] = roster.map((r) =>
-      r.ok
-        ? { student: r.student, line: r.line, groups: {}, groupMax: {}, status: "pending" }
-        : { student: r.student, line: r.line, groups: {}, groupMax: {}, status: r.reason }
-    );
-    const writeGradebook = () => {
-      // Columns for the groups some student was scored on (a profile may not use them all).
-      const scored = groups.filter((g) => rows.some((r) => r.groupMax[g] !== undefined));
-      const columns = scored.length > 0 ? scored : groups;
-      writeFileAtomicSync(join(a.out, "gradebook.csv"), renderGradebookCsv(rows, columns));
-      writeFileAtomicSync(
-        join(a.out, "gradebook.md"),
-        renderGradebookMarkdown(rows, columns, `Gradebook: ${a.roster}`),
+    if (a.merge) {
+      const { manifest, folders } = await mergeShards(a.merge, a.out);
+      io.out(
+        `sockspec grade --merge: ${folders} folders, ${manifest.rows.length} of ${manifest.roster.rows} roster rows`,
       );
-    };
-    writeGradebook();
-    io.out(
-      `sockspec grade: ${roster.length} roster rows, ${entries.length} to grade, ${cases.length} cases each, seed ${a.seed}`,
-    );
-    const progress = new BatchProgress(
-      entries.length,
-      options.progress ?? (tty ? ProgressLine.on(Deno.stdout) : undefined),
-      (l) => io.out(l),
-    );
-    const batch: Batch = { cases, flags: a, out: a.out, rubric, cache, warn: io.err };
-    const gradeOne = async ({ entry, index }: { entry: RosterEntry; index: number }) => {
-      progress.start(entry.student, cases.length);
-      const row = await gradeStudent(entry, batch, (done) => progress.step(entry.student, done));
-      rows[index] = row;
-      progress.finish(entry.student, row);
-      writeGradebook();
-    };
-    const strays = new Set<string>();
-    await catchStrays(async () => {
-      for await (const _ of pooledMap(a.concurrency, entries, gradeOne)) { /* drained */ }
-    }, (m) => strays.add(m));
-    progress.stop();
-    writeGradebook();
-    for (const m of strays) {
-      io.err(`sockspec: a case left an error unhandled (a bug in the case; grading went on): ${m}`);
+      return closing(manifest.rows, a.out, io);
     }
-    const problems = rows.filter((r) => r.status !== "ok");
-    for (const r of problems) io.out(`line ${r.line}: ${r.student}: ${r.status}`);
-    io.out(
-      `${rows.length - problems.length} of ${rows.length} rows graded; gradebook: ${
-        join(a.out, "gradebook.csv")
-      }, ${join(a.out, "gradebook.md")}`,
+    return await gradeRoster(
+      a,
+      io,
+      options.progress ?? (tty ? ProgressLine.on(Deno.stdout) : undefined),
     );
-    return problems.length > 0 ? EXIT.error : EXIT.ok;
   } catch (e) {
     return exitOnError(e, io.err);
+  }
+}
+
+/** Grades the roster (or the shard of it) `a` names; returns the exit code. */
+async function gradeRoster(a: GradeArgs, io: Io, line: ProgressLine | undefined): Promise<number> {
+  const startedAt = new Date().toISOString();
+  const started = performance.now();
+  const text = await needs("--roster", async () => {
+    try {
+      return await Deno.readTextFile(a.roster);
+    } catch (e) {
+      throw new UsageError(`Cannot read roster "${a.roster}": ${errorText(e)}`, { cause: e });
+    }
+  });
+  const roster = parseRoster(text, a.roster);
+  const rosterHash = await sha256(text);
+  // Shards must agree on the seed without talking: one made from the roster.
+  const seed = a.shard && !a.seedGiven ? parseInt(rosterHash.slice(0, 8), 16) % 2 ** 31 : a.seed;
+  const flags: RunFlags = { ...a, seed };
+  const rubric = a.rubric ? await needs("--rubric", () => loadRubric(a.rubric!)) : DEFAULT_RUBRIC;
+  if (a.rubric) checkRubricIds(rubric, LISTED_CASES.map((c) => c.id), a.rubric);
+  const has = {
+    servers: roster.some((r) => r.ok && (r.targets.tcp || r.targets.udp || r.exec)),
+    clients: roster.some((r) => r.ok && r.client),
+  };
+  const cases = selectCases(batchCases(has), a.only, a.skip);
+  if (cases.length === 0) {
+    throw new UsageError(`No case matches --only ${a.only.join(" ")} --skip ${a.skip.join(" ")}`);
+  }
+  await prepareOut(a.out);
+  const selected = a.shard ? shardRows(roster, a.shard) : roster;
+  const entries = selected.flatMap((r, i) => (r.ok ? [{ entry: r, index: i }] : []));
+  const cache: BatchCache = { profiles: new Map(), references: new Map() };
+  await checkPermissions(entries.map((e) => e.entry), cache);
+  checkCanLaunch(entries.map((e) => e.entry));
+  if (has.clients) checkCanWatchClients("The roster's client column", "grade");
+  const groups = countedGroups(cases, rubric);
+  const title = `Gradebook: ${a.roster}`;
+  // The rows are all a batch keeps of its students: each one's results are written and dropped.
+  const rows: ManifestRow[] = selected.map((r) => ({
+    student: r.student,
+    line: r.line,
+    groups: {},
+    groupMax: {},
+    status: r.ok ? "pending" : r.reason,
+  }));
+  let written = 0;
+  const writeRows = (force = false) => {
+    if (!force && performance.now() - written < GRADEBOOK_EVERY_MS) return;
+    writeGradebook(a.out, rows, groups, title);
+    written = performance.now();
+  };
+  writeRows(true);
+  io.out(
+    `sockspec grade: ${roster.length} roster rows${
+      a.shard ? `, shard ${shardText(a.shard)}: ${selected.length} of them` : ""
+    }, ${entries.length} to grade, ${cases.length} cases each, ${flags.concurrency} at a time, seed ${seed}${
+      a.shard && !a.seedGiven ? " (from the roster)" : ""
+    }`,
+  );
+  const progress = new BatchProgress(entries.length, line, (l) => io.out(l));
+  const batch: Batch = { cases, flags, out: a.out, rubric, cache, warn: io.err };
+  const gradeOne = async ({ entry, index }: { entry: RosterEntry; index: number }) => {
+    progress.start(entry.student, cases.length);
+    const row: ManifestRow = await gradeStudent(
+      entry,
+      batch,
+      (done) => progress.step(entry.student, done),
+    );
+    if (await exists(join(a.out, entry.dir))) row.dir = entry.dir;
+    rows[index] = row;
+    progress.finish(entry.student, row);
+    writeRows();
+  };
+  const strays = new Set<string>();
+  await catchStrays(async () => {
+    for await (const _ of pooledMap(flags.concurrency, entries, gradeOne)) { /* drained */ }
+  }, (m) => strays.add(m));
+  progress.stop();
+  writeRows(true);
+  await writeBatchJunit(a.out, rows, startedAt);
+  const manifest: Manifest = {
+    tool: { ...TOOL },
+    rubric: { source: a.rubric ?? "reports/rubric.default.json", sha256: await sha256(rubric) },
+    roster: { source: a.roster, sha256: rosterHash, rows: roster.length },
+    shard: a.shard ?? null,
+    settings: {
+      seed,
+      strict: flags.strict,
+      timeoutMs: flags.timeoutMs,
+      caseTimeoutMs: flags.caseTimeoutMs,
+      repeat: flags.repeat,
+      params: flags.params,
+      cases: cases.map((c) => c.id),
+    },
+    groups,
+    title,
+    rows,
+    startedAt,
+    durationMs: Math.round(performance.now() - started),
+  };
+  writeManifest(a.out, manifest);
+  for (const m of strays) {
+    io.err(`sockspec: a case left an error unhandled (a bug in the case; grading went on): ${m}`);
+  }
+  return closing(rows, a.out, io);
+}
+
+/** Prints the rows that could not be graded and where the batch files are; returns the exit code. */
+function closing(rows: readonly ManifestRow[], out: string, io: Io): number {
+  const problems = rows.filter((r) => !gradedStatus(r.status));
+  for (const r of problems) io.out(`line ${r.line}: ${r.student}: ${r.status}`);
+  io.out(
+    `${rows.length - problems.length} of ${rows.length} rows graded; gradebook: ${
+      join(out, BATCH_FILES.csv)
+    }, ${join(out, BATCH_FILES.md)}; JUnit: ${join(out, BATCH_FILES.junit)}`,
+  );
+  return problems.length > 0 ? EXIT.error : EXIT.ok;
+}
+
+/** Whether `path` exists. */
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -115,6 +115,8 @@ Deno.test("grade grades a roster of reference, mutants, unreachable and malforme
       "gradebook.csv",
       "gradebook.md",
       "gus",
+      "junit.xml",
+      "manifest.json",
     ]);
     for (const d of ["ada", "bob", "cy", "dee", "eve", "gus"]) {
       for (const f of Object.values(STUDENT_FILES)) await Deno.stat(`${out}/${d}/${f}`);

@@ -148,8 +148,8 @@ function rosterTarget(cell: string, transport: Transport) {
   return t;
 }
 
-/** Names a student directory may not take: the batch's own files. */
-const RESERVED = ["gradebook.csv", "gradebook.md"];
+/** Names a student directory may not take: the batch's own files (`batch_files.ts`). */
+const RESERVED = ["gradebook.csv", "gradebook.md", "junit.xml", "manifest.json"];
 
 /**
  * Makes a directory name from a student's name: letters, digits, `.`, `_` and `-` only, no

@@ -1,0 +1,66 @@
+/**
+ * The child process of `deno task bench:grade`: runs one command (`grade` or `conform`) in this
+ * process with the arguments given, its output thrown away, and prints one JSON line with its exit
+ * code, wall time, the CPU time this process used (user + system) and its peak resident memory,
+ * read from `/proc/self` (Linux; `null` elsewhere).
+ *
+ *     deno run --allow-all harness/cli/_measure.ts grade --roster r.csv --out grades
+ *
+ * @module
+ */
+import { conform } from "./conform.ts";
+import { grade } from "./grade.ts";
+
+/** What one measured command cost. */
+export interface Measured {
+  code: number;
+  wallMs: number;
+  /** User + system CPU of the whole process, Deno's start-up included. */
+  cpuMs: number | null;
+  /** Peak resident set size (VmHWM), in bytes. */
+  peakRssBytes: number | null;
+}
+
+/** CPU time (user + system) of this process so far, in milliseconds, from `/proc/self/stat`. */
+function cpuMs(): number | null {
+  try {
+    const stat = Deno.readTextFileSync("/proc/self/stat");
+    // The second field is "(name)" and may hold spaces: count from the closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime are fields 14 and 15 of the line, in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+/** The peak resident set size of this process, in bytes, from `/proc/self/status`. */
+function peakRssBytes(): number | null {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB$/m.exec(Deno.readTextFileSync("/proc/self/status"));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+if (import.meta.main) {
+  const [command, ...args] = Deno.args;
+  const commands: Record<string, typeof grade> = { grade, conform };
+  const run = commands[command];
+  if (!run) {
+    console.error(`Usage: _measure.ts grade|conform ARGS… (got "${command ?? ""}")`);
+    Deno.exit(2);
+  }
+  const quiet = { out: () => {}, err: (l: string) => console.error(l) };
+  const started = performance.now();
+  const code = await run(args, { io: quiet, color: false });
+  const measured: Measured = {
+    code,
+    wallMs: Math.round(performance.now() - started),
+    cpuMs: cpuMs(),
+    peakRssBytes: peakRssBytes(),
+  };
+  console.log(JSON.stringify(measured));
+  Deno.exit(0);
+}
