@@ -5,6 +5,7 @@
  * @module
  */
 import type { Evidence } from "./errors.ts";
+import type { ProgramUnderTest } from "./watched_program.ts";
 import type { CaseResult } from "./result.ts";
 import type { Rng } from "./rng.ts";
 import type { Target, Targets, Transport } from "./target.ts";
@@ -86,6 +87,8 @@ export interface AppliesTo {
   requestReply?: boolean;
   /** Needs one of these framings (e.g. `length-prefix` for byte-order cases). */
   framing?: readonly ("stream" | "delimiter" | "length-prefix" | "none")[];
+  /** Needs the program under test (`--exec`): sockspec launched it and can watch and stop it. */
+  program?: boolean;
 }
 
 /**
@@ -148,6 +151,11 @@ export interface CaseContext {
   readonly tcp: Target;
   /** The UDP target (the case is skipped when there is none). */
   readonly udp: Target;
+  /**
+   * The program under test, when sockspec launched it (`--exec`); the case is skipped when there
+   * is none.
+   */
+  readonly program: ProgramUnderTest;
   /** Seeded from the run's seed and this case's id. */
   readonly rng: Rng;
   /** This case's seed. */

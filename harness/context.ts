@@ -4,6 +4,7 @@ import type { CaseContext, CaseHooks, Params, Profile } from "./case.ts";
 import { CaseError, CaseFailure, CaseSkip, type Evidence } from "./errors.ts";
 import { describeBytes } from "./hexdump.ts";
 import { isRequestReply, sampleRequest } from "./profile.ts";
+import type { ProgramUnderTest } from "./watched_program.ts";
 import { makeRng, type Rng } from "./rng.ts";
 import type { Target, Targets, Transport } from "./target.ts";
 import { ConnectFailed, TcpClient } from "./tcp_client.ts";
@@ -15,6 +16,10 @@ import { UdpClient } from "./udp_client.ts";
  * full listen queue) completes no sooner than this, and a client retries it after this long.
  */
 export const FIRST_SYN_RESEND_MS = 1000;
+
+/** Why a case that needs the program under test does not apply without one. */
+export const NO_PROGRAM =
+  "Needs the program under test: run with --exec 'CMD {port}' so sockspec launches and watches it";
 
 /** Everything a context is made from. */
 export interface ContextOptions {
@@ -30,6 +35,8 @@ export interface ContextOptions {
   transport: Transport | "any";
   /** The case's hooks (e.g. a better error for a failed connect). */
   hooks?: CaseHooks;
+  /** The program under test, when sockspec launched it. */
+  program?: ProgramUnderTest;
 }
 
 /**
@@ -54,6 +61,7 @@ export class CaseRun implements CaseContext {
   #params: Params;
   #transport: Transport | "any";
   #hooks: CaseHooks;
+  #program?: ProgramUnderTest;
   #sockets: { close(): Promise<void> }[] = [];
   #tcpCount = 0;
   #udpCount = 0;
@@ -71,6 +79,7 @@ export class CaseRun implements CaseContext {
     this.#params = options.params;
     this.#transport = options.transport;
     this.#hooks = options.hooks ?? {};
+    this.#program = options.program;
   }
 
   get tcp(): Target {
@@ -79,6 +88,10 @@ export class CaseRun implements CaseContext {
 
   get udp(): Target {
     return this.targets.udp ?? this.skip("No UDP target given");
+  }
+
+  get program(): ProgramUnderTest {
+    return this.#program ?? this.skip(NO_PROGRAM);
   }
 
   param(name: string, fallback: number): number {

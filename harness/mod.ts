@@ -48,7 +48,7 @@ export type {
   TcpHandler,
   UdpHandler,
 } from "./case.ts";
-export { FIRST_SYN_RESEND_MS } from "./context.ts";
+export { FIRST_SYN_RESEND_MS, NO_PROGRAM } from "./context.ts";
 export {
   CaseError,
   CaseFailure,
@@ -60,6 +60,18 @@ export {
 export { byteHex, byteText, describeBytes, hexdump, printable } from "./hexdump.ts";
 export { PartialRun, type RunMeta, UNFINISHED, writeFileAtomicSync } from "./partial.ts";
 export { isRequestReply, requestReply, samplePayload, sampleRequest } from "./profile.ts";
+export type {
+  ProgramBuild,
+  ProgramDeath,
+  ProgramEnd,
+  ProgramProcess,
+  ProgramReport,
+  ProgramSnapshot,
+  ProgramStart,
+  ProgramUnderTest,
+  StartResult,
+  StopResult,
+} from "./watched_program.ts";
 export {
   type CaseResult,
   emptySummary,

@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { ProgramReport } from "./watched_program.ts";
+
 /** What became of one case. */
 export type Outcome = "pass" | "fail" | "error" | "skip" | "warn" | "info" | "flaky";
 
@@ -105,6 +107,8 @@ export interface RunReport {
   durationMs: number;
   summary: Summary;
   cases: CaseResult[];
+  /** The program under test, when sockspec launched it (`--exec`): its build, starts, deaths. */
+  program?: ProgramReport;
 }
 
 /** Returns a summary with every outcome at zero. */

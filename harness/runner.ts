@@ -2,10 +2,11 @@ import { pooledMap } from "@std/async/pool";
 import { encodeHex } from "@std/encoding/hex";
 import { raceDeadline } from "./_deadline.ts";
 import type { Case, Params, Profile } from "./case.ts";
-import { CaseRun } from "./context.ts";
+import { CaseRun, NO_PROGRAM } from "./context.ts";
 import { CaseError, CaseFailure, CaseSkip, errorText, type Evidence } from "./errors.ts";
 import { describeBytes } from "./hexdump.ts";
 import { isRequestReply } from "./profile.ts";
+import type { ProgramUnderTest } from "./watched_program.ts";
 import { type CaseResult, type RunReport, summarize } from "./result.ts";
 import { caseSeed } from "./rng.ts";
 import { targetList, type Targets } from "./target.ts";
@@ -35,6 +36,16 @@ export interface RunOptions {
   onStart?: (c: Case) => void;
   /** Runs each case this many times (default 1); a case whose outcomes differ ends `flaky`. */
   repeat?: number;
+  /** The program under test, when sockspec launched it; cases that need it get it. */
+  program?: ProgramUnderTest;
+  /**
+   * Called before each case that applies starts. It may hold the case (while a program that died
+   * starts again), give it other targets (the program restarted on fresh ports), or end it unrun:
+   * `notRun` becomes its `error` message.
+   */
+  beforeCase?: (c: Case) => Promise<{ targets?: Targets; notRun?: string } | undefined>;
+  /** Called as each case ends, before it is reported; returns its result, possibly changed. */
+  afterCase?: (c: Case, result: CaseResult) => Promise<CaseResult>;
 }
 
 /**
@@ -50,8 +61,14 @@ export interface RunOptions {
  * notApplicable(udpCase, { tcp: makeTarget("tcp", "127.0.0.1", 7) }, echo); // "No UDP target given"
  * ```
  */
-export function notApplicable(c: Case, targets: Targets, profile: Profile): string | null {
+export function notApplicable(
+  c: Case,
+  targets: Targets,
+  profile: Profile,
+  program?: ProgramUnderTest | boolean,
+): string | null {
   const a = c.appliesTo;
+  if (a.program && !program) return NO_PROGRAM;
   if (a.transport === "any") {
     if (!targets.tcp && !targets.udp) return "No target given";
   } else {
@@ -110,7 +127,7 @@ export async function runCases(cases: readonly Case[], options: RunOptions): Pro
   };
   const indexed = cases.map((c, i) => ({ c, i }));
   const runOne = async ({ c, i }: { c: Case; i: number }) => {
-    const reason = notApplicable(c, options.targets, options.profile);
+    const reason = notApplicable(c, options.targets, options.profile, options.program);
     if (reason) return finish(i, skipped(c, reason, options));
     if (runStop.signal.aborted) {
       return finish(
@@ -118,8 +135,12 @@ export async function runCases(cases: readonly Case[], options: RunOptions): Pro
         outcome(c, options, "error", "The run's deadline passed before this case started"),
       );
     }
+    const gate = await options.beforeCase?.(c);
+    if (gate?.notRun !== undefined) return finish(i, outcome(c, options, "error", gate.notRun));
     options.onStart?.(c);
-    finish(i, await runRepeated(c, options, runStop.signal));
+    const given = gate?.targets ? { ...options, targets: gate.targets } : options;
+    const r = await runRepeated(c, given, runStop.signal);
+    finish(i, options.afterCase ? await options.afterCase(c, r) : r);
   };
   try {
     const shared = indexed.filter(({ c }) => !c.exclusive);
@@ -163,6 +184,7 @@ export async function runCase(
     signal: stop.signal,
     transport: c.appliesTo.transport,
     hooks: c.hooks,
+    program: options.program,
   });
   const started = performance.now();
   let thrown: unknown = null;

@@ -6,6 +6,7 @@ import {
   type RunReport,
   type Summary,
 } from "../harness/mod.ts";
+import { programLines } from "./program.ts";
 
 const LABEL: Record<Outcome, string> = {
   pass: "PASS ",
@@ -93,5 +94,6 @@ export function closingLines(report: RunReport): string[] {
   const head = `${
     report.targets.map((t) => t.url).join(" ")
   } · profile ${report.profile} · seed ${report.seed} · ${(report.durationMs / 1000).toFixed(1)} s`;
-  return [dim(head + (extra.length ? ` · ${extra.join(", ")}` : "")), summaryLine(s)];
+  const program = report.program ? programLines(report.program) : [];
+  return [...program, dim(head + (extra.length ? ` · ${extra.join(", ")}` : "")), summaryLine(s)];
 }

@@ -20,8 +20,27 @@ export interface GradebookRow {
   summary?: Summary;
   /** The HTML report, relative to the gradebook. */
   report?: string;
-  /** `ok`, or why the row was not (fully) graded: a malformed row, an unreachable target. */
+  /**
+   * `ok`, or why the row was not (fully) graded: a malformed row, an unreachable target, a build
+   * that failed. A launched program's row says `built` and how often it crashed (see
+   * {@linkcode gradedStatus}).
+   */
   status: string;
+}
+
+/**
+ * Whether a status says the row was graded in full: `ok`, `built`, `crashed N times` (a program
+ * that died during its run and was restarted is graded on what it did), or `built, crashed N times`.
+ *
+ * @example
+ * ```ts
+ * import { gradedStatus } from "./gradebook.ts";
+ * gradedStatus("built, crashed 2 times"); // true
+ * gradedStatus("build failed: exited with status 1"); // false
+ * ```
+ */
+export function gradedStatus(status: string): boolean {
+  return /^(ok|built|crashed \d+ times?|built, crashed \d+ times?)$/.test(status);
 }
 
 /**
@@ -70,7 +89,7 @@ export function renderGradebookMarkdown(
     `# ${md(title)}`,
     "",
     `${rows.length} students, ${graded.length} graded, ${
-      rows.filter((r) => r.status !== "ok").length
+      rows.filter((r) => !gradedStatus(r.status)).length
     } with problems.`,
     "",
     `| Student | Score | ${groups.map((g) => `\`${g}\``).join(" | ")}${groups.length ? " | " : ""}${

@@ -1,5 +1,6 @@
 import { escape } from "@std/html";
 import { type CaseResult, hexdump, type RunReport } from "../harness/mod.ts";
+import { programLines, programOutput } from "./program.ts";
 import { byGroup } from "./group.ts";
 import { transcriptLines } from "./_transcript.ts";
 
@@ -41,6 +42,10 @@ export function renderJunit(report: RunReport): string {
     ...report.targets.map((t) => [`target.${t.transport}`, t.url]),
   ];
   let id = 0;
+  // The program's summary and output go to the first suite's system-err, once.
+  let programText = report.program
+    ? [...programLines(report.program), "", ...programOutput(report.program)].join("\n")
+    : "";
   for (const [group, cases] of byGroup(report.cases)) {
     const count = (...o: CaseResult["outcome"][]) =>
       cases.filter((c) => o.includes(c.outcome)).length;
@@ -70,7 +75,11 @@ export function renderJunit(report: RunReport): string {
       ...transcriptLines(c.transcript),
       "",
     ]);
-    out.push(`    <system-out>${text(log.join("\n"))}</system-out>`, "    <system-err/>");
+    out.push(
+      `    <system-out>${text(log.join("\n"))}</system-out>`,
+      programText ? `    <system-err>${text(programText)}</system-err>` : "    <system-err/>",
+    );
+    programText = "";
     out.push("  </testsuite>");
   }
   out.push("</testsuites>", "");

@@ -1,5 +1,6 @@
 import { escape } from "@std/html";
 import { isProblem, OUTCOMES, problemCount, type RunReport } from "../harness/mod.ts";
+import { programLines } from "./program.ts";
 
 /** GitHub's limit for one step's summary. */
 export const STEP_SUMMARY_LIMIT = 1024 * 1024;
@@ -52,6 +53,14 @@ export function renderMarkdown(report: RunReport, limit = STEP_SUMMARY_LIMIT - 4
       } |`
     ),
     "",
+    ...(report.program
+      ? [
+        "### Program under test",
+        "",
+        ...programLines(report.program).map((l) => `- ${cell(l)}`),
+        "",
+      ]
+      : []),
   ];
   const bad = report.cases.filter(isProblem);
   const out = [...head];

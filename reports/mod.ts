@@ -14,7 +14,12 @@ import { renderMarkdown } from "./markdown.ts";
 import { renderTap } from "./tap.ts";
 export { caseDetail, caseLine, closingLines, summaryLine } from "./console.ts";
 export { annotation, escapeData, escapeProperty, githubAnnotations } from "./github.ts";
-export { type GradebookRow, renderGradebookCsv, renderGradebookMarkdown } from "./gradebook.ts";
+export {
+  type GradebookRow,
+  gradedStatus,
+  renderGradebookCsv,
+  renderGradebookMarkdown,
+} from "./gradebook.ts";
 export {
   type GradescopeResults,
   gradescopeResults,
@@ -25,6 +30,7 @@ export { renderHtml } from "./html.ts";
 export { renderJson } from "./json.ts";
 export { renderJunit } from "./junit.ts";
 export { renderMarkdown, STEP_SUMMARY_LIMIT } from "./markdown.ts";
+export { deathLine, programLines, programOutput } from "./program.ts";
 export { BatchProgress, ProgressLine, progressText, RunProgress } from "./progress.ts";
 export { renderTap } from "./tap.ts";
 

@@ -7,11 +7,13 @@
  * @module
  */
 
-const env = { name: "env", variable: "SOCKSPEC_TARGET" } as const;
+/** Whether the environment variable `name` is set and may be read. */
+const given = (name: string) =>
+  Deno.permissions.querySync({ name: "env", variable: name }).state === "granted" &&
+  (Deno.env.get(name) ?? "").trim() !== "";
 
-/** True when `deno test` runs against a user's target. */
-export const AGAINST_TARGET: boolean = Deno.permissions.querySync(env).state === "granted" &&
-  (Deno.env.get("SOCKSPEC_TARGET") ?? "").trim() !== "";
+/** True when `deno test` runs against a user's target (or program: `SOCKSPEC_EXEC`). */
+export const AGAINST_TARGET: boolean = given("SOCKSPEC_TARGET") || given("SOCKSPEC_EXEC");
 
 /** Registers a test, unless `deno test` runs against a user's target. Same signature as `Deno.test`. */
 export const selfTest: typeof Deno.test = ((...args: unknown[]) => {

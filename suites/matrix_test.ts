@@ -1,11 +1,13 @@
 /**
  * The case↔mutant matrix: every reference server passes every case that applies to it, every
- * mutant fails each case it exists for, and no case ships that no mutant fails.
+ * mutant fails each case it exists for, and no case ships that no mutant fails (the mutants run as
+ * commands, `exec_matrix_test.ts`, included).
  *
  * @module
  */
 import { assertEquals } from "@std/assert";
 import { MUTANTS } from "../fixtures/mutants/mod.ts";
+import { EXEC_MUTANTS } from "../fixtures/exec_mutants.ts";
 import { serve } from "../fixtures/serve.ts";
 import { runCases } from "../harness/mod.ts";
 import { ALL_CASES } from "./mod.ts";
@@ -76,7 +78,8 @@ for (const mutant of MUTANTS) {
 }
 
 selfTest("every case is failed by at least one mutant", () => {
-  const caught = new Set(MUTANTS.flatMap((m) => m.catches));
+  // Programs run as commands (exec_matrix_test.ts) prove the process.* cases.
+  const caught = new Set([...MUTANTS, ...EXEC_MUTANTS].flatMap((m) => m.catches));
   const unproven = ALL_CASES.map((c) => c.id).filter((id) =>
     !caught.has(id) && !PROVEN_ELSEWHERE[id]
   );

@@ -5,6 +5,7 @@
  */
 import type { Case } from "../harness/mod.ts";
 import { portsCases } from "./ports.ts";
+import { processCases } from "./process.ts";
 import { serviceCases } from "./services/mod.ts";
 import { tcpCases } from "./tcp/mod.ts";
 import { udpCases } from "./udp/mod.ts";
@@ -16,4 +17,5 @@ export const ALL_CASES: readonly Case[] = [
   ...udpCases,
   ...portsCases,
   ...serviceCases,
+  ...processCases,
 ];

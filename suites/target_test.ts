@@ -8,19 +8,34 @@
  * SOCKSPEC_SEED fixes the seed (default: random, printed in every failure). The tests are
  * registered by the package's testing entry, `conformanceTests()`.
  *
+ * A server program that each test launches on fresh ports and kills after (`SOCKSPEC_CWD` and
+ * `SOCKSPEC_BUILD` optional; the build runs once):
+ *
+ *     SOCKSPEC_EXEC="./server {port}" SOCKSPEC_BUILD=make deno test -A suites/target_test.ts
+ *
  * @module
  */
 import { loadProfile } from "../harness/cli/profiles.ts";
 import { conformanceTests } from "../harness/cli/testing.ts";
 
 const target = Deno.env.get("SOCKSPEC_TARGET")?.trim() ?? "";
+const command = Deno.env.get("SOCKSPEC_EXEC")?.trim() || undefined;
+const exec = command && {
+  command,
+  cwd: Deno.env.get("SOCKSPEC_CWD") || undefined,
+  build: Deno.env.get("SOCKSPEC_BUILD") || undefined,
+};
 const profile = await loadProfile(Deno.env.get("SOCKSPEC_PROFILE") ?? "echo");
 const seed = Number(Deno.env.get("SOCKSPEC_SEED") ?? Math.floor(Math.random() * 2 ** 31));
 
 conformanceTests({
   target,
+  exec,
   profile,
   seed,
   reproduce: (id) =>
-    `SOCKSPEC_TARGET="${target}" SOCKSPEC_PROFILE=${profile.name} SOCKSPEC_SEED=${seed} deno test --allow-net --allow-env suites/target_test.ts --filter "${id}"`,
+    exec
+      ? `SOCKSPEC_EXEC='${exec.command}'${exec.cwd ? ` SOCKSPEC_CWD='${exec.cwd}'` : ""} ` +
+        `SOCKSPEC_PROFILE=${profile.name} SOCKSPEC_SEED=${seed} deno test -A suites/target_test.ts --filter "${id}"`
+      : `SOCKSPEC_TARGET="${target}" SOCKSPEC_PROFILE=${profile.name} SOCKSPEC_SEED=${seed} deno test --allow-net --allow-env suites/target_test.ts --filter "${id}"`,
 });

@@ -18,9 +18,18 @@ export const CONSOLE_IO: Io = { out: (l) => console.log(l), err: (l) => console.
 
 /**
  * Exit codes: 0 no fail or error, 1 a case failed, 2 usage error (a missing permission included),
- * 3 errors but no fail, 4 internal error.
+ * 3 errors but no fail, 4 internal error, 5 the program under test's build failed, 6 the program
+ * under test did not start (exited before it served, never bound its port, bound another).
  */
-export const EXIT = { ok: 0, fail: 1, usage: 2, error: 3, internal: 4 } as const;
+export const EXIT = {
+  ok: 0,
+  fail: 1,
+  usage: 2,
+  error: 3,
+  internal: 4,
+  build: 5,
+  start: 6,
+} as const;
 
 /**
  * Reads a whole-number option of at least `min`; a bad value is a {@linkcode UsageError}.

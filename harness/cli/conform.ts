@@ -1,8 +1,10 @@
 /**
  * `deno task conform`: runs the suites against one TCP and/or one UDP target and prints the
- * console report; `--report FORMAT:PATH` writes others.
+ * console report; `--report FORMAT:PATH` writes others. With `--exec` it launches the program
+ * under test itself on fresh ports, watches it, names and attributes its deaths and restarts it.
  *
  *     deno task conform --target tcp://127.0.0.1:7777 --target udp://127.0.0.1:7777 --profile echo
+ *     deno task conform:exec --exec './server {port}' --build make --profile echo
  *
  * @module
  */
@@ -24,6 +26,7 @@ import {
   parseTargets,
   type Profile,
   runCases,
+  type RunOptions,
   type RunReport,
   selectCases,
   type Targets,
@@ -49,10 +52,21 @@ import {
   runOptions,
 } from "./run_flags.ts";
 import { catchStrays } from "./stray.ts";
+import { type ExecSession, notStartedReport, openExec } from "./exec_session.ts";
+import {
+  EXEC_FLAGS,
+  execFlagLines,
+  execFlagsText,
+  type ExecSpec,
+  readExecFlags,
+} from "./exec_spec.ts";
+import { TargetWatch } from "./target_watch.ts";
 
 /** The parsed command line of `conform`: the shared run flags and conform's own. */
 export interface ConformArgs extends RunFlags {
   targets: Targets;
+  /** The program under test to launch (`--exec` and its companions), if any. */
+  exec?: ExecSpec;
   profileSpec: string;
   /** Deadline for the whole run; cases not started by then end `error`. */
   runTimeoutMs?: number;
@@ -64,6 +78,7 @@ export interface ConformArgs extends RunFlags {
 /** The usage text. */
 function usageText(): string {
   return `Usage: deno task conform --target tcp://HOST:PORT [--target udp://HOST:PORT] --profile NAME [options]
+       deno task conform:exec --exec 'CMD {port}' [--build 'CMD'] [--cwd DIR] --profile NAME [options]
 
 Options:
 ${
@@ -96,6 +111,7 @@ ${
         `also write a report (${Object.keys(WRITERS).join(", ")}); PATH - is stdout (repeatable)`,
       ),
       runFlagLine("rubric"),
+      ...execFlagLines(),
       optionLine("--list", "print every case id and title, and exit"),
       optionLine("--help", "print this text"),
     ].join("\n")
@@ -105,7 +121,8 @@ On GitHub Actions (GITHUB_ACTIONS=true) each failure is also an ::error annotati
 Markdown summary is appended to $GITHUB_STEP_SUMMARY when it is set.
 
 Exit codes: 0 no fail or error, 1 a case failed or was flaky, 2 usage error (or a missing
-permission), 3 errors but no fail, 4 internal error`;
+permission, or an --exec command that cannot be run), 3 errors but no fail, 4 internal error,
+5 the --build failed, 6 the --exec program did not start (exited, never bound, bound another port)`;
 }
 
 /**
@@ -121,9 +138,16 @@ permission), 3 errors but no fail, 4 internal error`;
  */
 export function parseConformArgs(args: string[]): ConformArgs {
   const raw = parseArgs(args, {
-    string: [...RUN_FLAGS.string, "target", "profile", "run-timeout", "report"],
+    string: [
+      ...RUN_FLAGS.string,
+      ...EXEC_FLAGS.string,
+      "target",
+      "profile",
+      "run-timeout",
+      "report",
+    ],
     boolean: [...RUN_FLAGS.boolean, "list", "help"],
-    collect: [...RUN_FLAGS.collect, "target", "report"],
+    collect: [...RUN_FLAGS.collect, ...EXEC_FLAGS.collect, "target", "report"],
     default: { profile: "echo" },
     unknown: (arg: string) => {
       if (arg.startsWith("-")) {
@@ -134,7 +158,14 @@ export function parseConformArgs(args: string[]): ConformArgs {
   });
   const list = raw.list as boolean;
   const help = raw.help as boolean;
-  const targets = list || help ? {} : parseTargets(raw.target as string[]);
+  const exec = readExecFlags(raw);
+  if (exec && (raw.target as string[]).length > 0) {
+    throw new UsageError(
+      "Give --exec or --target, not both: with --exec the targets follow from the command's " +
+        "placeholders ({port}, {tcp}, {udp})",
+    );
+  }
+  const targets = list || help || exec ? {} : parseTargets(raw.target as string[]);
   const flags = readRunFlags(raw);
   const reports = (raw.report as string[]).map((spec) => {
     const i = spec.indexOf(":");
@@ -161,6 +192,7 @@ export function parseConformArgs(args: string[]): ConformArgs {
   return {
     ...flags,
     targets,
+    exec,
     profileSpec: raw.profile as string,
     runTimeoutMs: raw["run-timeout"] === undefined
       ? undefined
@@ -239,56 +271,95 @@ export async function conform(args: string[], options: ConformOptions = {}): Pro
     for (const r of a.reports) await checkWritable(r.path);
     requireNet("--target", [a.targets.tcp, a.targets.udp]);
     const render: RenderOptions = { rubric };
-    const reproduce = (id: string) => reproduceCommand(a, a.targets, a.profileSpec, id);
-    const live = new LiveReports(cases, {
-      targets: a.targets,
-      profile: profile.name,
-      seed: a.seed,
-      strict: a.strict,
-      reproduce,
-    }, { reports: a.reports, render, warn: io.err });
-    live.write();
-    const shown = new RunProgress(cases.length, progress, say);
-    let report: RunReport;
-    const strays = new Set<string>();
-    try {
-      report = await catchStrays(() =>
-        runCases(cases, {
-          ...runOptions(a),
-          targets: a.targets,
-          profile,
-          runTimeoutMs: a.runTimeoutMs,
-          concurrency: a.concurrency,
+    const reproduce = (id: string) =>
+      a.exec
+        ? reproduceCommand(a, {}, a.profileSpec, id)
+          .replace("deno task conform", `deno task conform ${execFlagsText(a.exec)}`)
+        : reproduceCommand(a, a.targets, a.profileSpec, id);
+    let session: ExecSession | undefined;
+    if (a.exec) {
+      const opened = await openExec(a.exec, profile, { note: (l) => io.err(`sockspec: ${l}`) });
+      if (!opened.ok) {
+        const meta = {
+          targets: {},
+          profile: profile.name,
+          seed: a.seed,
+          strict: a.strict,
           reproduce,
-          onStart: (c) => shown.start(c),
-          onResult: (r, done) => {
-            live.add(r);
-            shown.result(r, done);
-          },
-        }), (m) => strays.add(m));
-    } catch (e) {
-      // The run died part-way: leave every report behind with what finished.
+        };
+        await writeReports(notStartedReport(cases, meta, opened), a.reports, { io, render });
+        const from = opened.kind === "build" ? "build" : "stderr";
+        for (const line of opened.details) io.err(`  ${from}: ${line}`);
+        io.err(`sockspec: ${opened.message}`);
+        return { build: EXIT.build, start: EXIT.start, command: EXIT.usage }[opened.kind];
+      }
+      session = opened;
+    }
+    try {
+      const targets = session ? session.targets() : a.targets;
+      const live = new LiveReports(cases, {
+        targets,
+        profile: profile.name,
+        seed: a.seed,
+        strict: a.strict,
+        reproduce,
+      }, { reports: a.reports, render, warn: io.err });
+      live.write();
+      const shown = new RunProgress(cases.length, progress, say);
+      const base: RunOptions = {
+        ...runOptions(a),
+        targets,
+        profile,
+        runTimeoutMs: a.runTimeoutMs,
+        concurrency: a.concurrency,
+        reproduce,
+        onStart: (c) => shown.start(c),
+        onResult: (r, done) => {
+          live.add(r);
+          shown.result(r, done);
+        },
+      };
+      let options: RunOptions;
+      if (session) {
+        options = session.runOptions(base);
+      } else {
+        options = { ...base, ...new TargetWatch(targets.tcp, a.timeoutMs).hooks() };
+      }
+      let report: RunReport;
+      const strays = new Set<string>();
+      try {
+        report = await catchStrays(() => runCases(cases, options), (m) => strays.add(m));
+      } catch (e) {
+        // The run died part-way: leave every report behind with what finished.
+        shown.stop();
+        const partial = live.report();
+        if (session) partial.program = await session.close();
+        await writeReports(partial, a.reports, { io, render }).catch(() => {});
+        throw e;
+      }
       shown.stop();
-      await writeReports(live.report(), a.reports, { io, render }).catch(() => {});
-      throw e;
-    }
-    shown.stop();
-    for (const m of strays) {
-      io.err(`sockspec: a case left an error unhandled (a bug in the case; the run went on): ${m}`);
-    }
-    for (const r of report.cases.filter(isProblem)) {
+      if (session) report.program = await session.close();
+      for (const m of strays) {
+        io.err(
+          `sockspec: a case left an error unhandled (a bug in the case; the run went on): ${m}`,
+        );
+      }
+      for (const r of report.cases.filter(isProblem)) {
+        say("");
+        for (const line of caseDetail(r)) say(line);
+      }
       say("");
-      for (const line of caseDetail(r)) say(line);
+      for (const line of closingLines(report)) say(line);
+      if (env("GITHUB_ACTIONS") === "true") {
+        for (const line of githubAnnotations(report)) say(line);
+      }
+      const summaryPath = env("GITHUB_STEP_SUMMARY");
+      if (summaryPath) await appendStepSummary(summaryPath, report, io);
+      await writeReports(report, a.reports, { io, render });
+      return exitCode(report);
+    } finally {
+      await session?.close(); // nothing of the program outlives the run, whatever happened
     }
-    say("");
-    for (const line of closingLines(report)) say(line);
-    if (env("GITHUB_ACTIONS") === "true") {
-      for (const line of githubAnnotations(report)) say(line);
-    }
-    const summaryPath = env("GITHUB_STEP_SUMMARY");
-    if (summaryPath) await appendStepSummary(summaryPath, report, io);
-    await writeReports(report, a.reports, { io, render });
-    return exitCode(report);
   } catch (e) {
     return exitOnError(e, io.err);
   }

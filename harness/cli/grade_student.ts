@@ -30,6 +30,7 @@ import {
 } from "../mod.ts";
 import { join, LiveReports, STUDENT_FILES, studentReports, writeReports } from "./output.ts";
 import { loadProfile } from "./profiles.ts";
+import { gradeProgram } from "./grade_program.ts";
 import type { RosterEntry } from "./roster.ts";
 import { reproduceCommand, type RunFlags, runOptions } from "./run_flags.ts";
 
@@ -156,6 +157,11 @@ export async function gradeStudent(
     }
     const dir = join(batch.out, entry.dir);
     await Deno.mkdir(dir, { recursive: true });
+    if (entry.exec) {
+      const program = { ...entry, exec: entry.exec };
+      const graded = referenceCases(batch, profile);
+      return await gradeProgram(program, batch, profile, dir, graded, onStep);
+    }
     const unreachable = await preflight(entry.targets, profile, flags.timeoutMs);
     const targets: Targets = { ...entry.targets };
     for (const u of unreachable) delete targets[u.target.transport];

@@ -1,6 +1,9 @@
 /**
  * Rosters for `grade`: a CSV file with a header row `student,tcp,udp,profile`, one student per
- * line. Every line becomes a row: a student to grade, or the reason it cannot be graded.
+ * line. Every line becomes a row: a student to grade, or the reason it cannot be graded. Instead
+ * of targets a row may give the student's program: a `command` column (`./server {port}`), with
+ * optional `dir` (where it builds and runs, relative to the roster's folder) and `build` (`make`)
+ * columns; then `tcp` and `udp` may be left out of the header.
  *
  * @module
  */
@@ -16,10 +19,22 @@ export interface RosterEntry {
   student: string;
   /** A directory name made from the name: safe in a path and unique in the roster. */
   dir: string;
-  /** At least one of them. */
+  /** At least one of them, unless the row gives a program (`exec`): then none. */
   targets: Targets;
+  /** The student's program, launched by sockspec, when the row gives a `command`. */
+  exec?: RosterProgram;
   /** A built-in profile name or a profile module path (default `echo`). */
   profile: string;
+}
+
+/** A student's program, from the `command`, `dir` and `build` columns. */
+export interface RosterProgram {
+  /** The command line with its placeholders, e.g. `./server {port}`. */
+  command: string;
+  /** Where it builds and runs: the `dir` column, resolved against the roster's folder. */
+  cwd?: string;
+  /** The build command, e.g. `make`. */
+  build?: string;
 }
 
 /** A roster line that cannot be graded, and why. */
@@ -64,7 +79,8 @@ export function parseRoster(text: string, source: string): RosterRow[] {
   } catch (e) {
     throw new UsageError(`Cannot parse the header row of roster "${source}": ${errorText(e)}`);
   }
-  const missing = REQUIRED.filter((c) => !header.includes(c));
+  const programs = header.includes("command");
+  const missing = REQUIRED.filter((c) => !header.includes(c) && !(programs && c !== "student"));
   if (missing.length > 0) {
     throw new UsageError(
       `Roster "${source}" has no ${
@@ -115,9 +131,14 @@ export function parseRoster(text: string, source: string): RosterRow[] {
     seen.set(student, line);
     const targets: Targets = {};
     let bad = "";
+    const command = programs ? cells[col("command")] : "";
     for (const transport of ["tcp", "udp"] as const) {
-      const cell = cells[col(transport)];
+      const cell = cells[col(transport)] ?? "";
       if (cell === "") continue;
+      if (command !== "") {
+        bad = `Give a command or targets, not both (the ${transport} column holds "${cell}")`;
+        break;
+      }
       try {
         targets[transport] = rosterTarget(cell, transport);
       } catch (e) {
@@ -129,14 +150,46 @@ export function parseRoster(text: string, source: string): RosterRow[] {
       rows.push(problem(student, bad));
       continue;
     }
-    if (!targets.tcp && !targets.udp) {
-      rows.push(problem(student, "No target: give a tcp or a udp address"));
+    if (!targets.tcp && !targets.udp && command === "") {
+      rows.push(
+        problem(
+          student,
+          `No target: give a tcp or a udp address${programs ? ", or a command" : ""}`,
+        ),
+      );
       continue;
     }
     const profile = col("profile") >= 0 && cells[col("profile")] ? cells[col("profile")] : "echo";
-    rows.push({ ok: true, line, student, dir: safeDirName(student, taken), targets, profile });
+    const entry: RosterEntry = {
+      ok: true,
+      line,
+      student,
+      dir: safeDirName(student, taken),
+      targets,
+      profile,
+    };
+    if (command !== "") entry.exec = rosterProgram(command, cells, col, source);
+    rows.push(entry);
   }
   return rows;
+}
+
+/** The program of a row: its command, its folder resolved against the roster's, its build. */
+function rosterProgram(
+  command: string,
+  cells: string[],
+  col: (name: string) => number,
+  source: string,
+): RosterProgram {
+  const program: RosterProgram = { command };
+  const dir = col("dir") >= 0 ? cells[col("dir")] : "";
+  if (dir !== "") {
+    const base = source.includes("/") ? source.slice(0, source.lastIndexOf("/") + 1) : "";
+    program.cwd = dir.startsWith("/") ? dir : `${base}${dir}`;
+  }
+  const build = col("build") >= 0 ? cells[col("build")] : "";
+  if (build !== "") program.build = build;
+  return program;
 }
 
 /** Parses a roster cell: `tcp://HOST:PORT`, or `HOST:PORT` (no `/`) in the column's transport. */

@@ -9,7 +9,13 @@
  * conformanceTests({ target: "tcp://127.0.0.1:7777", profile: "echo" });
  * ```
  *
- * UDP targets need `--unstable-net` (or `"unstable": ["net"]` in your deno.json).
+ * UDP targets need `--unstable-net` (or `"unstable": ["net"]` in your deno.json). With `exec`
+ * instead of a target, each test launches your server on fresh ports and kills it after
+ * (`--allow-all`: sockspec watches it through `/proc`):
+ *
+ * ```ts ignore
+ * conformanceTests({ exec: { command: "./server {port}", build: "make" }, profile: "echo" });
+ * ```
  *
  * @module
  */
@@ -18,16 +24,31 @@ import { caseDetail } from "../../reports/mod.ts";
 import { ALL_CASES } from "../../suites/mod.ts";
 import {
   type Case,
+  type CaseResult,
   isProblem,
+  makeTarget,
   notApplicable,
   type Params,
   parseTargets,
   type Profile,
   runCase,
+  runCases,
+  type RunOptions,
   selectCases,
   type Targets,
   UsageError,
 } from "../mod.ts";
+import { runBuild } from "./exec_build.ts";
+import { openExec } from "./exec_session.ts";
+import {
+  checkExecSpec,
+  DEFAULT_BUILD_TIMEOUT_MS,
+  DEFAULT_READY_TIMEOUT_MS,
+  execFlagsText,
+  type ExecSpec,
+  execTransports,
+  readLimits,
+} from "./exec_spec.ts";
 import { PROFILES } from "./profiles.ts";
 import { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_TIMEOUT_MS, reproduceCommand } from "./run_flags.ts";
 
@@ -54,12 +75,33 @@ export interface ConformanceTestOptions {
   strict?: boolean;
   /** Run parameters, e.g. `{ clients: 100 }`. */
   params?: Params;
+  /**
+   * The program under test, launched for each test on fresh ports and killed after it: a command
+   * line with placeholders (`./server {port}`), or the command with a working directory, a build
+   * command (run once, before the first test), a ready time-out and `--limit` values. Not with
+   * `target`. The `process.*` cases apply then. Needs `--allow-all`.
+   */
+  exec?: string | ConformanceExec;
   /** Put before every test name (default none). */
   prefix?: string;
   /** The command that reruns one case, for failure messages (default: a `deno task conform` line). */
   reproduce?: (id: string, seed: number) => string;
   /** Registers a test (default `Deno.test`). */
   register?: (name: string, fn: () => Promise<void>) => void;
+}
+
+/** The program under test of {@linkcode conformanceTests}, with what goes with it. */
+export interface ConformanceExec {
+  /** The command line, e.g. `./server {port}`. */
+  command: string;
+  /** Where the build and the program run. */
+  cwd?: string;
+  /** Run once, before the first test, e.g. `make`. */
+  build?: string;
+  /** How long a start may take to serve its ports (default 10 000 ms). */
+  readyTimeoutMs?: number;
+  /** `--limit` values, e.g. `["files=256"]`. */
+  limits?: readonly string[];
 }
 
 /** One registered test: its name and the case it runs. */
@@ -97,9 +139,26 @@ export function conformanceTests(options: ConformanceTestOptions = {}): Conforma
     ? options.target.trim().split(/\s+/).filter(Boolean)
     : [...(options.target ?? [])];
   const remote: Targets | null = texts.length > 0 ? parseTargets(texts) : null;
+  const exec = options.exec === undefined ? undefined : execSpecOf(options.exec);
+  if (exec && remote) throw new UsageError("Give a target or exec, not both");
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+  let built: Promise<void> | undefined;
+  const build = () =>
+    built ??= (async () => {
+      if (exec?.build === undefined) return;
+      const b = await runBuild(exec.build, { cwd: exec.cwd, timeoutMs: exec.buildTimeoutMs });
+      if (!b.ok) {
+        throw new Error(
+          `The build ${JSON.stringify(b.command)} failed: ${b.description}\n${b.output}`,
+        );
+      }
+    })();
+  const execTargets: Targets | undefined = exec && Object.fromEntries(
+    execTransports(exec.command, profile.transports)
+      .map((t) => [t, makeTarget(t, "127.0.0.1", 1)]),
+  );
   // Without a target the reference runs on ephemeral ports per test; any port says "present".
-  const declared: Targets = remote ?? {
+  const declared: Targets = remote ?? execTargets ?? {
     tcp: profile.reference?.tcp
       ? { transport: "tcp", host: "127.0.0.1", port: 1, url: "" }
       : undefined,
@@ -108,12 +167,28 @@ export function conformanceTests(options: ConformanceTestOptions = {}): Conforma
       : undefined,
   };
   const cases = selectCases(ALL_CASES, options.only ?? [], options.skip ?? [])
-    .filter((c) => notApplicable(c, declared, profile) === null);
+    .filter((c) => notApplicable(c, declared, profile, exec !== undefined) === null);
   const registered: ConformanceTest[] = [];
   for (const c of cases) {
     const name = `${options.prefix ?? ""}${c.id}`;
     registered.push({ name, case: c });
     (options.register ?? Deno.test)(name, async () => {
+      if (exec) {
+        await build();
+        const result = await runOnProgram(c, exec, profile, {
+          seed,
+          timeoutMs: options.timeoutMs,
+          caseTimeoutMs: options.caseTimeoutMs,
+          strict: options.strict,
+          params: options.params,
+          reproduce: (id) =>
+            options.reproduce?.(id, seed) ??
+              `deno task conform ${execFlagsText(exec)} --profile ${profile.name} --only ${id} ` +
+                `--seed ${seed}`,
+        });
+        if (isProblem(result)) throw new Error(caseDetail(result).join("\n"));
+        return;
+      }
       await using served = remote ? null : serve(profile.reference ?? {});
       const targets = remote ?? served!.targets;
       const result = await runCase(c, {
@@ -147,6 +222,39 @@ export function conformanceTests(options: ConformanceTestOptions = {}): Conforma
     });
   }
   return registered;
+}
+
+/** Launches the program, runs one case against it with the crash watch, and kills it. */
+async function runOnProgram(
+  c: Case,
+  exec: ExecSpec,
+  profile: Profile,
+  options: Omit<RunOptions, "targets" | "profile">,
+): Promise<CaseResult> {
+  const opened = await openExec({ ...exec, build: undefined }, profile);
+  if (!opened.ok) {
+    throw new Error([opened.message, ...opened.details.map((l) => `  ${l}`)].join("\n"));
+  }
+  try {
+    const report = await runCases([c], opened.runOptions({ ...options, targets: {}, profile }));
+    return report.cases[0];
+  } finally {
+    await opened.close();
+  }
+}
+
+function execSpecOf(exec: string | ConformanceExec): ExecSpec {
+  const e = typeof exec === "string" ? { command: exec } : exec;
+  return checkExecSpec({
+    command: e.command,
+    cwd: e.cwd,
+    build: e.build,
+    buildTimeoutMs: DEFAULT_BUILD_TIMEOUT_MS,
+    readyTimeoutMs: e.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
+    limits: readLimits(e.limits ?? []),
+    restart: "on-crash",
+    host: "127.0.0.1",
+  });
 }
 
 function resolveProfile(spec: string | Profile): Profile {

@@ -24,7 +24,7 @@ export function resolveLimits(limits: Partial<Limits> = {}): Limits {
   return resolved;
 }
 
-/** `64 open files`, `20 processes and threads`, `512 MiB of address space`, `60 s of CPU time`. */
+/** `64 open files`, `20 processes and threads`, `512 MiB of resident memory`, `60 s of CPU time`. */
 export function describeLimit(name: keyof Limits, value: number): string {
   const amount = value === Infinity ? "unlimited" : String(value);
   switch (name) {
@@ -35,7 +35,7 @@ export function describeLimit(name: keyof Limits, value: number): string {
     case "cpu":
       return `${value === Infinity ? amount : `${value} s`} of CPU time`;
     case "memory":
-      return `${value === Infinity ? amount : size(value)} of address space`;
+      return `${value === Infinity ? amount : size(value)} of resident memory`;
   }
 }
 

@@ -20,8 +20,8 @@ Deno.test("resolveLimits() replaces some defaults and checks the values", () => 
 Deno.test("describeLimit() names a limit for messages", () => {
   assertEquals(describeLimit("files", 64), "64 open files");
   assertEquals(describeLimit("processes", 20), "20 processes and threads");
-  assertEquals(describeLimit("memory", 1024 ** 3), "1 GiB of address space");
-  assertEquals(describeLimit("memory", 1000), "1000 bytes of address space");
+  assertEquals(describeLimit("memory", 1024 ** 3), "1 GiB of resident memory");
+  assertEquals(describeLimit("memory", 1000), "1000 bytes of resident memory");
   assertEquals(describeLimit("cpu", 60), "60 s of CPU time");
   assertEquals(describeLimit("cpu", Infinity), "unlimited of CPU time");
 });

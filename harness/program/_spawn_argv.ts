@@ -29,7 +29,8 @@ export function spawnArgv(plan: SpawnPlan): string[] {
 /** `prlimit` flags; each sets the soft and the hard limit. */
 export function prlimitFlags(limits: Limits): string[] {
   const value = (n: number) => (n === Infinity ? "unlimited" : String(n));
-  const flags = [`--nofile=${value(limits.files)}`, `--as=${value(limits.memory)}`];
+  // No --as: the memory limit counts resident memory, and the watchdog enforces it.
+  const flags = [`--nofile=${value(limits.files)}`];
   // SIGXCPU at the soft limit names the cause; SIGKILL a second later if it is ignored.
   const hardCpu = limits.cpu === Infinity ? Infinity : limits.cpu + 1;
   flags.push(`--cpu=${value(limits.cpu)}:${value(hardCpu)}`);

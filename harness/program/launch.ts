@@ -16,6 +16,7 @@ import { describeExit } from "./describe_exit.ts";
 import type { Limits } from "./limits.ts";
 import { type BoundPorts, socketPorts } from "./listening_ports.ts";
 import type { ProcessInfo } from "./process_info.ts";
+import { rssBytes } from "./rss_bytes.ts";
 import type { ExitInfo, OutputTail, Program } from "./program.ts";
 
 /** What to launch, and how. */
@@ -53,7 +54,8 @@ const CLOSE_KILL_MS = 5000;
  * Launches a program in a process group and session of its own (`setsid`), with resource limits
  * (`prlimit`, and a pids cgroup where root may create one), reading its stdout and stderr all the
  * time into bounded buffers. A watchdog checks every 100 ms that it stays within
- * `limits.processes` and kills it otherwise. Linux only; needs `--allow-all`, because Deno lets
+ * `limits.processes` and `limits.memory` (resident memory, all its processes added up) and kills
+ * it otherwise. Linux only; needs `--allow-all`, because Deno lets
  * nothing less read `/proc`.
  *
  * @param options What to launch, and how.
@@ -195,8 +197,8 @@ class LaunchedProgram implements Program {
     return this.#tree.members(true);
   }
 
-  ports(): BoundPorts {
-    return socketPorts(this.#tree.members().map((p) => p.pid));
+  ports(only?: "tcp" | "udp"): BoundPorts {
+    return socketPorts(this.#tree.members().map((p) => p.pid), only);
   }
 
   kill(name: Deno.Signal = "SIGKILL"): void {
@@ -300,8 +302,8 @@ class LaunchedProgram implements Program {
   #describe(code: number, signalName: string | null): string {
     const base = describeExit({ code, signal: signalName });
     const hit = this.#limitHit;
-    if (hit === "processes") {
-      const limit = describeLimit("processes", this.limits.processes);
+    if (hit === "processes" || hit === "memory") {
+      const limit = describeLimit(hit, this.limits[hit]);
       return signalName === "SIGKILL"
         ? `${base.slice(0, base.indexOf(":"))}: sockspec stopped it for going over ${limit}`
         : `${base} after a fork() failed at the limit of ${limit}`;
@@ -319,6 +321,11 @@ class LaunchedProgram implements Program {
       const members = this.#tree.members();
       const tasks = members.reduce((sum, p) => sum + Math.max(1, p.threads), 0);
       if (tasks > this.limits.processes) return this.#overLimit();
+      if (this.limits.memory !== Infinity) {
+        const live = members.filter((p) => p.state !== "Z");
+        const rss = live.reduce((sum, p) => sum + rssBytes(p.pid), 0);
+        if (rss > this.limits.memory) return this.#overLimit("memory");
+      }
       this.#lastCpuMs = members.find((p) => p.pid === this.pid)?.cpuMs ?? this.#lastCpuMs;
       if (!this.#running && members.every((p) => p.state === "Z")) this.#stopWatching();
     } catch {
@@ -326,8 +333,8 @@ class LaunchedProgram implements Program {
     }
   }
 
-  #overLimit(): void {
-    this.#limitHit ??= "processes";
+  #overLimit(limit: "processes" | "memory" = "processes"): void {
+    this.#limitHit ??= limit;
     this.#tree.killAll();
   }
 

@@ -9,26 +9,32 @@ import { CommandError } from "./command_error.ts";
 /**
  * Resource limits for a program under test. `Infinity` means no limit.
  *
- * `files`, `memory` and `cpu` are kernel limits (`RLIMIT_NOFILE`, `RLIMIT_AS`, `RLIMIT_CPU`) that
- * bind each process and that it cannot raise. `processes` is enforced by sockspec itself, for the
- * whole program: the kernel's `RLIMIT_NPROC` counts every process of the user and does not bind
- * root at all.
+ * `files` and `cpu` are kernel limits (`RLIMIT_NOFILE`, `RLIMIT_CPU`) that bind each process and
+ * that it cannot raise. `processes` and `memory` are enforced by sockspec itself, for the whole
+ * program: the kernel's `RLIMIT_NPROC` counts every process of the user and does not bind root at
+ * all, and an address-space limit (`RLIMIT_AS`) stops programs that merely reserve address space
+ * (Deno and V8 reserve about 48 GiB at start, the JVM and glibc's per-thread malloc arenas
+ * gigabytes) long before they use much memory.
  */
 export interface Limits {
   /** Open file descriptors per process, sockets included. */
   files: number;
   /** Processes and threads of the program at once, zombies included; one more and it is killed. */
   processes: number;
-  /** Bytes of address space per process; `malloc()` and `mmap()` fail beyond it. */
+  /**
+   * Bytes of resident memory (RSS) of the whole program, its processes added up; checked every
+   * 100 ms, and the program is killed beyond it.
+   */
   memory: number;
   /** Seconds of CPU time per process: SIGXCPU at the limit, SIGKILL one second later. */
   cpu: number;
 }
 
 /**
- * Limits that suit a student's server: 1024 files, 256 processes and threads, 1 GiB of address
- * space, 60 s of CPU time. Programs on runtimes that reserve much address space up front (Deno,
- * Node, the JVM) need `memory: Infinity`.
+ * Limits that suit a student's server: 1024 files, 256 processes and threads, 1 GiB of resident
+ * memory for the whole program, 60 s of CPU time. They suit programs on runtimes too (Deno, Node,
+ * the JVM, Python with threads): the memory limit counts what a program uses, not the address
+ * space it reserves.
  *
  * @example
  * ```ts

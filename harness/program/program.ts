@@ -20,7 +20,7 @@ export interface ExitInfo {
    * error, ...`, `killed by SIGTERM (signal 15), sent by sockspec`.
    */
   description: string;
-  /** The limit whose breach ended it, when sockspec can tell: `"processes"` or `"cpu"`. */
+  /** The limit whose breach ended it, when sockspec can tell: processes, memory or cpu. */
   limitHit?: keyof Limits;
 }
 
@@ -63,8 +63,12 @@ export interface Program {
   stderrTail(lines?: number): string[];
   /** Its processes now: its group and session, their children and any that left, zombies too. */
   processes(): ProcessInfo[];
-  /** The TCP ports its processes listen on and the UDP ports they have bound. */
-  ports(): BoundPorts;
+  /**
+   * The TCP ports its processes listen on and the UDP ports they have bound; with `only`, the
+   * ports of that transport alone (the other list is empty), which is quicker: the TCP tables list
+   * every connection of the machine, TIME_WAIT included.
+   */
+  ports(only?: "tcp" | "udp"): BoundPorts;
   /**
    * Sends a signal (SIGKILL unless named) to its whole process group, synchronously; does nothing
    * once the group is gone. Processes that left the group are reached by `close()`.

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { BoundPorts } from "./listening_ports.ts";
 import type { ExitInfo, Program } from "./program.ts";
 
 /** What a server should serve to count as ready. */
@@ -63,6 +64,8 @@ export type ReadyResult =
   };
 
 const STDERR_LINES = 20;
+/** How often a program that does not serve yet is looked at for ports it bound instead. */
+const WRONG_PORT_SCAN_MS = 200;
 
 /**
  * Waits until a launched program serves every wanted port: a TCP port accepts a connection (closed
@@ -104,14 +107,22 @@ export async function waitReady(
   program.exited.then(() => exit.abort());
   const wake = AbortSignal.any([signal, exit.signal]);
   let wrongSince: number | undefined;
+  let ports: BoundPorts = { tcp: [], udp: [] };
+  let scanned = -Infinity;
   try {
     for (;;) {
       options.signal?.throwIfAborted();
       if (!program.running) return exited(program, want, await program.exited, elapsed());
       const tcpOk = want.tcp === undefined || await accepts(want.tcp, signal);
-      const ports = program.ports();
-      const udpOk = want.udp === undefined || ports.udp.includes(want.udp.port);
+      const udpOk = want.udp === undefined ||
+        (tcpOk && program.ports("udp").udp.includes(want.udp.port));
       if (tcpOk && udpOk) return { ok: true, ms: elapsed() };
+      // Every port it has bound, for a wrong-port verdict: reading the TCP tables is slow on a
+      // machine with many connections, and the verdict waits a second anyway.
+      if (performance.now() - scanned >= WRONG_PORT_SCAN_MS || deadline.signal.aborted) {
+        ports = program.ports();
+        scanned = performance.now();
+      }
       const others = otherPorts(want, ports);
       wrongSince = others.length === 0 ? undefined : wrongSince ?? performance.now();
       const timedOut = deadline.signal.aborted;

@@ -74,6 +74,8 @@ procTest("waitReady() sees a UDP port bound by the program, and TCP and UDP toge
   assert(result.ok, JSON.stringify(result));
   assert(result.ms >= 400, `ready after ${result.ms} ms`);
   assertEquals(server.ports(), { tcp: [tcp], udp: [udp] });
+  assertEquals(server.ports("udp"), { tcp: [], udp: [udp] });
+  assertEquals(server.ports("tcp"), { tcp: [tcp], udp: [] });
 });
 
 procTest("waitReady() reports a program that exits at once, with its stderr", async () => {

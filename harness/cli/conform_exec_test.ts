@@ -1,0 +1,227 @@
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
+import { compileC, findCompiler } from "../../fixtures/c/compile.ts";
+import type { RunReport } from "../mod.ts";
+import { liveWithMark, MARK, newMark } from "../program/_testing.ts";
+import { type CliRun, runCli } from "./_test_utils.ts";
+
+const cc = findCompiler();
+const ignore = cc === null;
+if (ignore) console.warn("conform --exec: skipped, no C compiler (cc) on PATH");
+
+/** Runs conform with a mark every launched process inherits, and checks none is left after. */
+async function conform(args: string[]): Promise<CliRun> {
+  const mark = newMark();
+  const r = await runCli("harness/cli/conform.ts", args, { env: { [MARK]: mark } });
+  assertEquals(liveWithMark(mark), [], `nothing left running after conform ${args.join(" ")}`);
+  return r;
+}
+
+function assertLastLine(stderr: string, includes: string) {
+  const last = stderr.trim().split("\n").at(-1) ?? "";
+  assertStringIncludes(last, includes);
+  assert(!/\bat .*:\d+:\d+/.test(stderr), `no stack trace:\n${stderr}`);
+}
+
+Deno.test({
+  name: "conform --exec names each bad program in one line, with its own exit code",
+  ignore,
+  async fn(t) {
+    const dir = await Deno.makeTempDir({ prefix: "sockspec-exec-" });
+    try {
+      await Deno.writeTextFile(`${dir}/plain.txt`, "not a program\n");
+      await Deno.writeTextFile(`${dir}/broken.c`, "int main(void) { return syntax error; }\n");
+      const exitsAtOnce = await compileC("exec/exits_at_once");
+      const otherPort = await compileC("exec/binds_other_port");
+      const cases: [string, string[], number, string, string?][] = [
+        [
+          "a command that is not found",
+          ["--exec", "./no_such_server {port}"],
+          2,
+          'sockspec: Cannot run "./no_such_server": no such file',
+        ],
+        [
+          "a command not on PATH",
+          ["--exec", "no-such-server-anywhere {port}"],
+          2,
+          'sockspec: Cannot run "no-such-server-anywhere": not found on PATH',
+        ],
+        [
+          "a file that is not executable",
+          ["--exec", `${dir}/plain.txt {port}`],
+          2,
+          "not executable (chmod +x",
+        ],
+        [
+          "a command with no placeholder",
+          ["--exec", "./server 8080"],
+          2,
+          "has no port placeholder: sockspec cannot know where it serves",
+        ],
+        [
+          "a build that fails",
+          ["--cwd", dir, "--build", "cc -o server broken.c", "--exec", "./server {tcp}"],
+          5,
+          'sockspec: The build "cc -o server broken.c" failed: exited with status 1',
+          "error",
+        ],
+        [
+          "a program that exits at once",
+          ["--exec", `${exitsAtOnce} {tcp}`],
+          6,
+          "exited with status 3 before it served TCP 127.0.0.1:",
+          "error: cannot open config",
+        ],
+        [
+          "a program that never binds",
+          ["--exec", "sleep 30 {tcp}", "--ready-timeout", "800"],
+          6,
+          "did not serve TCP 127.0.0.1:",
+        ],
+        [
+          "a program that binds another port",
+          ["--exec", `${otherPort} {tcp}`],
+          6,
+          "listens on TCP ",
+        ],
+      ];
+      for (const [what, args, code, line, detail] of cases) {
+        await t.step(what, async () => {
+          const r = await conform([...args, "--only", "tcp.basic"]);
+          assertEquals(r.code, code, r.stdout + r.stderr);
+          assertLastLine(r.stderr, line);
+          if (detail) assertStringIncludes(r.stderr, detail);
+        });
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "conform --exec waits for a program that binds after 2 s, without a fixed sleep",
+  ignore,
+  async fn() {
+    const slow = await compileC("exec/slow_bind");
+    const started = performance.now();
+    const r = await conform(["--exec", `${slow} {tcp}`, "--only", "tcp.basic"]);
+    assertEquals(r.code, 0, r.stdout + r.stderr);
+    assertMatch(r.stdout, /^3 passed, 0 failed, 0 errors, \d+ skipped$/m);
+    assert(performance.now() - started < 9000);
+  },
+});
+
+Deno.test({
+  name: "conform --exec names a crash by its signal, pins it on its case, and restarts",
+  ignore,
+  async fn() {
+    const crash = await compileC("exec/crash_big_recv");
+    const path = await Deno.makeTempFile({ suffix: ".json" });
+    const junit = await Deno.makeTempFile({ suffix: ".xml" });
+    try {
+      const r = await conform([
+        "--exec",
+        `${crash} {tcp}`,
+        "--only",
+        "tcp.framing.large",
+        "--only",
+        "tcp.basic",
+        "--concurrency",
+        "1",
+        "--seed",
+        "3",
+        "--report",
+        `json:${path}`,
+        "--report",
+        `junit:${junit}`,
+      ]);
+      assertEquals(r.code, 1, r.stdout + r.stderr);
+      const report: RunReport = JSON.parse(await Deno.readTextFile(path));
+      const large = report.cases.find((c) => c.id === "tcp.framing.large")!;
+      assertEquals(large.outcome, "fail");
+      assertStringIncludes(large.message, "killed by SIGSEGV (signal 11): a memory error");
+      assertStringIncludes(large.message, "the only case running");
+      // The cases after the crash test a restarted program: real verdicts, not errors.
+      assertEquals(report.summary.error, 0, JSON.stringify(report.summary));
+      assertEquals(report.summary.pass, 3);
+      const program = report.program!;
+      assertEquals(program.deaths.length, 1);
+      assertEquals(program.deaths[0].signal, "SIGSEGV");
+      assertEquals(program.deaths[0].cause, "tcp.framing.large");
+      assertEquals(program.restarts, 1);
+      assertEquals(program.starts[0].ended?.signal, "SIGSEGV");
+      assertStringIncludes(r.stdout, "died: killed by SIGSEGV");
+      assertStringIncludes(
+        large.reproduce,
+        `deno task conform --exec '${crash} {tcp}' --profile echo --only tcp.framing.large`,
+      );
+      const xml = await Deno.readTextFile(junit);
+      assertMatch(xml, /<system-err>[^<]*died: killed by SIGSEGV/);
+    } finally {
+      await Deno.remove(path);
+      await Deno.remove(junit);
+    }
+  },
+});
+
+Deno.test({
+  name: "conform --exec confirms which of several cases running at once killed the program",
+  ignore,
+  async fn() {
+    const abort = await compileC("exec/abort_on_garbage");
+    const path = await Deno.makeTempFile({ suffix: ".json" });
+    try {
+      const r = await conform([
+        "--exec",
+        `${abort} {tcp}`,
+        "--only",
+        "tcp.framing.binary",
+        "--only",
+        "tcp.basic",
+        "--concurrency",
+        "4",
+        "--seed",
+        "5",
+        "--report",
+        `json:${path}`,
+      ]);
+      assertEquals(r.code, 1, r.stdout + r.stderr);
+      const report: RunReport = JSON.parse(await Deno.readTextFile(path));
+      const death = report.program!.deaths[0];
+      assertEquals(death.signal, "SIGABRT");
+      assertEquals(death.cause, "tcp.framing.binary");
+      assertEquals(death.inFlight.length > 1, true, JSON.stringify(death));
+      assertEquals(death.confirmed, true, death.attribution);
+      const binary = report.cases.find((c) => c.id === "tcp.framing.binary")!;
+      assertStringIncludes(binary.message, "killed by SIGABRT (signal 6): abort()");
+      assertStringIncludes(binary.message, "confirmed: rerun alone");
+      const others = report.cases.filter((c) => c.id.startsWith("tcp.basic."));
+      assertEquals(others.map((c) => c.outcome), ["pass", "pass", "pass"]);
+    } finally {
+      await Deno.remove(path);
+    }
+  },
+});
+
+Deno.test({
+  name: "conform --exec --restart never ends the remaining cases at once as not run",
+  ignore,
+  async fn() {
+    const crash = await compileC("exec/crash_big_recv");
+    const r = await conform([
+      "--exec",
+      `${crash} {tcp}`,
+      "--restart",
+      "never",
+      "--only",
+      "tcp.framing.large",
+      "--only",
+      "tcp.robustness.garbage",
+      "--concurrency",
+      "1",
+    ]);
+    assertEquals(r.code, 1, r.stdout + r.stderr);
+    assertStringIncludes(r.stdout, "Not run: the program was killed by SIGSEGV");
+    assertStringIncludes(r.stdout, "and --restart is never");
+  },
+});

@@ -1,0 +1,215 @@
+/**
+ * One step of `grade` for a roster row that gives the student's program (`command`, `dir`,
+ * `build` columns) instead of targets: build it, launch it on fresh ports, run the cases with the
+ * crash watch, kill everything it started, and write its reports and `program.log` (build output,
+ * stdout and stderr, how it ended, restarts) into the student's folder. The gradebook's status
+ * says `built`, `build failed: …`, `did not start: …`, `crashed N times`.
+ *
+ * @module
+ */
+import {
+  type GradebookRow,
+  programLines,
+  programOutput,
+  type RenderOptions,
+} from "../../reports/mod.ts";
+import { scoreReport } from "../../reports/rubric.ts";
+import {
+  type Case,
+  errorText,
+  notApplicable,
+  type Profile,
+  type ProgramReport,
+  runCases,
+  type RunReport,
+  UsageError,
+  writeFileAtomicSync,
+} from "../mod.ts";
+import { notStartedReport, openExec } from "./exec_session.ts";
+import {
+  checkExecSpec,
+  DEFAULT_BUILD_TIMEOUT_MS,
+  DEFAULT_READY_TIMEOUT_MS,
+  execFlagsText,
+  type ExecSpec,
+} from "./exec_spec.ts";
+import { join, LiveReports, STUDENT_FILES, studentReports, writeReports } from "./output.ts";
+import type { RosterEntry, RosterProgram } from "./roster.ts";
+import { reproduceCommand, runOptions } from "./run_flags.ts";
+import type { Rubric } from "../../reports/rubric.ts";
+import type { RunFlags } from "./run_flags.ts";
+
+/** What every program of a batch is graded with (a `Batch` of `grade_student.ts` is one). */
+export interface ProgramBatch {
+  /** The cases each student runs. */
+  cases: readonly Case[];
+  /** The run flags of the batch. */
+  flags: RunFlags;
+  rubric: Rubric;
+  /** Prints a line about a problem that does not stop the grading. */
+  warn: (line: string) => void;
+}
+
+/**
+ * Stops a batch before any grading when it has programs to launch and sockspec cannot watch them
+ * (not Linux, or no `--allow-all`).
+ *
+ * @throws {UsageError} naming what is missing.
+ */
+export function checkCanLaunch(entries: readonly RosterEntry[]): void {
+  if (!entries.some((e) => e.exec)) return;
+  try {
+    Deno.readTextFileSync("/proc/self/stat");
+  } catch {
+    throw new UsageError(
+      "The roster's command column needs --allow-all: sockspec reads /proc to watch each " +
+        "program (run deno task grade:exec, or deno run -A harness/cli/grade.ts)",
+    );
+  }
+}
+
+/** The file in a student's folder with what their program did, as text. */
+export const PROGRAM_LOG = "program.log";
+
+/**
+ * Grades a student's program into `row` (whose student, line and folder are set).
+ *
+ * @param entry The roster row; `entry.exec` is set.
+ * @param batch What every student is graded with.
+ * @param profile The row's profile, loaded.
+ * @param dir The student's folder, created.
+ * @param graded The cases the profile's reference does not skip (the process cases are added).
+ * @param onStep Called as each case ends.
+ */
+export async function gradeProgram(
+  entry: RosterEntry & { exec: RosterProgram },
+  batch: ProgramBatch,
+  profile: Profile,
+  dir: string,
+  graded: Promise<ReadonlySet<string> | undefined>,
+  onStep: (done: number) => void,
+): Promise<GradebookRow> {
+  const { cases, flags, rubric } = batch;
+  const row: GradebookRow = {
+    student: entry.student,
+    line: entry.line,
+    groups: {},
+    groupMax: {},
+    status: "ok",
+  };
+  let spec: ExecSpec;
+  try {
+    spec = checkExecSpec({
+      command: entry.exec.command,
+      cwd: entry.exec.cwd,
+      build: entry.exec.build,
+      buildTimeoutMs: DEFAULT_BUILD_TIMEOUT_MS,
+      readyTimeoutMs: DEFAULT_READY_TIMEOUT_MS,
+      limits: {},
+      restart: "on-crash",
+      host: "127.0.0.1",
+    });
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    row.status = `cannot run: ${e.message}`;
+    return row;
+  }
+  const reproduce = (id: string) =>
+    reproduceCommand(flags, {}, entry.profile, id)
+      .replace("deno task conform", `deno task conform ${execFlagsText(spec)}`);
+  const render: RenderOptions = { rubric };
+  const reports = studentReports(dir);
+  const meta = {
+    targets: {},
+    profile: profile.name,
+    seed: flags.seed,
+    strict: flags.strict,
+    reproduce,
+  };
+  const opened = await openExec(spec, profile);
+  let report: RunReport;
+  if (!opened.ok) {
+    report = notStartedReport(cases, meta, opened);
+    row.status = opened.kind === "build"
+      ? `build failed: ${opened.program.build?.description ?? opened.message}`
+      : opened.kind === "command"
+      ? `cannot run: ${opened.message}`
+      : `did not start: ${opened.message.replace(/^The program did not start: /, "")}`;
+  } else {
+    const live = new LiveReports(cases, { ...meta, targets: opened.targets() }, {
+      reports,
+      render,
+      warn: batch.warn,
+    });
+    live.write();
+    try {
+      report = await runCases(
+        cases,
+        opened.runOptions({
+          ...runOptions(flags),
+          targets: opened.targets(),
+          profile,
+          reproduce,
+          onResult: (r, done) => {
+            live.add(r);
+            onStep(done);
+          },
+        }),
+      );
+      report.program = await opened.close();
+    } catch (e) {
+      report = { ...live.report(), program: await opened.close() };
+      row.status = `The run stopped part-way: ${errorText(e)}`;
+    }
+    if (row.status === "ok") row.status = programStatus(report.program!);
+  }
+  // Graded on what the reference is graded on, and on the process cases a program can be.
+  const reference = await graded;
+  const targets = opened.ok ? opened.targets() : {};
+  render.graded = reference && new Set([
+    ...reference,
+    ...cases.filter((c) => c.appliesTo.program && notApplicable(c, targets, profile, true) === null)
+      .map((c) => c.id),
+  ]);
+  await writeReports(report, reports, { render, atomic: true });
+  if (report.program) writeFileAtomicSync(join(dir, PROGRAM_LOG), programLog(report.program));
+  const sheet = scoreReport(report, rubric, render.graded);
+  row.total = sheet.score;
+  row.max = sheet.max;
+  for (const [g, s] of Object.entries(sheet.groups)) {
+    row.groups[g] = s.score;
+    row.groupMax[g] = s.max;
+  }
+  row.summary = report.summary;
+  row.report = `${entry.dir}/${STUDENT_FILES.html}`;
+  return row;
+}
+
+/**
+ * The gradebook status of a program that ran: `built` or `ok`, and `crashed N times` when it died
+ * during the run.
+ *
+ * @example
+ * ```ts
+ * import { programStatus } from "./grade_program.ts";
+ * programStatus({
+ *   command: "./server {port}",
+ *   limits: { files: 1024, processes: 256, memory: null, cpu: 60 },
+ *   build: { command: "make", ok: true, description: "exited with status 0", durationMs: 9, output: "" },
+ *   starts: [],
+ *   restarts: 2,
+ *   deaths: [],
+ * }); // "built"
+ * ```
+ */
+export function programStatus(p: ProgramReport): string {
+  const crashed = p.deaths.length === 0
+    ? ""
+    : `crashed ${p.deaths.length} time${p.deaths.length === 1 ? "" : "s"}`;
+  if (p.build) return crashed ? `built, ${crashed}` : "built";
+  return crashed || "ok";
+}
+
+function programLog(p: ProgramReport): string {
+  return [...programLines(p), "", ...programOutput(p)].join("\n") + "\n";
+}

@@ -1,0 +1,111 @@
+/**
+ * The case↔mutant matrix for programs sockspec launches itself (`--exec`): every correct program
+ * run as a command passes every case that applies (the `process.*` cases included), and every
+ * program-under-test mutant fails each case it exists for, the signal it dies of named, with no
+ * process of it left behind. `matrix_test.ts` counts these mutants too when it checks that every
+ * case is failed by one.
+ *
+ * @module
+ */
+import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { findCompiler } from "../fixtures/c/compile.ts";
+import { EXEC_MUTANTS, EXEC_REFERENCES } from "../fixtures/exec_mutants.ts";
+import { type Case, runCases, type RunReport } from "../harness/mod.ts";
+import { openExec } from "../harness/cli/exec_session.ts";
+import { type ExecSpec, readLimits } from "../harness/cli/exec_spec.ts";
+import { PROFILES } from "../harness/cli/profiles.ts";
+import { liveWithMark, MARK, newMark } from "../harness/program/_testing.ts";
+import { ALL_CASES } from "./mod.ts";
+import { selfTest } from "./_self_check.ts";
+
+/** Smaller loads, as in `matrix_test.ts`. */
+const MATRIX_PARAMS = { clients: 50, churn: 300, burst: 64 };
+
+const canRun = findCompiler() !== null && canReadProc();
+
+function canReadProc(): boolean {
+  try {
+    Deno.readTextFileSync("/proc/self/stat");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Launches `command`, runs `cases` against it, kills it; checks that nothing of it is left. */
+async function runExec(
+  command: string,
+  profileName: string,
+  cases: readonly Case[],
+  options: { strict?: boolean; limits?: readonly string[] } = {},
+): Promise<RunReport> {
+  const profile = PROFILES[profileName];
+  const mark = newMark();
+  const spec: ExecSpec = {
+    command,
+    buildTimeoutMs: 60_000,
+    readyTimeoutMs: 10_000,
+    limits: readLimits(options.limits ?? []),
+    restart: "on-crash",
+    host: "127.0.0.1",
+  };
+  const opened = await openExec(spec, profile, { env: { [MARK]: mark } });
+  if (!opened.ok) throw new Error(`${command} did not start: ${opened.message}`);
+  let report: RunReport;
+  try {
+    report = await runCases(
+      cases,
+      opened.runOptions({
+        targets: {},
+        profile,
+        seed: 1,
+        strict: options.strict,
+        timeoutMs: 1000,
+        params: MATRIX_PARAMS,
+      }),
+    );
+  } finally {
+    report = { ...report!, program: await opened.close() };
+  }
+  assertEquals(liveWithMark(mark), [], `no process of ${command} is left`);
+  return report;
+}
+
+for (const reference of EXEC_REFERENCES) {
+  selfTest({
+    name: `${reference.name}, run as a command, passes every case that applies`,
+    ignore: !canRun,
+    async fn() {
+      const report = await runExec(await reference.command(), reference.profile, ALL_CASES);
+      const bad = report.cases.filter((c) => !["pass", "skip", "info"].includes(c.outcome));
+      assertEquals(bad.map((c) => `${c.id}: ${c.outcome}: ${c.message}`), []);
+      const processCases = report.cases.filter((c) => c.id.startsWith("process."));
+      assert(processCases.length > 0 && processCases.every((c) => c.outcome === "pass"));
+      assertEquals(report.program?.deaths, []);
+    },
+  });
+}
+
+for (const mutant of EXEC_MUTANTS) {
+  selfTest({
+    name: `program ${mutant.name} fails ${mutant.catches.join(", ")}`,
+    ignore: !canRun,
+    async fn(t) {
+      const cases = ALL_CASES.filter((c) => mutant.catches.includes(c.id));
+      assertEquals(cases.map((c) => c.id).sort(), [...mutant.catches].sort(), "the cases exist");
+      const command = await mutant.command();
+      // A fresh program for every case: one that dies must not hand the next case a dead port.
+      for (const c of cases) {
+        await t.step(c.id, async () => {
+          const report = await runExec(command, mutant.profile, [c], mutant);
+          const r = report.cases[0];
+          assertEquals(r.outcome, "fail", `${r.id}: ${r.outcome}: ${r.message}`);
+          if (mutant.names) {
+            assertStringIncludes(r.message, mutant.names);
+            assertEquals(report.program?.deaths[0]?.cause, c.id);
+          }
+        });
+      }
+    },
+  });
+}

@@ -1,0 +1,385 @@
+/**
+ * `process`: what the program under test does as a process, seen through `/proc` while clients
+ * come and go: the descriptors it holds, the children it keeps, its memory, its CPU time while
+ * idle, how it stops on SIGTERM and whether it can start again at once on its port. These cases
+ * need sockspec to launch the program (`--exec`); without it they are skipped with that reason.
+ * Each runs alone (it measures the whole program).
+ *
+ * @module
+ */
+import {
+  type Case,
+  type CaseContext,
+  isRequestReply,
+  type ProgramProcess,
+  type ProgramSnapshot,
+  sampleRequest,
+  type TcpClient,
+} from "../harness/mod.ts";
+
+/** Connections opened and closed between the two descriptor counts of `process.fd-leak`. */
+const FD_CYCLES = 40;
+/** Clients served at once in `process.children`. */
+const CHILD_CLIENTS = 5;
+/** How long children may take to exit, and zombies to be reaped, after their clients close. */
+const CHILD_GRACE_MS = 2000;
+/** Requests per measuring window of `process.memory`, and the growth per window that is a leak. */
+const MEMORY_WINDOW = 300;
+const MEMORY_GROWTH_LIMIT = 4 * 1024 * 1024;
+/** Silent clients, the window, and the share of one CPU `process.idle-cpu` allows. */
+const IDLE_CLIENTS = 4;
+const IDLE_WINDOW_MS = 1000;
+/**
+ * The share of the window the program may be runnable (on a CPU or waiting for one). A busy loop
+ * is runnable all the time however loaded the machine is; a server waiting in select() almost
+ * never.
+ */
+const IDLE_RUNNABLE_SHARE = 0.5;
+/** How long the program has to exit after SIGTERM. */
+const SIGTERM_GRACE_MS = 2000;
+/** Clients connected when `process.restart` stops the program. */
+const RESTART_CLIENTS = 3;
+
+const WHOLE_PROGRAM = { transport: "tcp", program: true } as const;
+
+/** Descriptors do not pile up with the connections served. */
+export const fdLeak: Case = {
+  id: "process.fd-leak",
+  title: "The program's descriptors do not grow with the connections it served",
+  requirement:
+    "A server close()s every socket it accepted once its client is done (a fork-per-client parent closes its copy right after fork()); a descriptor leaked per connection ends in EMFILE: accept() fails after about ulimit -n clients",
+  appliesTo: WHOLE_PROGRAM,
+  exclusive: true,
+  async run(t) {
+    await cycle(t, 2, "warm"); // lazy descriptors (epoll, logs) open now, not in the count
+    const base = await settled(t);
+    const steady = new Set(live(base).map((p) => p.pid));
+    const fds = (s: ProgramSnapshot) =>
+      live(s).filter((p) => steady.has(p.pid)).reduce((n, p) => n + p.fds, 0);
+    const limit = t.program.limits.files;
+    const fullest = Math.max(0, ...live(base).map((p) => p.fds));
+    if (limit > 0 && limit !== Infinity && fullest >= limit - 4) {
+      t.fail(
+        `Before this case the program already held ${fullest} descriptors, at its limit of ` +
+          `${limit} open files: it leaked them serving earlier cases. ${FIX_FD}`,
+        { expected: "a steady number of descriptors", actual: `${fullest} of ${limit}` },
+      );
+    }
+    const before = fds(base);
+    await cycle(t, FD_CYCLES, "c");
+    const after = fds(await settled(t));
+    t.transcript.record("program", "note", {
+      detail: `descriptors of its long-lived processes: ${before} before, ${after} after ` +
+        `${FD_CYCLES} connections`,
+    });
+    if (after - before >= FD_CYCLES / 2) {
+      t.fail(
+        `The program held ${after - before} more descriptors after ${FD_CYCLES} connections ` +
+          `came and went (${before} before, ${after} after, in its long-lived processes): ` +
+          `about one per connection is never closed. ${FIX_FD}`,
+        {
+          expected: `about ${before} descriptors after the clients closed`,
+          actual: `${after} descriptors`,
+        },
+      );
+    }
+  },
+};
+
+const FIX_FD =
+  "close() each accepted socket when its client is done; a fork-per-client parent closes its copy right after fork()";
+
+/** No zombies, and no children outliving their clients. */
+export const children: Case = {
+  id: "process.children",
+  title: "After its clients leave, the program keeps no zombie or lingering children",
+  requirement:
+    "A fork-per-client server reaps every child (waitpid() in a SIGCHLD handler, or SIGCHLD ignored), and each child exits when its client is done: zombies and leftover children pile up until fork() fails",
+  appliesTo: WHOLE_PROGRAM,
+  exclusive: true,
+  async run(t) {
+    const base = await settled(t);
+    const before = new Set(live(base).map((p) => p.pid));
+    const clients = await Promise.all(
+      Array.from({ length: CHILD_CLIENTS }, (_, i) => served(t, `k${i + 1}`)),
+    );
+    await Promise.all(clients.map(async (c) => {
+      await c.closeWrite();
+      await c.readToEof({ timeoutMs: 1000 });
+      await c.close();
+    }));
+    const deadline = performance.now() + CHILD_GRACE_MS;
+    let now = t.program.snapshot();
+    const extra = (s: ProgramSnapshot) => live(s).filter((p) => !before.has(p.pid));
+    while (performance.now() < deadline && (zombiesOf(now).length > 0 || extra(now).length > 0)) {
+      await t.sleep(50);
+      now = t.program.snapshot();
+    }
+    const zombies = zombiesOf(now);
+    if (zombies.length > 0) {
+      t.fail(
+        `${zombies.length} zombie ${plural(zombies.length, "child", "children")} ` +
+          `${CHILD_GRACE_MS / 1000} s after its clients closed (pids ${pids(zombies)}): ` +
+          "children that exited and were never reaped. Reap them: a SIGCHLD handler that calls " +
+          "waitpid(-1, NULL, WNOHANG) in a loop, or signal(SIGCHLD, SIG_IGN)",
+        { expected: "no zombie children", actual: `${zombies.length} zombies` },
+      );
+    }
+    const lingering = extra(now);
+    if (lingering.length > 0) {
+      t.fail(
+        `${lingering.length} ${plural(lingering.length, "process", "processes")} it started ` +
+          `for its ${CHILD_CLIENTS} clients still ${lingering.length === 1 ? "runs" : "run"} ` +
+          `${CHILD_GRACE_MS / 1000} s after those clients closed (pids ${pids(lingering)}): ` +
+          "a child must exit (_exit(0)) when recv() returns 0 or fails",
+        {
+          expected: "every child it forked for a client has exited",
+          actual: `${lingering.length} still running: ${lingering.map((p) => p.comm).join(", ")}`,
+        },
+      );
+    }
+  },
+};
+
+/** Resident memory stays bounded over many requests. */
+export const memory: Case = {
+  id: "process.memory",
+  title: "Resident memory stays bounded over many requests",
+  requirement:
+    "A server frees what it allocates per request (every malloc() has its free()); memory that grows with every request runs out on a long-lived server",
+  appliesTo: { ...WHOLE_PROGRAM, requestReply: true },
+  exclusive: true,
+  async run(t) {
+    const c = await t.connect({ label: "m" });
+    const exchange = async (n: number) => {
+      const p = t.profile;
+      if (!isRequestReply(p)) return;
+      for (let i = 0; i < n; i++) {
+        const request = sampleRequest(p, t.rng, 512);
+        await c.send(request);
+        await c.expect(p.expectedReply(request));
+      }
+    };
+    await exchange(50);
+    const r0 = rss(t.program.snapshot());
+    await exchange(MEMORY_WINDOW);
+    const r1 = rss(t.program.snapshot());
+    await exchange(MEMORY_WINDOW);
+    const r2 = rss(t.program.snapshot());
+    t.transcript.record("program", "note", {
+      detail: `resident memory ${mib(r0)} after 50 requests, ${mib(r1)} after ` +
+        `${50 + MEMORY_WINDOW}, ${mib(r2)} after ${50 + 2 * MEMORY_WINDOW}`,
+    });
+    if (r1 - r0 > MEMORY_GROWTH_LIMIT && r2 - r1 > MEMORY_GROWTH_LIMIT) {
+      const perRequest = (r2 - r0) / (2 * MEMORY_WINDOW);
+      t.fail(
+        `Resident memory grew by ${mib(r1 - r0)} over ${MEMORY_WINDOW} requests and by ` +
+          `${mib(r2 - r1)} over the next ${MEMORY_WINDOW} (about ${kib(perRequest)} per ` +
+          "request) and was not given back: memory is leaked per request. Every malloc() " +
+          "needs its free(), or reuse one buffer",
+        {
+          expected: `growth under ${mib(MEMORY_GROWTH_LIMIT)} per ${MEMORY_WINDOW} requests`,
+          actual: `${mib(r0)} → ${mib(r1)} → ${mib(r2)}`,
+        },
+      );
+    }
+  },
+};
+
+/** Idle clients cost no CPU. */
+export const idleCpu: Case = {
+  id: "process.idle-cpu",
+  title: "With its clients connected and silent, the program uses almost no CPU",
+  requirement:
+    "A server waits for sockets in a blocking call (accept(), recv(), or select()/poll() with no time-out); polling non-blocking sockets in a loop, or select() with a zero time-out, burns a whole CPU while nothing happens",
+  appliesTo: WHOLE_PROGRAM,
+  exclusive: true,
+  async run(t) {
+    await Promise.all(Array.from({ length: IDLE_CLIENTS }, (_, i) => served(t, `i${i + 1}`)));
+    await t.sleep(200);
+    const first = t.program.snapshot();
+    const started = performance.now();
+    await t.sleep(IDLE_WINDOW_MS);
+    const last = t.program.snapshot();
+    const wall = Math.round(performance.now() - started);
+    const used = sum(last, "cpuMs") - sum(first, "cpuMs");
+    const runnable = sum(last, "runnableMs") - sum(first, "runnableMs");
+    const share = Math.round((100 * runnable) / wall);
+    t.transcript.record("program", "note", {
+      detail: `with ${IDLE_CLIENTS} silent clients, in ${wall} ms: ${used} ms of CPU time, ` +
+        `runnable (on a CPU or waiting for one) ${runnable} ms`,
+    });
+    if (runnable > wall * IDLE_RUNNABLE_SHARE) {
+      t.fail(
+        `While its ${IDLE_CLIENTS} clients were connected and silent, the program was running or ` +
+          `waiting for a CPU ${share}% of ${wall} ms (${used} ms of CPU time): a busy loop. ` +
+          "Polling non-blocking sockets (set_non_blocking) with accept()/recv() in a loop that " +
+          "never waits, or select() with a zero timeval, spins; block in select()/poll() with a " +
+          "NULL time-out instead",
+        {
+          expected: `runnable under ${
+            Math.round(IDLE_RUNNABLE_SHARE * 100)
+          }% of the time while idle`,
+          actual: `runnable ${share}% of the time`,
+        },
+      );
+    }
+  },
+};
+
+/** A restart on the same port right after a stop binds. */
+export const restart: Case = {
+  id: "process.restart",
+  title: "Stopped with clients connected, the program starts again at once on the same port",
+  requirement:
+    'Course notes: without SO_REUSEADDR, bind() fails with "Address already in use" while the old connections are in TIME_WAIT (60 s on Linux), so a server sets SO_REUSEADDR on its listening socket before bind()',
+  appliesTo: WHOLE_PROGRAM,
+  exclusive: true,
+  async run(t) {
+    const port = t.tcp.port;
+    const clients = await Promise.all(
+      Array.from({ length: RESTART_CLIENTS }, (_, i) => served(t, `r${i + 1}`)),
+    );
+    const stop = await t.program.stop({ signal: "SIGTERM", graceMs: SIGTERM_GRACE_MS });
+    t.transcript.record("program", "note", {
+      detail: `SIGTERM with ${RESTART_CLIENTS} clients connected: ${stop.description}`,
+    });
+    // The server closed first (its FIN), so its side of each connection waits in TIME_WAIT.
+    await Promise.all(clients.map(async (c) => {
+      await c.readToEof({ timeoutMs: 1000 });
+      await c.close();
+    }));
+    const started = await t.program.start();
+    if (started.ok) {
+      t.transcript.record("program", "note", {
+        detail: `started again on port ${port}, serving after ${started.ms} ms`,
+      });
+      await t.liveness("a restart on the same port");
+      return;
+    }
+    const stderr = started.stderrTail.at(-1);
+    const inUse = started.stderrTail.some((l) => /in use|EADDRINUSE/i.test(l));
+    t.fail(
+      `Stopped with SIGTERM while ${RESTART_CLIENTS} clients were connected, the program did not ` +
+        `start again on TCP port ${port}: ${started.message}` +
+        (stderr ? `; its stderr ends "${stderr}"` : "") +
+        (inUse || started.reason === "exited"
+          ? ". Without SO_REUSEADDR, bind() fails while the old connections are in TIME_WAIT: " +
+            "int on = 1; setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on); before bind()"
+          : ""),
+      {
+        expected: `a new start serves port ${port} at once`,
+        actual: started.stderrTail.length > 0 ? started.stderrTail.join("\n") : started.message,
+      },
+    );
+  },
+};
+
+/** SIGTERM ends it promptly. */
+export const sigterm: Case = {
+  id: "process.sigterm",
+  title: "The program exits within 2 s of SIGTERM",
+  requirement:
+    "SIGTERM asks a program to stop (kill, systemd, docker stop, Ctrl-C's cousin): a server exits promptly, by the default action or after cleaning up in a handler; one that ignores it must be killed with SIGKILL",
+  appliesTo: WHOLE_PROGRAM,
+  exclusive: true,
+  async run(t) {
+    const stop = await t.program.stop({ signal: "SIGTERM", graceMs: SIGTERM_GRACE_MS });
+    t.transcript.record("program", "note", {
+      detail: stop.exitedInTime
+        ? `exited ${stop.ms} ms after SIGTERM: ${stop.description}`
+        : `still running ${SIGTERM_GRACE_MS} ms after SIGTERM; sockspec killed it`,
+    });
+    const started = await t.program.start(); // for the cases after this one
+    t.transcript.record("program", "note", {
+      detail: started.ok ? "started again" : `did not start again: ${started.message}`,
+    });
+    if (!stop.exitedInTime) {
+      t.warn(
+        `The program was still running ${SIGTERM_GRACE_MS / 1000} s after SIGTERM (sent to its ` +
+          "process group): it ignores or blocks SIGTERM, or its handler does not exit; sockspec " +
+          "killed it with SIGKILL. Leave SIGTERM at its default action, or exit from the handler",
+      );
+    }
+  },
+};
+
+/** Every process case, in listing order. */
+export const processCases: readonly Case[] = [
+  fdLeak,
+  children,
+  memory,
+  idleCpu,
+  restart,
+  sigterm,
+];
+
+/** A connection that got one reply (or, for a profile without replies, is open). */
+async function served(t: CaseContext, label: string): Promise<TcpClient> {
+  const c = await t.connect({ label });
+  const p = t.profile;
+  if (isRequestReply(p)) {
+    const request = sampleRequest(p, t.rng, 32);
+    await c.send(request);
+    await c.expect(p.expectedReply(request));
+  }
+  return c;
+}
+
+/** Opens and closes `n` connections one after another, each served once. */
+async function cycle(t: CaseContext, n: number, prefix: string): Promise<void> {
+  for (let i = 0; i < n; i++) {
+    const c = await served(t, `${prefix}${i + 1}`);
+    await c.close();
+  }
+}
+
+/**
+ * A snapshot once the program has settled: its live processes and their descriptors stopped
+ * changing (children of closed clients gone, sockets closed), or after 1.5 s.
+ */
+async function settled(t: CaseContext): Promise<ProgramSnapshot> {
+  const key = (s: ProgramSnapshot) => live(s).map((p) => `${p.pid}:${p.fds}`).join(",");
+  let last = t.program.snapshot();
+  const deadline = performance.now() + 1500;
+  while (performance.now() < deadline) {
+    await t.sleep(100);
+    const now = t.program.snapshot();
+    if (key(now) === key(last)) return now;
+    last = now;
+  }
+  return last;
+}
+
+function live(s: ProgramSnapshot): ProgramProcess[] {
+  return s.processes.filter((p) => p.state !== "Z" && p.state !== "X");
+}
+
+function zombiesOf(s: ProgramSnapshot): ProgramProcess[] {
+  return s.processes.filter((p) => p.state === "Z");
+}
+
+function rss(s: ProgramSnapshot): number {
+  return live(s).reduce((n, p) => n + p.rssBytes, 0);
+}
+
+function sum(s: ProgramSnapshot, field: "cpuMs" | "runnableMs"): number {
+  return live(s).reduce((n, p) => n + p[field], 0);
+}
+
+function pids(ps: readonly ProgramProcess[]): string {
+  const shown = ps.slice(0, 8).map((p) => p.pid).join(", ");
+  return ps.length > 8 ? `${shown}, …` : shown;
+}
+
+function plural(n: number, one: string, many: string): string {
+  return n === 1 ? one : many;
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+}
+
+function kib(bytes: number): string {
+  return `${Math.round(bytes / 1024)} KiB`;
+}
