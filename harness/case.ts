@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { ClientContract, ClientUnderTest } from "./client_program.ts";
 import type { Evidence } from "./errors.ts";
 import type { ProgramUnderTest } from "./watched_program.ts";
 import type { CaseResult } from "./result.ts";
@@ -56,6 +57,11 @@ export interface Profile {
   probe?(t: CaseContext, transport: Transport): Promise<void>;
   /** The reference server, for `serve`, the demo and the self-check. */
   reference?: Reference;
+  /**
+   * What a client of this profile reads on stdin and prints on stdout, when it differs from what
+   * the framing implies (see `clientContract()`).
+   */
+  clientContract?: ClientContract;
 }
 
 /** A request/reply profile: one with `encode` and `expectedReply`. */
@@ -89,6 +95,11 @@ export interface AppliesTo {
   framing?: readonly ("stream" | "delimiter" | "length-prefix" | "none")[];
   /** Needs the program under test (`--exec`): sockspec launched it and can watch and stop it. */
   program?: boolean;
+  /**
+   * Tests a client program (`--client`) instead of a target: no target is needed, and
+   * `transport` is the one the client speaks.
+   */
+  client?: boolean;
 }
 
 /**
@@ -156,6 +167,8 @@ export interface CaseContext {
    * is none.
    */
   readonly program: ProgramUnderTest;
+  /** The client under test (`--client`); the case is skipped when there is none. */
+  readonly client: ClientUnderTest;
   /** Seeded from the run's seed and this case's id. */
   readonly rng: Rng;
   /** This case's seed. */

@@ -5,6 +5,7 @@ import { CaseError, CaseFailure, CaseSkip, type Evidence } from "./errors.ts";
 import { describeBytes } from "./hexdump.ts";
 import { isRequestReply, sampleRequest } from "./profile.ts";
 import type { ProgramUnderTest } from "./watched_program.ts";
+import { type ClientUnderTest, NO_CLIENT } from "./client_program.ts";
 import { makeRng, type Rng } from "./rng.ts";
 import type { Target, Targets, Transport } from "./target.ts";
 import { ConnectFailed, TcpClient } from "./tcp_client.ts";
@@ -37,6 +38,8 @@ export interface ContextOptions {
   hooks?: CaseHooks;
   /** The program under test, when sockspec launched it. */
   program?: ProgramUnderTest;
+  /** The client under test (`--client`), for client cases. */
+  client?: ClientUnderTest;
 }
 
 /**
@@ -62,6 +65,7 @@ export class CaseRun implements CaseContext {
   #transport: Transport | "any";
   #hooks: CaseHooks;
   #program?: ProgramUnderTest;
+  #client?: ClientUnderTest;
   #sockets: { close(): Promise<void> }[] = [];
   #tcpCount = 0;
   #udpCount = 0;
@@ -80,6 +84,7 @@ export class CaseRun implements CaseContext {
     this.#transport = options.transport;
     this.#hooks = options.hooks ?? {};
     this.#program = options.program;
+    this.#client = options.client;
   }
 
   get tcp(): Target {
@@ -92,6 +97,10 @@ export class CaseRun implements CaseContext {
 
   get program(): ProgramUnderTest {
     return this.#program ?? this.skip(NO_PROGRAM);
+  }
+
+  get client(): ClientUnderTest {
+    return this.#client ?? this.skip(NO_CLIENT);
   }
 
   param(name: string, fallback: number): number {

@@ -48,6 +48,23 @@ export type {
   TcpHandler,
   UdpHandler,
 } from "./case.ts";
+export {
+  type Adversary,
+  type AdversaryOptions,
+  type Pace,
+  type ReceivedDatagram,
+  type RequestEnd,
+  type RunningAdversary,
+  startAdversary,
+  type TcpBehaviour,
+  TcpPeer,
+  type UdpBehaviour,
+  UdpPeer,
+} from "./adversary.ts";
+export { clientContract, clientNotApplicable } from "./client_contract.ts";
+export { type ClientExchange, exchangeWithClient } from "./client_exchange.ts";
+export { CLIENT_WAIT_MS, type ClientRun, type ClientRunOptions, runClient } from "./client_run.ts";
+export { type ClientContract, type ClientUnderTest, NO_CLIENT } from "./client_program.ts";
 export { FIRST_SYN_RESEND_MS, NO_PROGRAM } from "./context.ts";
 export {
   CaseError,

@@ -109,6 +109,8 @@ export interface RunReport {
   cases: CaseResult[];
   /** The program under test, when sockspec launched it (`--exec`): its build, starts, deaths. */
   program?: ProgramReport;
+  /** The client program's command line, when the run tested a client (`--client`). */
+  client?: string;
 }
 
 /** Returns a summary with every outcome at zero. */

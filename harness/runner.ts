@@ -7,6 +7,8 @@ import { CaseError, CaseFailure, CaseSkip, errorText, type Evidence } from "./er
 import { describeBytes } from "./hexdump.ts";
 import { isRequestReply } from "./profile.ts";
 import type { ProgramUnderTest } from "./watched_program.ts";
+import { clientNotApplicable } from "./client_contract.ts";
+import type { ClientUnderTest } from "./client_program.ts";
 import { type CaseResult, type RunReport, summarize } from "./result.ts";
 import { caseSeed } from "./rng.ts";
 import { targetList, type Targets } from "./target.ts";
@@ -38,6 +40,8 @@ export interface RunOptions {
   repeat?: number;
   /** The program under test, when sockspec launched it; cases that need it get it. */
   program?: ProgramUnderTest;
+  /** The client under test (`--client`), for client cases; they need no target. */
+  client?: ClientUnderTest;
   /**
    * Called before each case that applies starts. It may hold the case (while a program that died
    * starts again), give it other targets (the program restarted on fresh ports), or end it unrun:
@@ -69,7 +73,9 @@ export function notApplicable(
 ): string | null {
   const a = c.appliesTo;
   if (a.program && !program) return NO_PROGRAM;
-  if (a.transport === "any") {
+  if (a.client) {
+    // A client case needs no target; `clientNotApplicable()` checks the client and its transport.
+  } else if (a.transport === "any") {
     if (!targets.tcp && !targets.udp) return "No target given";
   } else {
     if (!targets[a.transport]) return `No ${a.transport.toUpperCase()} target given`;
@@ -127,7 +133,8 @@ export async function runCases(cases: readonly Case[], options: RunOptions): Pro
   };
   const indexed = cases.map((c, i) => ({ c, i }));
   const runOne = async ({ c, i }: { c: Case; i: number }) => {
-    const reason = notApplicable(c, options.targets, options.profile, options.program);
+    const reason = clientNotApplicable(c.appliesTo, options.profile, options.client) ??
+      notApplicable(c, options.targets, options.profile, options.program);
     if (reason) return finish(i, skipped(c, reason, options));
     if (runStop.signal.aborted) {
       return finish(
@@ -159,6 +166,7 @@ export async function runCases(cases: readonly Case[], options: RunOptions): Pro
     durationMs: Math.round(performance.now() - started),
     summary: summarize(results),
     cases: results,
+    ...(options.client ? { client: options.client.command } : {}),
   };
 }
 
@@ -185,6 +193,7 @@ export async function runCase(
     transport: c.appliesTo.transport,
     hooks: c.hooks,
     program: options.program,
+    client: options.client,
   });
   const started = performance.now();
   let thrown: unknown = null;

@@ -92,7 +92,7 @@ export function closingLines(report: RunReport): string[] {
     s.flaky ? `${s.flaky} flaky` : "",
   ].filter(Boolean);
   const head = `${
-    report.targets.map((t) => t.url).join(" ")
+    report.client ? `client ${report.client}` : report.targets.map((t) => t.url).join(" ")
   } · profile ${report.profile} · seed ${report.seed} · ${(report.durationMs / 1000).toFixed(1)} s`;
   const program = report.program ? programLines(report.program) : [];
   return [...program, dim(head + (extra.length ? ` · ${extra.join(", ")}` : "")), summaryLine(s)];

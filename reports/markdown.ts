@@ -1,6 +1,7 @@
 import { escape } from "@std/html";
 import { isProblem, OUTCOMES, problemCount, type RunReport } from "../harness/mod.ts";
 import { programLines } from "./program.ts";
+import { transcriptLines } from "./_transcript.ts";
 
 /** GitHub's limit for one step's summary. */
 export const STEP_SUMMARY_LIMIT = 1024 * 1024;
@@ -78,6 +79,7 @@ export function renderMarkdown(report: RunReport, limit = STEP_SUMMARY_LIMIT - 4
       "",
       ...(c.expected !== undefined ? ["Expected:", "", ...fence(c.expected), ""] : []),
       ...(c.actual !== undefined ? ["Actual:", "", ...fence(c.actual), ""] : []),
+      ...(c.transcript.length > 0 ? ["Transcript:", "", ...fence(transcriptHead(c)), ""] : []),
       ...(c.reproduce ? ["Reproduce:", "", ...fence(c.reproduce, "sh"), ""] : []),
     ];
     const blockSize = bytes(block.join("\n"));
@@ -95,6 +97,17 @@ export function renderMarkdown(report: RunReport, limit = STEP_SUMMARY_LIMIT - 4
   }
   return out.join("\n");
 }
+
+/** The first events of a case's transcript, as text; the other reports have all of them. */
+function transcriptHead(c: RunReport["cases"][number]): string {
+  const shown = transcriptLines(c.transcript.slice(0, TRANSCRIPT_LINES));
+  const more = c.transcript.length - TRANSCRIPT_LINES;
+  return [...shown, ...(more > 0 ? [`… ${more} more events (JSON and HTML reports)`] : [])]
+    .join("\n");
+}
+
+/** How many transcript events a failure shows. */
+const TRANSCRIPT_LINES = 30;
 
 function bytes(s: string): number {
   return new TextEncoder().encode(s).length + 1;

@@ -12,8 +12,12 @@ const given = (name: string) =>
   Deno.permissions.querySync({ name: "env", variable: name }).state === "granted" &&
   (Deno.env.get(name) ?? "").trim() !== "";
 
-/** True when `deno test` runs against a user's target (or program: `SOCKSPEC_EXEC`). */
-export const AGAINST_TARGET: boolean = given("SOCKSPEC_TARGET") || given("SOCKSPEC_EXEC");
+/**
+ * True when `deno test` runs against a user's target (or client: `SOCKSPEC_CLIENT`, or program:
+ * `SOCKSPEC_EXEC`).
+ */
+export const AGAINST_TARGET: boolean = given("SOCKSPEC_TARGET") || given("SOCKSPEC_CLIENT") ||
+  given("SOCKSPEC_EXEC");
 
 /** Registers a test, unless `deno test` runs against a user's target. Same signature as `Deno.test`. */
 export const selfTest: typeof Deno.test = ((...args: unknown[]) => {

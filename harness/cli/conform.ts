@@ -20,8 +20,8 @@ import {
   WRITERS,
 } from "../../reports/mod.ts";
 import { checkRubricIds, loadRubric } from "../../reports/rubric.ts";
-import { ALL_CASES } from "../../suites/mod.ts";
 import {
+  type ClientUnderTest,
   isProblem,
   parseTargets,
   type Profile,
@@ -61,12 +61,24 @@ import {
   readExecFlags,
 } from "./exec_spec.ts";
 import { TargetWatch } from "./target_watch.ts";
+import {
+  casesFor,
+  checkClient,
+  CLIENT_CONCURRENCY,
+  CLIENT_FLAGS,
+  clientFlagLines,
+  LISTED_CASES,
+  readClientFlags,
+  withClient,
+} from "./client.ts";
 
 /** The parsed command line of `conform`: the shared run flags and conform's own. */
 export interface ConformArgs extends RunFlags {
   targets: Targets;
   /** The program under test to launch (`--exec` and its companions), if any. */
   exec?: ExecSpec;
+  /** The client under test (`--client`, `--transport`), if any: then the client cases run. */
+  client?: ClientUnderTest;
   profileSpec: string;
   /** Deadline for the whole run; cases not started by then end `error`. */
   runTimeoutMs?: number;
@@ -79,6 +91,7 @@ export interface ConformArgs extends RunFlags {
 function usageText(): string {
   return `Usage: deno task conform --target tcp://HOST:PORT [--target udp://HOST:PORT] --profile NAME [options]
        deno task conform:exec --exec 'CMD {port}' [--build 'CMD'] [--cwd DIR] --profile NAME [options]
+       deno task conform --client 'CMD {host} {port}' [--transport tcp|udp] --profile NAME [options]
 
 Options:
 ${
@@ -112,6 +125,7 @@ ${
       ),
       runFlagLine("rubric"),
       ...execFlagLines(),
+      ...clientFlagLines(),
       optionLine("--list", "print every case id and title, and exit"),
       optionLine("--help", "print this text"),
     ].join("\n")
@@ -141,6 +155,7 @@ export function parseConformArgs(args: string[]): ConformArgs {
     string: [
       ...RUN_FLAGS.string,
       ...EXEC_FLAGS.string,
+      ...CLIENT_FLAGS.string,
       "target",
       "profile",
       "run-timeout",
@@ -165,7 +180,11 @@ export function parseConformArgs(args: string[]): ConformArgs {
         "placeholders ({port}, {tcp}, {udp})",
     );
   }
-  const targets = list || help || exec ? {} : parseTargets(raw.target as string[]);
+  const client = readClientFlags(raw);
+  if (client && (exec || (raw.target as string[]).length > 0)) {
+    throw new UsageError("Give --client alone: it tests a client program, not --target or --exec");
+  }
+  const targets = list || help || exec || client ? {} : parseTargets(raw.target as string[]);
   const flags = readRunFlags(raw);
   const reports = (raw.report as string[]).map((spec) => {
     const i = spec.indexOf(":");
@@ -191,8 +210,10 @@ export function parseConformArgs(args: string[]): ConformArgs {
   }
   return {
     ...flags,
+    ...(client && raw.concurrency === undefined ? { concurrency: CLIENT_CONCURRENCY } : {}),
     targets,
     exec,
+    client,
     profileSpec: raw.profile as string,
     runTimeoutMs: raw["run-timeout"] === undefined
       ? undefined
@@ -258,7 +279,11 @@ export async function conform(args: string[], options: ConformOptions = {}): Pro
     setColorEnabled(options.color ?? (stream.isTerminal() && !env("NO_COLOR")));
     const progress = options.progress ?? (tty ? ProgressLine.on(stream) : undefined);
     const profile = options.profile ?? await needs("--profile", () => loadProfile(a.profileSpec));
-    const cases = selectCases(ALL_CASES, a.only, a.skip);
+    const cases = selectCases(
+      a.list && !a.client ? LISTED_CASES : casesFor(a.client),
+      a.only,
+      a.skip,
+    );
     if (a.list) {
       for (const c of cases) io.out(`${c.id}  ${c.title}`);
       return EXIT.ok;
@@ -267,12 +292,15 @@ export async function conform(args: string[], options: ConformOptions = {}): Pro
       throw new UsageError(`No case matches --only ${a.only.join(" ")} --skip ${a.skip.join(" ")}`);
     }
     const rubric = a.rubric ? await needs("--rubric", () => loadRubric(a.rubric!)) : undefined;
-    if (rubric) checkRubricIds(rubric, ALL_CASES.map((c) => c.id), a.rubric!);
+    if (rubric) checkRubricIds(rubric, LISTED_CASES.map((c) => c.id), a.rubric!);
+    if (a.client) checkClient(a.client, profile);
     for (const r of a.reports) await checkWritable(r.path);
     requireNet("--target", [a.targets.tcp, a.targets.udp]);
     const render: RenderOptions = { rubric };
     const reproduce = (id: string) =>
-      a.exec
+      a.client
+        ? withClient(reproduceCommand(a, {}, a.profileSpec, id), a.client)
+        : a.exec
         ? reproduceCommand(a, {}, a.profileSpec, id)
           .replace("deno task conform", `deno task conform ${execFlagsText(a.exec)}`)
         : reproduceCommand(a, a.targets, a.profileSpec, id);
@@ -312,6 +340,7 @@ export async function conform(args: string[], options: ConformOptions = {}): Pro
         profile,
         runTimeoutMs: a.runTimeoutMs,
         concurrency: a.concurrency,
+        client: a.client,
         reproduce,
         onStart: (c) => shown.start(c),
         onResult: (r, done) => {

@@ -10,6 +10,7 @@ import type { GradebookRow, RenderOptions } from "../../reports/mod.ts";
 import { type Rubric, scoreReport } from "../../reports/rubric.ts";
 import {
   type Case,
+  clientNotApplicable,
   errorText,
   isRequestReply,
   makeRng,
@@ -31,6 +32,7 @@ import {
 import { join, LiveReports, STUDENT_FILES, studentReports, writeReports } from "./output.ts";
 import { loadProfile } from "./profiles.ts";
 import { gradeProgram } from "./grade_program.ts";
+import { CLIENT_CASE_IDS, withClient } from "./client.ts";
 import type { RosterEntry } from "./roster.ts";
 import { reproduceCommand, type RunFlags, runOptions } from "./run_flags.ts";
 
@@ -92,7 +94,16 @@ function referenceCases(
       // Once is enough: which cases the reference skips does not change with --repeat.
       const options = { ...runOptions(batch.flags), repeat: 1 };
       const report = await runCases(batch.cases, { ...options, targets: served.targets, profile });
-      return new Set(report.cases.filter((c) => c.outcome !== "skip").map((c) => c.id));
+      // Client cases have no reference server: those that apply to the profile are graded.
+      const clientCases = batch.cases.filter((c) =>
+        CLIENT_CASE_IDS.has(c.id) &&
+        (clientNotApplicable(c.appliesTo, profile, { command: "{port}" }) ??
+            notApplicable(c, {}, profile)) === null
+      );
+      return new Set([
+        ...report.cases.filter((c) => c.outcome !== "skip").map((c) => c.id),
+        ...clientCases.map((c) => c.id),
+      ]);
     })().catch(() => undefined);
     references.set(profile.name, found);
   }
@@ -165,7 +176,10 @@ export async function gradeStudent(
     const unreachable = await preflight(entry.targets, profile, flags.timeoutMs);
     const targets: Targets = { ...entry.targets };
     for (const u of unreachable) delete targets[u.target.transport];
-    const reproduce = (id: string) => reproduceCommand(flags, entry.targets, entry.profile, id);
+    const reproduce = (id: string) =>
+      CLIENT_CASE_IDS.has(id)
+        ? withClient(reproduceCommand(flags, {}, entry.profile, id), entry.client)
+        : reproduceCommand(flags, entry.targets, entry.profile, id);
     // The reference runs beside the student's cases; its answer is needed only for the scores.
     const render: RenderOptions = { rubric };
     const reference = referenceCases(batch, profile).then((set) => render.graded = set);
@@ -183,6 +197,7 @@ export async function gradeStudent(
       report = await runCases(cases, {
         ...runOptions(flags),
         targets,
+        client: entry.client,
         profile,
         reproduce,
         onResult: (r, done) => {

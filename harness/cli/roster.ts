@@ -3,12 +3,21 @@
  * line. Every line becomes a row: a student to grade, or the reason it cannot be graded. Instead
  * of targets a row may give the student's program: a `command` column (`./server {port}`), with
  * optional `dir` (where it builds and runs, relative to the roster's folder) and `build` (`make`)
- * columns; then `tcp` and `udp` may be left out of the header.
+ * columns; then `tcp` and `udp` may be left out of the header. A `client` column (with an optional
+ * `transport`) gives a client program to test with the client cases: `./client {host} {port}`.
  *
  * @module
  */
 import { parse } from "@std/csv";
-import { errorText, parseTarget, type Targets, type Transport, UsageError } from "../mod.ts";
+import {
+  type ClientUnderTest,
+  errorText,
+  parseTarget,
+  type Targets,
+  type Transport,
+  UsageError,
+} from "../mod.ts";
+import { parseClient } from "./client.ts";
 
 /** A roster line that can be graded. */
 export interface RosterEntry {
@@ -23,6 +32,8 @@ export interface RosterEntry {
   targets: Targets;
   /** The student's program, launched by sockspec, when the row gives a `command`. */
   exec?: RosterProgram;
+  /** The student's client program, tested by the client cases, when the row gives a `client`. */
+  client?: ClientUnderTest;
   /** A built-in profile name or a profile module path (default `echo`). */
   profile: string;
 }
@@ -80,7 +91,10 @@ export function parseRoster(text: string, source: string): RosterRow[] {
     throw new UsageError(`Cannot parse the header row of roster "${source}": ${errorText(e)}`);
   }
   const programs = header.includes("command");
-  const missing = REQUIRED.filter((c) => !header.includes(c) && !(programs && c !== "student"));
+  const clients = header.includes("client");
+  const missing = REQUIRED.filter((c) =>
+    !header.includes(c) && !((programs || clients) && c !== "student")
+  );
   if (missing.length > 0) {
     throw new UsageError(
       `Roster "${source}" has no ${
@@ -132,6 +146,7 @@ export function parseRoster(text: string, source: string): RosterRow[] {
     const targets: Targets = {};
     let bad = "";
     const command = programs ? cells[col("command")] : "";
+    const client = clients ? cells[col("client")] : "";
     for (const transport of ["tcp", "udp"] as const) {
       const cell = cells[col(transport)] ?? "";
       if (cell === "") continue;
@@ -150,13 +165,9 @@ export function parseRoster(text: string, source: string): RosterRow[] {
       rows.push(problem(student, bad));
       continue;
     }
-    if (!targets.tcp && !targets.udp && command === "") {
-      rows.push(
-        problem(
-          student,
-          `No target: give a tcp or a udp address${programs ? ", or a command" : ""}`,
-        ),
-      );
+    if (!targets.tcp && !targets.udp && command === "" && client === "") {
+      const or = `${programs ? ", or a command" : ""}${clients ? ", or a client" : ""}`;
+      rows.push(problem(student, `No target: give a tcp or a udp address${or}`));
       continue;
     }
     const profile = col("profile") >= 0 && cells[col("profile")] ? cells[col("profile")] : "echo";
@@ -169,6 +180,14 @@ export function parseRoster(text: string, source: string): RosterRow[] {
       profile,
     };
     if (command !== "") entry.exec = rosterProgram(command, cells, col, source);
+    if (client !== "") {
+      try {
+        entry.client = parseClient(client, cells[col("transport")] || undefined);
+      } catch (e) {
+        rows.push(problem(student, errorText(e)));
+        continue;
+      }
+    }
     rows.push(entry);
   }
   return rows;

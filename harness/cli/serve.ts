@@ -3,6 +3,7 @@
  *
  *     deno task serve --profile echo --tcp 7777 --udp 7777 [--host 127.0.0.1]
  *     deno task serve --mutant wrong-bytes
+ *     deno task serve --case client.udp.lost-request [--profile echo]
  *
  * @module
  */
@@ -12,14 +13,17 @@ import { serve, type Served } from "../../fixtures/serve.ts";
 import { exitOnError } from "./args.ts";
 import { errorText, UsageError } from "../mod.ts";
 import { loadProfile } from "./profiles.ts";
+import { serveCase } from "./serve_case.ts";
 
 const USAGE = `Usage: deno task serve --profile NAME [--tcp PORT] [--udp PORT] [--host HOST]
        deno task serve --mutant NAME
+       deno task serve --case CLIENT-CASE-ID [--profile NAME] [--tcp PORT | --udp PORT]
 
 Runs the reference servers of a profile (both of its transports on ephemeral ports when no port
 is given), or a deliberately buggy mutant on ephemeral ports. Binds 127.0.0.1 unless --host is
-given. Ctrl-C stops it. Exit codes: 0 stopped cleanly, 2 usage error (unknown profile, port in use,
-a missing permission), 4 internal error`;
+given. --case runs a client case's adversarial server and prints what it does, to try a client
+against by hand. Ctrl-C stops it. Exit codes: 0 stopped cleanly, 2 usage error (unknown profile,
+port in use, a missing permission), 4 internal error`;
 
 function port(name: string, value: unknown): number | undefined {
   if (value === undefined) return undefined;
@@ -33,7 +37,7 @@ function port(name: string, value: unknown): number | undefined {
 /** Starts what the arguments ask for; resolves to the running servers. */
 async function startFromArgs(args: string[]): Promise<Served | null> {
   const raw = parseArgs(args, {
-    string: ["profile", "tcp", "udp", "host", "mutant"],
+    string: ["profile", "tcp", "udp", "host", "mutant", "case"],
     boolean: ["help"],
     unknown: (arg: string) => {
       throw new UsageError(
@@ -54,6 +58,12 @@ async function startFromArgs(args: string[]): Promise<Served | null> {
     }
     console.log(`mutant ${m.name} (${m.profile}): ${m.bug}`);
     return await m.start();
+  }
+  if (raw.case !== undefined) {
+    return await serveCase(raw.case as string, (raw.profile as string | undefined) ?? "echo", {
+      hostname: (raw.host as string | undefined) ?? "127.0.0.1",
+      port: port("tcp", raw.tcp) ?? port("udp", raw.udp),
+    });
   }
   const profile = await loadProfile((raw.profile as string | undefined) ?? "echo");
   const ref = profile.reference;

@@ -9,9 +9,10 @@
  * conformanceTests({ target: "tcp://127.0.0.1:7777", profile: "echo" });
  * ```
  *
- * UDP targets need `--unstable-net` (or `"unstable": ["net"]` in your deno.json). With `exec`
- * instead of a target, each test launches your server on fresh ports and kills it after
- * (`--allow-all`: sockspec watches it through `/proc`):
+ * UDP targets need `--unstable-net` (or `"unstable": ["net"]` in your deno.json). A client
+ * program (`client: "./client {host} {port}"`) is tested by the client cases instead; that needs
+ * `--allow-all`. With `exec` instead of a target, each test launches your server on fresh ports
+ * and kills it after (`--allow-all` too: sockspec watches it through `/proc`):
  *
  * ```ts ignore
  * conformanceTests({ exec: { command: "./server {port}", build: "make" }, profile: "echo" });
@@ -21,10 +22,10 @@
  */
 import { serve } from "../../fixtures/serve.ts";
 import { caseDetail } from "../../reports/mod.ts";
-import { ALL_CASES } from "../../suites/mod.ts";
 import {
   type Case,
   type CaseResult,
+  clientNotApplicable,
   isProblem,
   makeTarget,
   notApplicable,
@@ -38,6 +39,7 @@ import {
   type Targets,
   UsageError,
 } from "../mod.ts";
+import { casesFor, parseClient, withClient } from "./client.ts";
 import { runBuild } from "./exec_build.ts";
 import { openExec } from "./exec_session.ts";
 import {
@@ -59,6 +61,13 @@ export interface ConformanceTestOptions {
    * between). Without one, the tests run against the profile's own reference servers.
    */
   target?: string | readonly string[];
+  /**
+   * A client program to test instead of a target: its command line with `{host}` and `{port}`;
+   * the client cases run it against servers of their own.
+   */
+  client?: string;
+  /** With `client`: only the cases of this transport (`tcp` or `udp`). */
+  transport?: string;
   /** A built-in profile name (`echo`, `lp16`, …) or a profile object (default `echo`). */
   profile?: string | Profile;
   /** Only cases whose id starts with one of these prefixes (e.g. `tcp.framing`). */
@@ -166,8 +175,14 @@ export function conformanceTests(options: ConformanceTestOptions = {}): Conforma
       ? { transport: "udp", host: "127.0.0.1", port: 1, url: "" }
       : undefined,
   };
-  const cases = selectCases(ALL_CASES, options.only ?? [], options.skip ?? [])
-    .filter((c) => notApplicable(c, declared, profile, exec !== undefined) === null);
+  const client = options.client === undefined
+    ? undefined
+    : parseClient(options.client, options.transport);
+  const cases = selectCases(casesFor(client), options.only ?? [], options.skip ?? [])
+    .filter((c) =>
+      (clientNotApplicable(c.appliesTo, profile, client) ??
+        notApplicable(c, declared, profile, exec !== undefined)) === null
+    );
   const registered: ConformanceTest[] = [];
   for (const c of cases) {
     const name = `${options.prefix ?? ""}${c.id}`;
@@ -189,8 +204,8 @@ export function conformanceTests(options: ConformanceTestOptions = {}): Conforma
         if (isProblem(result)) throw new Error(caseDetail(result).join("\n"));
         return;
       }
-      await using served = remote ? null : serve(profile.reference ?? {});
-      const targets = remote ?? served!.targets;
+      await using served = remote || client ? null : serve(profile.reference ?? {});
+      const targets = client ? {} : remote ?? served!.targets;
       const result = await runCase(c, {
         targets,
         profile,
@@ -199,23 +214,27 @@ export function conformanceTests(options: ConformanceTestOptions = {}): Conforma
         caseTimeoutMs: options.caseTimeoutMs,
         strict: options.strict,
         params: options.params,
+        client,
         reproduce: (id) =>
           options.reproduce?.(id, seed) ??
-            reproduceCommand(
-              {
-                only: [],
-                skip: [],
-                seed,
-                timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-                caseTimeoutMs: options.caseTimeoutMs ?? DEFAULT_CASE_TIMEOUT_MS,
-                concurrency: 1,
-                params: { ...options.params },
-                strict: options.strict ?? false,
-                repeat: 1,
-              },
-              targets,
-              profile.name,
-              id,
+            withClient(
+              reproduceCommand(
+                {
+                  only: [],
+                  skip: [],
+                  seed,
+                  timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+                  caseTimeoutMs: options.caseTimeoutMs ?? DEFAULT_CASE_TIMEOUT_MS,
+                  concurrency: 1,
+                  params: { ...options.params },
+                  strict: options.strict ?? false,
+                  repeat: 1,
+                },
+                targets,
+                profile.name,
+                id,
+              ),
+              client,
             ),
       });
       if (isProblem(result)) throw new Error(caseDetail(result).join("\n"));

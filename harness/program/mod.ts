@@ -28,6 +28,7 @@
  *
  * @module
  */
+export * from "./check_command.ts";
 export * from "./command_argv.ts";
 export * from "./command_error.ts";
 export * from "./describe_exit.ts";

@@ -1,0 +1,296 @@
+/**
+ * Client cases over TCP: servers that split, delay, coalesce, cut short, reset or refuse, against
+ * the recv() and send() assumptions a client gets wrong.
+ *
+ * @module
+ */
+import { samplePayload } from "../../harness/mod.ts";
+import type { ClientExchange } from "../../harness/mod.ts";
+import { type ClientCase, clientCase } from "./_client_case.ts";
+import { hexPairs, seconds } from "./_judge.ts";
+
+/** The header bytes of a length-prefixed reply, or 0 for other framings. */
+function headerBytes(x: ClientExchange): number {
+  const framing = x.connections[0]?.profile.framing;
+  return framing?.kind === "length-prefix" ? framing.headerBytes : 0;
+}
+
+export const byteSegments: ClientCase = clientCase({
+  id: "client.tcp.byte-segments",
+  title: "A reply that arrives one byte per segment is read whole",
+  requirement:
+    "TCP is a byte stream: one recv() returns what has arrived, maybe one byte; a client loops until the whole reply came",
+  transport: "tcp",
+  server: {
+    transport: "tcp",
+    async tcp(p) {
+      const request = await p.request();
+      if (request) await p.sendChunked(p.reply(request), { sizes: [1], gapMs: 4 });
+    },
+  },
+  payload: (t, profile) => samplePayload(profile, t.rng, 48),
+  expect: "reply",
+  hints: {
+    cut: () =>
+      "the reply came one byte per segment, and a single recv() returns only what has arrived " +
+      "so far; loop on recv() until the whole reply came (TCP keeps no message boundaries)",
+    differs: () =>
+      "the reply came one byte per segment; a client that decodes a reply from one recv() " +
+      "reads a part of it",
+  },
+});
+
+export const splitHeader: ClientCase = clientCase({
+  id: "client.tcp.split-header",
+  title: "A reply whose length header arrives in pieces is read whole",
+  requirement:
+    "A length header may arrive split across segments like any bytes; a client reads all of it before decoding the length",
+  transport: "tcp",
+  framing: ["length-prefix"],
+  server: {
+    transport: "tcp",
+    async tcp(p) {
+      const request = await p.request();
+      if (!request) return;
+      const framing = p.profile.framing;
+      const header = framing.kind === "length-prefix" ? framing.headerBytes : 0;
+      const cuts = Array.from({ length: header }, (_, i) => i + 1);
+      await p.sendChunked(p.reply(request), { cuts, gapMs: 50 });
+    },
+  },
+  payload: (t, profile) => samplePayload(profile, t.rng, 300),
+  expect: "reply",
+  hints: Object.fromEntries(
+    (["cut", "more", "differs", "exit", "hung"] as const).map((
+      problem,
+    ) => [problem, oneRecvHeader]),
+  ),
+});
+
+/** What a client that reads the header with one recv() decodes, in words. */
+function oneRecvHeader(x: ClientExchange): string {
+  const h = headerBytes(x);
+  const header = x.reply.subarray(0, h);
+  const first = new Uint8Array(h);
+  first[0] = header[0];
+  const view = new DataView(first.buffer);
+  const misread = h === 2 ? view.getUint16(0) : view.getUint32(0);
+  const length = x.reply.length - h;
+  return `the reply header ${hexPairs(header)} (${length}) came one byte per segment; ` +
+    `a client that takes one recv() for the whole header gets ${hexPairs(first.subarray(0, 1))} ` +
+    `and decodes ${hexPairs(first)} = ${misread}: loop until all ${h} header bytes came`;
+}
+
+/** The frame that follows the reply in `client.tcp.coalesced`. */
+const NEXT_FRAME_PAYLOAD = new TextEncoder().encode("NEXT-FRAME-NOT-YOURS");
+
+export const coalesced: ClientCase = clientCase({
+  id: "client.tcp.coalesced",
+  title: "A reply frame that arrives together with the next frame is cut at its length",
+  requirement:
+    "One recv() may return the end of one frame and the start of the next; a client takes exactly the length its header gives",
+  transport: "tcp",
+  framing: ["length-prefix"],
+  server: {
+    transport: "tcp",
+    async tcp(p) {
+      const request = await p.request();
+      if (!request) return;
+      const reply = p.reply(request);
+      const next = p.profile.encode(NEXT_FRAME_PAYLOAD);
+      const both = new Uint8Array(reply.length + next.length);
+      both.set(reply);
+      both.set(next, reply.length);
+      await p.send(both);
+    },
+  },
+  payload: (t, profile) => samplePayload(profile, t.rng, 20),
+  expect: "reply",
+  hints: {
+    more: (x) =>
+      `the reply frame came in one segment with the next frame (${
+        hexPairs(x.reply.subarray(0, headerBytes(x)))
+      } … then another frame), and the client printed all that one recv() returned; ` +
+      "print exactly the length the header gives, and keep what follows for the next frame",
+  },
+});
+
+export const slowReply: ClientCase = clientCase({
+  id: "client.tcp.slow-reply",
+  title: "A reply that starts 1.5 s late and comes in two parts is waited for and read whole",
+  requirement:
+    "A server may take its time, and its reply may come in parts; a client waits (a few seconds at least) and reads until the reply is whole",
+  transport: "tcp",
+  server: {
+    transport: "tcp",
+    async tcp(p) {
+      const request = await p.request();
+      if (!request) return;
+      const reply = p.reply(request);
+      const half = Math.max(1, Math.floor(reply.length / 2));
+      await p.sleep(1500);
+      await p.send(reply.subarray(0, half));
+      await p.sleep(300);
+      await p.send(reply.subarray(half));
+    },
+  },
+  payload: (t, profile) => samplePayload(profile, t.rng, 32),
+  expect: "reply",
+  hints: {
+    cut: () =>
+      "the reply came 1.5 s late in two parts 300 ms apart, and the client printed the first " +
+      "part only: one recv() returns what has arrived, not the whole reply; loop until it is whole",
+    exit: (x) =>
+      `the reply starts 1.5 s after the request; a client that gives up after ${
+        seconds(x.run.exit?.atMs ?? 0)
+      } waits too little for a busy server`,
+  },
+});
+
+/** How the server reads the large request: a pause, then 64 KiB every 10 ms. */
+const SLOW_READER = { firstMs: 300, chunk: 65536, gapMs: 10 };
+
+export const largeSlowReader: ClientCase = clientCase({
+  id: "client.tcp.large-slow-reader",
+  title: "A 1 MiB message to a server that reads slowly is sent whole",
+  requirement:
+    "send() may take only part of the bytes it is given (a short write) when the peer reads slowly; a client loops until every byte is sent",
+  transport: "tcp",
+  server: {
+    transport: "tcp",
+    async tcp(p) {
+      const request = await p.request({ pace: SLOW_READER });
+      if (request) await p.send(p.reply(request));
+    },
+  },
+  payload: (t, profile) => samplePayload(profile, t.rng, 1024 * 1024, true),
+  expect: "reply",
+  hints: {
+    request: () =>
+      "the server reads slowly, so the socket's send buffer filled and send() took only part of " +
+      "the message (a short write); the client did not send the rest: loop until send() has " +
+      "taken every byte",
+  },
+});
+
+export const earlyClose: ClientCase = clientCase({
+  id: "client.tcp.early-close",
+  title: "A server that closes halfway through the reply makes the client fail cleanly",
+  requirement:
+    'recv() returning 0 means the server closed (EOF), not "no data yet"; a client that got less than the whole reply exits non-zero with a message',
+  transport: "tcp",
+  server: {
+    transport: "tcp",
+    async tcp(p) {
+      const request = await p.request();
+      if (!request) return;
+      const reply = p.reply(request);
+      await p.send(reply.subarray(0, Math.max(1, Math.floor(reply.length / 2))));
+      await p.close();
+    },
+  },
+  payload: (t, profile) => samplePayload(profile, t.rng, 64),
+  expect: "failure",
+  hints: {
+    hung: () =>
+      "the server closed the connection halfway through the reply, so every recv() returns 0 at " +
+      'once; a client that takes 0 for "no data yet" loops for ever: stop at 0 (EOF) and exit ' +
+      "non-zero",
+    succeeded: () =>
+      "the server closed after half the reply (recv() returned 0 early) and the client reported " +
+      "success with a partial reply; check that the whole reply came, else exit non-zero with a " +
+      "message",
+  },
+});
+
+export const reset: ClientCase = clientCase({
+  id: "client.tcp.reset",
+  title: "A server that resets the connection mid-request makes the client fail cleanly",
+  requirement:
+    "After a reset, recv() and send() fail with ECONNRESET and a later write raises SIGPIPE; a client ignores SIGPIPE (or uses MSG_NOSIGNAL), checks every call and exits non-zero with a message",
+  transport: "tcp",
+  server: {
+    transport: "tcp",
+    async tcp(p) {
+      await p.readSome();
+      await p.reset();
+    },
+  },
+  payload: (t, profile) => samplePayload(profile, t.rng, 64 * 1024),
+  expect: "failure",
+  hints: {
+    exit: () =>
+      "the server reset the connection while the client was still writing; check write()'s " +
+      "result, and exit non-zero with a message instead of dying",
+    succeeded: () =>
+      "the server reset the connection before any reply and the client reported success",
+    hung: () =>
+      "after a reset every recv() and send() fails at once; a client that ignores the errors " +
+      "loops or waits for ever",
+  },
+});
+
+export const refused: ClientCase = clientCase({
+  id: "client.tcp.refused",
+  title: "A client whose connect is refused exits non-zero with a message, quickly",
+  requirement:
+    "connect() to a port where nothing listens fails at once with ECONNREFUSED; a client reports it and exits non-zero instead of retrying for ever",
+  transport: "tcp",
+  server: { transport: "tcp" },
+  payload: (t, profile) => samplePayload(profile, t.rng, 16),
+  expect: "failure",
+  needsRequest: false,
+  quickMs: 5000,
+  hints: {
+    hung: (x) =>
+      `its connect() was refused (nothing listens on TCP 127.0.0.1:${x.port}) and it kept ` +
+      "trying; give up with a non-zero exit and a message (a few quick retries at most)",
+    succeeded: () => "its connect() was refused (nothing listens there), yet it reported success",
+  },
+});
+
+export const byteOrder: ClientCase = clientCase({
+  id: "client.tcp.byte-order",
+  title: "Length headers are sent and read in network byte order (big-endian)",
+  requirement:
+    "Multi-byte lengths on the wire are big-endian; a client converts them with htons()/htonl() before sending and ntohs()/ntohl() after reading",
+  transport: "tcp",
+  framing: ["length-prefix"],
+  server: {
+    transport: "tcp",
+    async tcp(p) {
+      const request = await p.request();
+      if (request) await p.send(p.reply(request));
+    },
+  },
+  // 258 bytes: the header 01 02 (or 00 00 01 02) reads as 513 (or 33,619,968) in host order.
+  payload: (t, profile) => samplePayload(profile, t.rng, 258),
+  expect: "reply",
+  hints: Object.fromEntries(
+    (["cut", "differs", "exit", "hung"] as const).map((
+      problem,
+    ) => [problem, (x: ClientExchange) => {
+      const h = headerBytes(x);
+      const header = x.reply.subarray(0, h);
+      const view = new DataView(header.buffer, header.byteOffset, h);
+      const host = h === 2 ? view.getUint16(0, true) : view.getUint32(0, true);
+      return `the reply's header ${hexPairs(header)} says ${x.reply.length - h} bytes in ` +
+        `network byte order and ${host} in this host's: convert it with ${
+          h === 2 ? "ntohs()" : "ntohl()"
+        }`;
+    }]),
+  ),
+});
+
+/** The TCP client cases, in listing order. */
+export const tcpClientCases: readonly ClientCase[] = [
+  byteSegments,
+  splitHeader,
+  coalesced,
+  slowReply,
+  largeSlowReader,
+  earlyClose,
+  reset,
+  refused,
+  byteOrder,
+];
