@@ -182,7 +182,11 @@ export interface CaseContext {
   readonly transcript: Transcript;
   /** Returns a run parameter, or `fallback` when the run did not set it. */
   param(name: string, fallback: number): number;
-  /** Connects to the TCP target (or `to`); closed when the case ends. ConnectFailed is an error. */
+  /**
+   * Connects to the TCP target (or `to`); closed when the case ends. A ConnectFailed that ends the
+   * case is judged by the runner's rule (`verdict()`): an error when nothing listened when the run
+   * began, the target's fail when it did.
+   */
   connect(
     options?: { to?: Target; label?: string; noDelay?: boolean; timeoutMs?: number },
   ): Promise<
@@ -207,6 +211,14 @@ export interface CaseContext {
    * case, naming `after`, when it is not.
    */
   liveness(after: string, transport?: Transport): Promise<void>;
+  /**
+   * Before a load case loads the server: checks that the target answers a single client on
+   * `transport` (default: the case's). When simpler cases of this run got answers, it does; when
+   * they asked and got none, the case fails at once, naming `what` it would have done; when none
+   * asked yet, the run's shared probe (one client alone, run at most once) decides. A target that
+   * serves no one is not loaded with thousands of clients.
+   */
+  beforeLoad(what: string, transport?: Transport): Promise<void>;
   /** Sleeps, ending early when the case's deadline passes. */
   sleep(ms: number): Promise<void>;
 }

@@ -11,12 +11,36 @@ import type { Target, Targets, Transport } from "./target.ts";
 import { ConnectFailed, TcpClient } from "./tcp_client.ts";
 import { Transcript } from "./transcript.ts";
 import { UdpClient } from "./udp_client.ts";
+import { PendingWaits, WAITS } from "./waits.ts";
 
 /**
  * When Linux first resends an unanswered SYN, in milliseconds: a connect whose SYN was dropped (a
  * full listen queue) completes no sooner than this, and a client retries it after this long.
  */
-export const FIRST_SYN_RESEND_MS = 1000;
+export const FIRST_SYN_RESEND_MS: number = WAITS.firstSynResendMs;
+
+/**
+ * Whether one client alone is served on a transport: null when it is, else what went wrong. The
+ * runner probes at most once per run and transport, and shares the answer among the load cases.
+ */
+export type SoloProbe = (transport: Transport) => Promise<string | null>;
+
+/**
+ * What the target did with this run's requests so far, per transport: how many were tried (a TCP
+ * reply awaited, a datagram sent) and how many answered (a TCP reply that matched, a datagram
+ * back). The load cases read it before loading the target (see `beforeLoad()`).
+ */
+export class RunTally {
+  /** Requests tried, per transport. */
+  readonly tried: Record<Transport, number> = { tcp: 0, udp: 0 };
+  /** Requests answered, per transport. */
+  readonly answered: Record<Transport, number> = { tcp: 0, udp: 0 };
+
+  /** The counting function a client of `transport` calls. */
+  counter(transport: Transport): (event: "tried" | "answered") => void {
+    return (event) => this[event][transport]++;
+  }
+}
 
 /** Why a case that needs the program under test does not apply without one. */
 export const NO_PROGRAM =
@@ -40,6 +64,10 @@ export interface ContextOptions {
   program?: ProgramUnderTest;
   /** The client under test (`--client`), for client cases. */
   client?: ClientUnderTest;
+  /** The run's shared single-client probe (default: this context probes for itself). */
+  solo?: SoloProbe;
+  /** The run's tally of requests tried and answered (default: this context's own). */
+  tally?: RunTally;
 }
 
 /**
@@ -61,11 +89,15 @@ export class CaseRun implements CaseContext {
   /** Info messages and measurements the case recorded. */
   readonly infos: string[] = [];
   readonly data: Record<string, unknown> = {};
+  /** The waits on the target open right now, for the message of a deadline that passes. */
+  readonly waits: PendingWaits = new PendingWaits();
   #params: Params;
   #transport: Transport | "any";
   #hooks: CaseHooks;
   #program?: ProgramUnderTest;
   #client?: ClientUnderTest;
+  #solo?: SoloProbe;
+  #tally: RunTally;
   #sockets: { close(): Promise<void> }[] = [];
   #tcpCount = 0;
   #udpCount = 0;
@@ -85,6 +117,8 @@ export class CaseRun implements CaseContext {
     this.#hooks = options.hooks ?? {};
     this.#program = options.program;
     this.#client = options.client;
+    this.#solo = options.solo;
+    this.#tally = options.tally ?? new RunTally();
   }
 
   get tcp(): Target {
@@ -119,6 +153,8 @@ export class CaseRun implements CaseContext {
         signal: this.signal,
         timeoutMs: options.timeoutMs ?? this.timeoutMs,
         noDelay: options.noDelay,
+        waits: this.waits,
+        tally: this.#tally.counter("tcp"),
       });
     } catch (e) {
       throw this.#hooks.connectFailed ? await this.#hooks.connectFailed(e, to, this) : e;
@@ -137,6 +173,8 @@ export class CaseRun implements CaseContext {
       signal: this.signal,
       timeoutMs: options.timeoutMs ?? this.timeoutMs,
       bufferSize: options.bufferSize,
+      waits: this.waits,
+      tally: this.#tally.counter("udp"),
     });
     this.#sockets.push(client);
     return client;
@@ -198,6 +236,33 @@ export class CaseRun implements CaseContext {
     }
   }
 
+  async beforeLoad(what: string, transport?: Transport): Promise<void> {
+    const on = transport ?? (this.#transport === "udp" ? "udp" : "tcp");
+    const name = on.toUpperCase();
+    const { tried, answered } = this.#tally;
+    if (answered[on] > 0) return;
+    if (tried[on] > 0) {
+      // Simpler cases of this run already asked and got nothing: loading costs only time.
+      const why = on === "tcp"
+        ? `none of the ${tried[on]} TCP replies awaited in this run so far came right`
+        : `none of the ${tried[on]} datagrams sent in this run so far was answered`;
+      this.transcript.record("run", "note", { detail: `before the load: ${why}` });
+      throw new CaseFailure(`Not loaded with ${what}: ${why}`, {
+        expected: `a target that answers a single client on ${name} before it is loaded`,
+        actual: why,
+      });
+    }
+    const why = this.#solo ? await this.#solo(on) : await soloProbe(this, on);
+    this.transcript.record("probe", "note", {
+      detail: `one client alone on ${name} before the load: ${why ?? "served"}`,
+    });
+    if (why === null) return;
+    throw new CaseFailure(
+      `Not loaded with ${what}: one client alone was not served on ${name} (${why})`,
+      { expected: "one client alone is served before the load starts", actual: why },
+    );
+  }
+
   #probe(on: Transport): Promise<void> {
     return this.profile.probe ? this.profile.probe(this, on) : defaultProbe(this, on);
   }
@@ -210,6 +275,20 @@ export class CaseRun implements CaseContext {
   async dispose(): Promise<void> {
     const sockets = this.#sockets.splice(0);
     await Promise.allSettled(sockets.map((s) => s.close()));
+  }
+}
+
+/**
+ * Runs the profile's probe (one client, one request) on `on` with `t`'s sockets: null when the
+ * client was served, else what went wrong. What the runner's shared single-client probe runs.
+ */
+export async function soloProbe(t: CaseContext, on: Transport): Promise<string | null> {
+  try {
+    await (t.profile.probe ? t.profile.probe(t, on) : defaultProbe(t, on));
+    return null;
+  } catch (e) {
+    if (e instanceof CaseFailure || e instanceof ConnectFailed) return e.message;
+    throw e;
   }
 }
 
@@ -232,7 +311,7 @@ async function defaultProbe(t: CaseContext, on: Transport): Promise<void> {
   const want = profile.expectedReply(request);
   const { replies: [got] } = await u.exchange([request]);
   if (!got) {
-    throw new CaseFailure(`No reply to two probe datagrams within ${t.timeoutMs} ms each`, {
+    throw new CaseFailure(`No reply to two probe datagrams within ${t.timeoutMs} ms`, {
       expected: want,
       actual: "no datagram",
     });

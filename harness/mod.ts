@@ -65,7 +65,7 @@ export { clientContract, clientNotApplicable } from "./client_contract.ts";
 export { type ClientExchange, exchangeWithClient } from "./client_exchange.ts";
 export { CLIENT_WAIT_MS, type ClientRun, type ClientRunOptions, runClient } from "./client_run.ts";
 export { type ClientContract, type ClientUnderTest, NO_CLIENT } from "./client_program.ts";
-export { FIRST_SYN_RESEND_MS, NO_PROGRAM } from "./context.ts";
+export { FIRST_SYN_RESEND_MS, NO_PROGRAM, RunTally, type SoloProbe } from "./context.ts";
 export {
   CaseError,
   CaseFailure,
@@ -106,7 +106,14 @@ export {
   type TranscriptEvent,
 } from "./result.ts";
 export { caseSeed, makeRng, type Rng } from "./rng.ts";
-export { notApplicable, runCase, runCases, type RunOptions, runRepeated } from "./runner.ts";
+export {
+  notApplicable,
+  runCase,
+  runCases,
+  type RunOptions,
+  runRepeated,
+  type RunShared,
+} from "./runner.ts";
 export { groupOf, matchesPrefix, selectCases } from "./select.ts";
 export { randomCuts, splitBytes, type SplitPlan } from "./split.ts";
 export {
@@ -121,6 +128,7 @@ export {
 } from "./target.ts";
 export {
   ConnectFailed,
+  type ConnectFailure,
   type ConnectOptions,
   DEFAULT_MAX_BUFFER,
   type ReadEnd,
@@ -131,7 +139,13 @@ export {
   TcpClient,
   type TcpClientOptions,
 } from "./tcp_client.ts";
-export { type EventDetails, Transcript, TRANSCRIPT_EVENTS_CAP } from "./transcript.ts";
+export {
+  type EventDetails,
+  Transcript,
+  TRANSCRIPT_EVENTS_CAP,
+  TRANSCRIPT_HEAD,
+  TRANSCRIPT_TAIL,
+} from "./transcript.ts";
 export { type Datagram, FULL_DATAGRAM, UdpClient, type UdpClientOptions } from "./udp_client.ts";
 export {
   connectedUdpAvailable,
@@ -139,4 +153,13 @@ export {
   type UdpProbeOptions,
   type UdpProbeResult,
 } from "./udp_probe.ts";
+export {
+  CaseDeadline,
+  OUTCOME_RULES,
+  type Reachability,
+  type Verdict,
+  verdict,
+  type VerdictFacts,
+} from "./verdict.ts";
 export { TOOL } from "./version.ts";
+export { PendingWaits, replyBoundMs, WAITS } from "./waits.ts";

@@ -2,8 +2,8 @@ import { pooledMap } from "@std/async/pool";
 import { encodeHex } from "@std/encoding/hex";
 import { raceDeadline } from "./_deadline.ts";
 import type { Case, Params, Profile } from "./case.ts";
-import { CaseRun, NO_PROGRAM } from "./context.ts";
-import { CaseError, CaseFailure, CaseSkip, errorText, type Evidence } from "./errors.ts";
+import { CaseRun, NO_PROGRAM, RunTally, type SoloProbe, soloProbe } from "./context.ts";
+import { CaseError, type Evidence } from "./errors.ts";
 import { describeBytes } from "./hexdump.ts";
 import { isRequestReply } from "./profile.ts";
 import type { ProgramUnderTest } from "./watched_program.ts";
@@ -11,8 +11,12 @@ import { clientNotApplicable } from "./client_contract.ts";
 import type { ClientUnderTest } from "./client_program.ts";
 import { type CaseResult, type RunReport, summarize } from "./result.ts";
 import { caseSeed } from "./rng.ts";
-import { targetList, type Targets } from "./target.ts";
+import { type Target, targetList, type Targets, type Transport } from "./target.ts";
+import { ConnectFailed, TcpClient } from "./tcp_client.ts";
+import { Transcript } from "./transcript.ts";
+import { CaseDeadline, type Reachability, verdict } from "./verdict.ts";
 import { TOOL } from "./version.ts";
+import { WAITS } from "./waits.ts";
 
 /** How a run goes. */
 export interface RunOptions {
@@ -21,13 +25,16 @@ export interface RunOptions {
   seed: number;
   /** Warns count as fails. */
   strict?: boolean;
-  /** Default wait for a connect or for bytes, in milliseconds (default 2000). */
+  /** Default wait for a connect or for bytes, in milliseconds (default `WAITS.timeoutMs`). */
   timeoutMs?: number;
-  /** Deadline for one case (default 30 000 ms, or the case's own). */
+  /** Deadline for one case (default `WAITS.caseTimeoutMs`, or the case's own). */
   caseTimeoutMs?: number;
   /** Deadline for the whole run (default none). */
   runTimeoutMs?: number;
-  /** Cases run at once (default 4); exclusive cases always run alone. */
+  /**
+   * Cases run at once against each target (default 4): TCP cases and UDP cases have a pool each,
+   * since they load different sockets; exclusive cases always run alone.
+   */
   concurrency?: number;
   params?: Params;
   /** Builds the command that reruns one case. */
@@ -132,6 +139,14 @@ export async function runCases(cases: readonly Case[], options: RunOptions): Pro
     options.onResult?.(r, ++done, cases.length);
   };
   const indexed = cases.map((c, i) => ({ c, i }));
+  const applies = (c: Case) => notApplicable(c, options.targets, options.profile) === null;
+  const run: RunShared = {
+    tcpAtStart: indexed.some(({ c }) => applies(c))
+      ? await reachability(options.targets.tcp, options.timeoutMs ?? WAITS.timeoutMs)
+      : undefined,
+    tally: new RunTally(),
+  };
+  run.solo = sharedSoloProbe(options, run);
   const runOne = async ({ c, i }: { c: Case; i: number }) => {
     const reason = clientNotApplicable(c.appliesTo, options.profile, options.client) ??
       notApplicable(c, options.targets, options.profile, options.program);
@@ -146,12 +161,22 @@ export async function runCases(cases: readonly Case[], options: RunOptions): Pro
     if (gate?.notRun !== undefined) return finish(i, outcome(c, options, "error", gate.notRun));
     options.onStart?.(c);
     const given = gate?.targets ? { ...options, targets: gate.targets } : options;
-    const r = await runRepeated(c, given, runStop.signal);
+    const r = await runRepeated(c, given, runStop.signal, run);
     finish(i, options.afterCase ? await options.afterCase(c, r) : r);
   };
   try {
+    // One pool per transport: a TCP case waiting on a silent TCP server does not hold up a UDP
+    // case, whose socket it does not share. Cases on both (`any`) go with the UDP pool.
     const shared = indexed.filter(({ c }) => !c.exclusive);
-    for await (const _ of pooledMap(options.concurrency ?? 4, shared, runOne)) { /* drained */ }
+    const pools = [
+      shared.filter(({ c }) => c.appliesTo.transport === "tcp"),
+      shared.filter(({ c }) => c.appliesTo.transport !== "tcp"),
+    ];
+    await Promise.all(pools.map(async (pool) => {
+      for await (const _ of pooledMap(options.concurrency ?? 4, pool, runOne)) { /* drained */ }
+    }));
+    // Load cases alone, after the rest: by then the run's tally says whether the target answers
+    // a single client at all (see `CaseContext.beforeLoad`).
     for (const item of indexed.filter(({ c }) => c.exclusive)) await runOne(item);
   } finally {
     clearTimeout(runTimer);
@@ -170,15 +195,103 @@ export async function runCases(cases: readonly Case[], options: RunOptions): Pro
   };
 }
 
-/** Runs one case to its outcome, within its deadline, and closes everything it opened. */
+/**
+ * What the cases of one run share: the TCP target's answer to the run's first connect, the tally
+ * of requests tried and answered, and the single-client probe the load cases fall back on.
+ */
+export interface RunShared {
+  tcpAtStart?: Reachability;
+  tally?: RunTally;
+  solo?: SoloProbe;
+}
+
+/**
+ * Connects once to `target` and closes at once: what the TCP target does with the run's first
+ * connect, before any case. The runner's rule (`verdict()`) reads it: a later refusal or
+ * unanswered connect is the target's failure when this one was accepted, and an untestable target
+ * when it was not.
+ */
+async function reachability(
+  target: Target | undefined,
+  timeoutMs: number,
+): Promise<Reachability | undefined> {
+  if (!target) return undefined;
+  try {
+    const c = await TcpClient.connect(target, {
+      label: "reach",
+      transcript: new Transcript(),
+      timeoutMs,
+    });
+    await c.close();
+    return "accepted";
+  } catch (e) {
+    if (!(e instanceof ConnectFailed)) return "unreachable";
+    return e.reason === "refused" || e.reason === "timeout"
+      ? e.reason
+      : e.reason === "reset"
+      ? "accepted"
+      : "unreachable";
+  }
+}
+
+/** The run's single-client probe: run once per transport, in a context of its own. */
+function sharedSoloProbe(options: RunOptions, run: RunShared): SoloProbe {
+  const answers = new Map<Transport, Promise<string | null>>();
+  return (transport) => {
+    let answer = answers.get(transport);
+    if (!answer) {
+      answer = (async () => {
+        const signal = AbortSignal.timeout(options.caseTimeoutMs ?? WAITS.caseTimeoutMs);
+        const t = new CaseRun({
+          id: "run.solo",
+          profile: options.profile,
+          targets: options.targets,
+          seed: caseSeed(options.seed, `run.solo.${transport}`),
+          timeoutMs: options.timeoutMs ?? WAITS.timeoutMs,
+          strict: false,
+          params: options.params ?? {},
+          signal,
+          transport,
+        });
+        try {
+          return await soloProbe(t, transport);
+        } catch (e) {
+          const v = verdict(e, { tcpAtStart: run.tcpAtStart });
+          return v.outcome === "fail" ? v.message : null; // could not probe: let the case find out
+        } finally {
+          await t.dispose();
+        }
+      })();
+      answers.set(transport, answer);
+    }
+    return answer;
+  };
+}
+
+/**
+ * Runs one case to its outcome, within its deadline, and closes everything it opened. The outcome
+ * is the one rule's (`verdict()`): who caused how the case ended decides `fail` or `error`.
+ */
 export async function runCase(
   c: Case,
   options: RunOptions,
   runSignal?: AbortSignal,
+  run?: RunShared,
 ): Promise<CaseResult> {
-  const limit = c.timeoutMs ?? options.caseTimeoutMs ?? 30_000;
+  const limit = c.timeoutMs ?? options.caseTimeoutMs ?? WAITS.caseTimeoutMs;
+  const timeoutMs = options.timeoutMs ?? WAITS.timeoutMs;
+  // Alone (not part of a run): the case's own first look at the target stands for the run's.
+  const tcpAtStart = run
+    ? run.tcpAtStart
+    : notApplicable(c, options.targets, options.profile) === null
+    ? await reachability(options.targets.tcp, timeoutMs)
+    : undefined;
   const stop = new AbortController();
-  const timer = setTimeout(() => stop.abort(new CaseDeadline(limit)), limit);
+  let waitingOn: string[] = [];
+  const timer = setTimeout(() => {
+    waitingOn = t.waits.describe();
+    stop.abort(new CaseDeadline(limit));
+  }, limit);
   const onRunAbort = () => stop.abort(new CaseError("The run's deadline passed during this case"));
   runSignal?.addEventListener("abort", onRunAbort, { once: true });
   const t = new CaseRun({
@@ -186,12 +299,14 @@ export async function runCase(
     profile: options.profile,
     targets: options.targets,
     seed: caseSeed(options.seed, c.id),
-    timeoutMs: options.timeoutMs ?? 2000,
+    timeoutMs,
     strict: options.strict ?? false,
     params: options.params ?? {},
     signal: stop.signal,
     transport: c.appliesTo.transport,
     hooks: c.hooks,
+    solo: run?.solo,
+    tally: run?.tally,
     program: options.program,
     client: options.client,
   });
@@ -213,35 +328,20 @@ export async function runCase(
     if (!stop.signal.aborted) stop.abort(new Error("case ended"));
     await t.dispose();
     // An abandoned case sees its sockets closed and its sleeps aborted; let it unwind.
-    await raceDeadline(running.catch(() => {}), 500);
+    await raceDeadline(running.catch(() => {}), WAITS.unwindMs);
   }
-  const result = outcome(c, options, "pass", "");
+  const v = verdict(thrown, {
+    tcpAtStart,
+    waitingOn,
+    warnings: t.warnings,
+    strict: options.strict,
+    infos: t.infos,
+  });
+  const result = outcome(c, options, v.outcome, v.message);
   result.durationMs = Math.round(performance.now() - started);
   result.transcript = t.transcript.finish();
   if (Object.keys(t.data).length > 0) result.data = { ...t.data };
-  if (thrown instanceof CaseFailure) {
-    result.outcome = "fail";
-    result.message = thrown.message;
-    Object.assign(result, evidenceFields(thrown.evidence));
-  } else if (thrown instanceof CaseSkip) {
-    result.outcome = "skip";
-    result.message = thrown.message;
-  } else if (thrown instanceof CaseDeadline) {
-    result.outcome = "error";
-    result.message = thrown.message;
-  } else if (thrown instanceof CaseError) {
-    result.outcome = "error";
-    result.message = thrown.message;
-  } else if (thrown !== null) {
-    result.outcome = "error";
-    result.message = `Harness fault: ${errorText(thrown)}`;
-  } else if (t.warnings.length > 0) {
-    result.outcome = options.strict ? "fail" : "warn";
-    result.message = t.warnings.join("; ") + (options.strict ? " (a fail under --strict)" : "");
-  } else if (t.infos.length > 0) {
-    result.outcome = "info";
-    result.message = t.infos.join("; ");
-  }
+  if (v.evidence) Object.assign(result, evidenceFields(v.evidence));
   await c.hooks?.finished?.(result, {
     targets: options.targets,
     profile: options.profile,
@@ -292,10 +392,13 @@ export async function runRepeated(
   c: Case,
   options: RunOptions,
   runSignal?: AbortSignal,
+  run?: RunShared,
 ): Promise<CaseResult> {
   const n = Math.max(1, options.repeat ?? 1);
-  const runs = [await runCase(c, options, runSignal)];
-  while (runs.length < n && !runSignal?.aborted) runs.push(await runCase(c, options, runSignal));
+  const runs = [await runCase(c, options, runSignal, run)];
+  while (runs.length < n && !runSignal?.aborted) {
+    runs.push(await runCase(c, options, runSignal, run));
+  }
   if (n === 1) return runs[0];
   const repeats = runs.map((r) => r.outcome);
   const durationMs = runs.reduce((sum, r) => sum + r.durationMs, 0);
@@ -311,14 +414,6 @@ export async function runRepeated(
     durationMs,
     repeats,
   };
-}
-
-/** The case's own deadline passed. */
-class CaseDeadline extends Error {
-  constructor(ms: number) {
-    super(`The case did not finish within its ${ms} ms deadline; the target kept it waiting`);
-    this.name = "CaseDeadline";
-  }
 }
 
 function outcome(

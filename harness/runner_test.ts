@@ -68,6 +68,45 @@ Deno.test("runCase() ends a case that never finishes at its deadline and closes 
   assertEquals(r.transcript.filter((e) => e.kind === "close").length, 1);
 });
 
+Deno.test("runCase() fails a case the target kept waiting past its deadline, naming the wait", async () => {
+  await using served = serve({ tcp: async (conn) => void await conn.read(new Uint8Array(1)) });
+  const r = await runCase(
+    fake("a.kept", async (t) => {
+      const c = await t.connect();
+      // A wait longer than the case's deadline: the target never sends.
+      await c.readUntil(() => -1, { timeoutMs: 60_000, boundMs: 60_000, what: "a greeting" });
+    }, { timeoutMs: 300 }),
+    { targets: served.targets, profile: echo, seed: 1 },
+  );
+  assertEquals(r.outcome, "fail", r.message);
+  assertStringIncludes(r.message, "the target kept it waiting for a greeting on c1");
+});
+
+Deno.test("runCases() gives TCP and UDP cases a pool each", async () => {
+  let running = 0, most = 0;
+  const body = async () => {
+    running++;
+    most = Math.max(most, running);
+    await new Promise((r) => setTimeout(r, 30));
+    running--;
+  };
+  const cases = [
+    ...Array.from({ length: 4 }, (_, i) => fake(`p.tcp${i}`, body)),
+    ...Array.from(
+      { length: 4 },
+      (_, i) => fake(`p.udp${i}`, body, { appliesTo: { transport: "udp" } }),
+    ),
+  ];
+  const report = await runCases(cases, {
+    targets: { tcp, udp },
+    profile: echo,
+    seed: 1,
+    concurrency: 2,
+  });
+  assertEquals(report.summary.pass, 8);
+  assertEquals(most, 4);
+});
+
 Deno.test("runCases() skips what does not apply and keeps listing order", async () => {
   const cases = [
     fake("b.udp", async () => {}, { appliesTo: { transport: "udp" } }),
@@ -84,7 +123,7 @@ Deno.test("runCases() skips what does not apply and keeps listing order", async 
   assertEquals(report.summary.skip, 2);
 });
 
-Deno.test("runCases() runs at most `concurrency` cases at once and exclusive cases alone", async () => {
+Deno.test("runCases() runs at most `concurrency` cases of a transport at once and exclusive cases alone", async () => {
   let running = 0, most = 0, exclusiveSawOthers = false;
   const body = async () => {
     running++;

@@ -1,12 +1,17 @@
-import { concat, indexOfNeedle } from "@std/bytes";
+import { indexOfNeedle } from "@std/bytes";
 import { raceDeadline, sleep, TIMED_OUT } from "./_deadline.ts";
 import { CaseError, CaseFailure, errorText } from "./errors.ts";
 import { byteText, describeBytes } from "./hexdump.ts";
 import { splitBytes, type SplitPlan } from "./split.ts";
 import type { Transcript } from "./transcript.ts";
+import { type PendingWaits, replyBoundMs, WAITS } from "./waits.ts";
 
-/** Why a read stopped. `done` means it got what it asked for. */
-export type ReadEnd = "done" | "eof" | "timeout" | "reset" | "cap";
+/**
+ * Why a read stopped. `done`: it got what it asked for; `timeout`: nothing came for the idle
+ * time-out; `slow`: bytes kept coming, but too slowly to finish within the read's bound; `cap`:
+ * the most it may buffer came.
+ */
+export type ReadEnd = "done" | "eof" | "timeout" | "slow" | "reset" | "cap";
 
 /** What a read got, and why it stopped. */
 export interface ReadResult {
@@ -23,11 +28,17 @@ export interface SendResult {
   end: SendEnd;
 }
 
-/** Options for reads: how long to wait with no new bytes, and how much to keep. */
+/** Options for reads: how long to wait with no new bytes, how long in all, and how much to keep. */
 export interface ReadOptions {
   /** Give up after this many milliseconds without a new byte (default: the client's). */
   timeoutMs?: number;
-  /** Never buffer more than this many bytes (default 16 MiB). */
+  /**
+   * Give up this many milliseconds after the read began, however short the gaps between bytes
+   * (default: `replyBoundMs(timeoutMs, max)`, the most the read can want at the slowest allowed
+   * rate). A target that drips cannot stretch a read past it.
+   */
+  boundMs?: number;
+  /** Never buffer more than this many bytes (default {@linkcode DEFAULT_MAX_BUFFER}). */
   max?: number;
 }
 
@@ -40,8 +51,15 @@ export interface TcpClientOptions {
   signal?: AbortSignal;
   /** Default idle time-out for reads and sends, in milliseconds (default 2000). */
   timeoutMs?: number;
-  /** Memory cap for buffered bytes (default 16 MiB). */
+  /** Memory cap for buffered bytes (default {@linkcode DEFAULT_MAX_BUFFER}). */
   maxBuffer?: number;
+  /** Where open waits on the target are registered, for a deadline's message. */
+  waits?: PendingWaits;
+  /**
+   * Counts for the run each reply awaited or connect the target refused, reset or left unanswered
+   * (`tried`), and each reply that matched (`answered`).
+   */
+  tally?: (event: "tried" | "answered") => void;
 }
 
 /** Options for {@linkcode TcpClient.connect}. */
@@ -52,28 +70,40 @@ export interface ConnectOptions extends TcpClientOptions {
   noDelay?: boolean;
 }
 
-/** The connection could not be made; `reason` says how it failed. */
+/**
+ * How a connect failed: `refused` (RST to the SYN: nothing listens), `timeout` (no handshake in
+ * time), `reset` (the handshake completed, then the target reset the connection), `unreachable`
+ * (no route or no such host) or `other`.
+ */
+export type ConnectFailure = "refused" | "timeout" | "reset" | "unreachable" | "other";
+
+/**
+ * The connection could not be made; `reason` says how it failed. Whether that is the target's
+ * failure or an untestable target is the runner's call (`verdict()`), not the thrower's.
+ */
 export class ConnectFailed extends CaseError {
-  /** `refused`, `timeout`, `unreachable` or `other`. */
-  readonly reason: "refused" | "timeout" | "unreachable" | "other";
+  /** How the connect failed. */
+  readonly reason: ConnectFailure;
   /**
    * @param message One line: what was tried and what happened.
    * @param reason The kind of failure.
    * @param options Passed on to `Error`.
    */
-  constructor(
-    message: string,
-    reason: "refused" | "timeout" | "unreachable" | "other",
-    options?: ErrorOptions,
-  ) {
+  constructor(message: string, reason: ConnectFailure, options?: ErrorOptions) {
     super(message, options);
     this.name = "ConnectFailed";
     this.reason = reason;
   }
 }
 
-/** 16 MiB: the most a client buffers unless told otherwise. */
-export const DEFAULT_MAX_BUFFER = 16 * 1024 * 1024;
+/**
+ * 2 MiB: the most a client buffers unless told otherwise. The largest reply a case reads at once
+ * is an lp32 frame of 1 MiB; a target that floods costs at most this much per connection.
+ */
+export const DEFAULT_MAX_BUFFER = 2 * 1024 * 1024;
+
+/** Bytes one read takes from the kernel at most. */
+const READ_CHUNK = 65536;
 
 type ReadOutcome = { n: number | null } | { e: unknown };
 
@@ -112,8 +142,14 @@ export class TcpClient implements AsyncDisposable {
   #signal?: AbortSignal;
   #timeoutMs: number;
   #maxBuffer: number;
-  #buf: Uint8Array = new Uint8Array(0);
-  #chunk = new Uint8Array(65536);
+  #waits?: PendingWaits;
+  #tally?: (event: "tried" | "answered") => void;
+  /** Received bytes not yet taken: `#store[#start..#end]`, grown by doubling, never re-copied per read. */
+  #store: Uint8Array = new Uint8Array(0);
+  #start = 0;
+  #end = 0;
+  #chunk: Uint8Array | null = null;
+  #reads = 0;
   #pendingRead: Promise<ReadOutcome> | null = null;
   #pendingWrite: Promise<unknown> | null = null;
   #state: "open" | "eof" | "reset" | "closed" = "open";
@@ -127,12 +163,14 @@ export class TcpClient implements AsyncDisposable {
     this.#signal = options.signal;
     this.#timeoutMs = options.timeoutMs ?? 2000;
     this.#maxBuffer = options.maxBuffer ?? DEFAULT_MAX_BUFFER;
+    this.#waits = options.waits;
+    this.#tally = options.tally;
   }
 
   /**
    * Connects to `target` within a deadline.
    *
-   * @throws {ConnectFailed} when refused, unreachable or not answered in time.
+   * @throws {ConnectFailed} when refused, unreachable, reset or not answered in time.
    */
   static async connect(
     target: { host: string; port: number },
@@ -146,29 +184,47 @@ export class TcpClient implements AsyncDisposable {
     const signal = options.signal
       ? AbortSignal.any([options.signal, timeout.signal])
       : timeout.signal;
+    const done = options.waits?.begin(() => `a TCP handshake with ${where} (${label})`);
     let conn: Deno.TcpConn;
     try {
       conn = await Deno.connect({ hostname: target.host, port: target.port, signal });
+      if (options.noDelay ?? true) conn.setNoDelay(true);
     } catch (e) {
       if (options.signal?.aborted) throw options.signal.reason;
       const failed = classifyConnectError(e, where, ms, timeout.signal.aborted);
+      if (failed.reason !== "other" && failed.reason !== "unreachable") options.tally?.("tried");
       transcript.record(label, failed.reason === "timeout" ? "timeout" : "refused", {
         detail: failed.message,
       });
       throw failed;
     } finally {
       clearTimeout(timer);
+      done?.();
     }
-    if (options.noDelay ?? true) conn.setNoDelay(true);
-    transcript.record(label, "connect", {
-      detail: `${conn.localAddr.hostname}:${conn.localAddr.port} -> ${where}`,
-    });
+    let local: Deno.NetAddr;
+    try {
+      local = conn.localAddr;
+    } catch (e) {
+      // The target reset the connection between the handshake and here.
+      try {
+        conn.close();
+      } catch { /* already closed */ }
+      const failed = classifyConnectError(e, where, ms, false);
+      transcript.record(label, "refused", { detail: failed.message });
+      throw failed;
+    }
+    transcript.record(label, "connect", { detail: `${local.hostname}:${local.port} -> ${where}` });
     return new TcpClient(conn, options);
   }
 
   /** Bytes received but not yet consumed by a read. */
   get buffered(): Uint8Array {
-    return this.#buf;
+    return this.#store.subarray(this.#start, this.#end);
+  }
+
+  /** How many reads returned bytes on this connection: the number of pieces a reply came in. */
+  get reads(): number {
+    return this.#reads;
   }
 
   /** True once the target closed its side (EOF) or reset the connection. */
@@ -176,34 +232,60 @@ export class TcpClient implements AsyncDisposable {
     return this.#state !== "open";
   }
 
-  /** Writes all of `data`, in as many writes as the kernel takes. */
-  async send(data: Uint8Array, options: { timeoutMs?: number } = {}): Promise<SendResult> {
+  /**
+   * Writes all of `data`, in as many writes as the kernel takes. Stops when one write stays
+   * blocked for `timeoutMs`, or when the whole send takes longer than `replyBoundMs(timeoutMs,
+   * data.length)`: a target that reads a byte at a time cannot stretch a send either.
+   */
+  async send(
+    data: Uint8Array,
+    options: { timeoutMs?: number; boundMs?: number } = {},
+  ): Promise<SendResult> {
     let sent = 0;
     const ms = options.timeoutMs ?? this.#timeoutMs;
-    while (sent < data.length) {
-      if (this.#closed()) return { sent, end: "reset" };
-      const rest = data.subarray(sent);
-      const write = this.#conn.write(rest).then((n) => ({ n }), (e) => ({ e }));
-      this.#pendingWrite = write;
-      const r = await raceDeadline(write, ms, this.#signal);
-      if (r === TIMED_OUT) {
-        this.#transcript.record(this.label, "timeout", {
-          detail:
-            `send blocked for ${ms} ms after ${sent} of ${data.length} bytes (the peer is not reading)`,
-        });
-        return { sent, end: "timeout" };
+    const bound = options.boundMs ?? replyBoundMs(ms, data.length);
+    const until = performance.now() + bound;
+    const done = this.#waits?.begin(() =>
+      `${this.label} to take ${data.length - sent} more request bytes (the target was not reading)`
+    );
+    try {
+      while (sent < data.length) {
+        if (this.#closed()) return { sent, end: "reset" };
+        const left = until - performance.now();
+        if (left <= 0) {
+          this.#transcript.record(this.label, "timeout", {
+            detail:
+              `send still unfinished ${bound} ms after it began: ${sent} of ${data.length} bytes taken (the peer reads too slowly)`,
+          });
+          return { sent, end: "timeout" };
+        }
+        const rest = data.subarray(sent);
+        const write = this.#conn.write(rest).then((n) => ({ n }), (e) => ({ e }));
+        this.#pendingWrite = write;
+        const wait = Math.min(ms, left);
+        const r = await raceDeadline(write, wait, this.#signal);
+        if (r === TIMED_OUT) {
+          this.#transcript.record(this.label, "timeout", {
+            detail: `send blocked for ${
+              Math.round(wait)
+            } ms after ${sent} of ${data.length} bytes (the peer is not reading)`,
+          });
+          return { sent, end: "timeout" };
+        }
+        this.#pendingWrite = null;
+        if ("e" in r) {
+          this.#transcript.record(this.label, "reset", {
+            detail: `send failed after ${sent} of ${data.length} bytes: ${errorText(r.e)}`,
+          });
+          return { sent, end: "reset" };
+        }
+        this.#transcript.record(this.label, "send", { dir: "out", bytes: rest.subarray(0, r.n) });
+        sent += r.n;
       }
-      this.#pendingWrite = null;
-      if ("e" in r) {
-        this.#transcript.record(this.label, "reset", {
-          detail: `send failed after ${sent} of ${data.length} bytes: ${errorText(r.e)}`,
-        });
-        return { sent, end: "reset" };
-      }
-      this.#transcript.record(this.label, "send", { dir: "out", bytes: rest.subarray(0, r.n) });
-      sent += r.n;
+      return { sent, end: "done" };
+    } finally {
+      done?.();
     }
-    return { sent, end: "done" };
   }
 
   /**
@@ -212,7 +294,7 @@ export class TcpClient implements AsyncDisposable {
    */
   async sendChunked(data: Uint8Array, plan: SplitPlan): Promise<SendResult> {
     const chunks = splitBytes(data, plan);
-    const gap = plan.gapMs ?? 5;
+    const gap = plan.gapMs ?? WAITS.randomGapMs;
     let sent = 0;
     for (let i = 0; i < chunks.length; i++) {
       if (i > 0 && gap > 0) await sleep(gap, this.#signal);
@@ -228,7 +310,8 @@ export class TcpClient implements AsyncDisposable {
     if (this.#state === "eof" || this.#state === "closed") return "eof";
     if (this.#state === "reset") return "reset";
     if (!this.#pendingRead) {
-      this.#pendingRead = this.#conn.read(this.#chunk).then((n) => ({ n }), (e) => ({ e }));
+      const chunk = this.#chunk ??= new Uint8Array(READ_CHUNK);
+      this.#pendingRead = this.#conn.read(chunk).then((n) => ({ n }), (e) => ({ e }));
     }
     const r = await raceDeadline(this.#pendingRead, ms, this.#signal);
     if (r === TIMED_OUT) return "timeout";
@@ -244,46 +327,96 @@ export class TcpClient implements AsyncDisposable {
       this.#transcript.record(this.label, "eof");
       return "eof";
     }
-    const got = this.#chunk.slice(0, r.n);
+    const got = this.#chunk!.subarray(0, r.n);
+    this.#reads++;
     this.#transcript.record(this.label, "recv", { dir: "in", bytes: got });
-    this.#buf = this.#buf.length === 0 ? got : concat([this.#buf, got]);
+    this.#append(got);
     return "data";
   }
 
-  /** Takes the first `n` buffered bytes. */
+  /** Appends to the buffer: moves the unread bytes to the front, or doubles it, when it is full. */
+  #append(bytes: Uint8Array): void {
+    if (this.#end + bytes.length > this.#store.length) {
+      const held = this.#end - this.#start;
+      const need = held + bytes.length;
+      if (need <= this.#store.length) {
+        this.#store.copyWithin(0, this.#start, this.#end);
+      } else {
+        const grown = new Uint8Array(Math.max(need, this.#store.length * 2, 4096));
+        grown.set(this.#store.subarray(this.#start, this.#end));
+        this.#store = grown;
+      }
+      this.#start = 0;
+      this.#end = held;
+    }
+    this.#store.set(bytes, this.#end);
+    this.#end += bytes.length;
+  }
+
+  /** Takes the first `n` buffered bytes (a copy). */
   #take(n: number): Uint8Array {
-    const out = this.#buf.slice(0, n);
-    this.#buf = this.#buf.subarray(n);
+    const out = this.#store.slice(this.#start, this.#start + n);
+    this.#start += n;
+    if (this.#start === this.#end) this.#start = this.#end = 0;
     return out;
   }
 
   /**
    * Reads until `done(buffered)` returns the number of bytes to take (or -1 to keep reading).
-   * Stops at EOF, reset, cap or after `timeoutMs` with no new byte; then returns what came.
+   * Stops at EOF, reset, the cap, after `timeoutMs` with no new byte, or when `boundMs` has passed
+   * since the read began; then returns what came.
    */
   async readUntil(
     done: (buffered: Uint8Array) => number,
-    options: ReadOptions = {},
+    options: ReadOptions & { what?: string } = {},
   ): Promise<ReadResult> {
     const ms = options.timeoutMs ?? this.#timeoutMs;
     const max = options.max ?? this.#maxBuffer;
-    while (true) {
-      const n = done(this.#buf);
-      if (n >= 0) return { bytes: this.#take(n), end: "done" };
-      if (this.#buf.length >= max) return { bytes: this.#take(this.#buf.length), end: "cap" };
-      const got = await this.#fill(ms);
-      if (got === "timeout") {
+    const bound = options.boundMs ?? replyBoundMs(ms, max);
+    const started = performance.now();
+    const until = started + bound;
+    const what = options.what ?? "bytes";
+    const close = this.#waits?.begin(() =>
+      `${what} on ${this.label} (${this.#end - this.#start} bytes in, ${
+        Math.round(performance.now() - started)
+      } ms after it was asked for)`
+    );
+    let readsBefore = this.#reads;
+    try {
+      while (true) {
+        const n = done(this.buffered);
+        if (n >= 0) return { bytes: this.#take(n), end: "done" };
+        const held = this.#end - this.#start;
+        if (held >= max) return { bytes: this.#take(held), end: "cap" };
+        const left = until - performance.now();
+        const cut = left < ms;
+        const got = left <= 0 ? "timeout" : await this.#fill(Math.min(ms, left));
+        if (got === "data") continue;
+        if (got !== "timeout") return { bytes: this.#take(this.#end - this.#start), end: got };
+        const trickled = cut && this.#reads > readsBefore;
         this.#transcript.record(this.label, "timeout", {
-          detail: `no bytes for ${ms} ms (${this.#buf.length} bytes buffered)`,
+          detail: trickled
+            ? `still incomplete ${bound} ms after the read began (${
+              this.#end - this.#start
+            } bytes buffered): the target sends too slowly`
+            : `no bytes for ${Math.round(Math.min(ms, bound))} ms (${
+              this.#end - this.#start
+            } bytes buffered)`,
         });
+        readsBefore = this.#reads;
+        return { bytes: this.#take(this.#end - this.#start), end: trickled ? "slow" : "timeout" };
       }
-      if (got !== "data") return { bytes: this.#take(this.#buf.length), end: got };
+    } finally {
+      close?.();
     }
   }
 
-  /** Reads exactly `n` bytes, or what came before EOF, reset or the time-out. */
-  readExactly(n: number, options: ReadOptions = {}): Promise<ReadResult> {
-    return this.readUntil((b) => (b.length >= n ? n : -1), options);
+  /** Reads exactly `n` bytes, or what came before EOF, reset, the time-out or the bound. */
+  readExactly(n: number, options: ReadOptions & { what?: string } = {}): Promise<ReadResult> {
+    return this.readUntil((b) => (b.length >= n ? n : -1), {
+      boundMs: replyBoundMs(options.timeoutMs ?? this.#timeoutMs, n),
+      ...options,
+    });
   }
 
   /** Reads through the first `delimiter` (included). */
@@ -301,25 +434,33 @@ export class TcpClient implements AsyncDisposable {
 
   /**
    * Collects whatever arrives within `ms` milliseconds (for checks that expect silence or a
-   * stream). Ends early at EOF, reset or the cap.
+   * stream). Ends early at EOF, reset or the cap (default 64 KiB: a window needs to see that bytes
+   * came, not to keep a flood).
    */
   async readFor(ms: number, options: { max?: number } = {}): Promise<ReadResult> {
     const until = performance.now() + ms;
-    const max = options.max ?? this.#maxBuffer;
-    while (true) {
-      const left = until - performance.now();
-      if (this.#buf.length >= max) return { bytes: this.#take(this.#buf.length), end: "cap" };
-      if (left <= 0) return { bytes: this.#take(this.#buf.length), end: "timeout" };
-      const got = await this.#fill(left);
-      if (got !== "data") return { bytes: this.#take(this.#buf.length), end: got };
+    const max = options.max ?? 65536;
+    const close = this.#waits?.begin(() => `a ${ms} ms window on ${this.label}`);
+    try {
+      while (true) {
+        const left = until - performance.now();
+        const held = this.#end - this.#start;
+        if (held >= max) return { bytes: this.#take(held), end: "cap" };
+        if (left <= 0) return { bytes: this.#take(held), end: "timeout" };
+        const got = await this.#fill(left);
+        if (got !== "data") return { bytes: this.#take(this.#end - this.#start), end: got };
+      }
+    } finally {
+      close?.();
     }
   }
 
   /**
    * Reads `expected.length` bytes and fails the case with evidence unless they are `expected`.
-   * Stops at the first differing byte.
+   * Stops at the first differing byte, and when the reply is not whole within
+   * `replyBoundMs(timeoutMs, expected.length)` of the call.
    *
-   * @throws {CaseFailure} on a difference, EOF, reset or time-out.
+   * @throws {CaseFailure} on a difference, EOF, reset, time-out or a reply too slow.
    */
   async expect(
     expected: Uint8Array,
@@ -327,18 +468,23 @@ export class TcpClient implements AsyncDisposable {
   ): Promise<void> {
     const what = options.what ?? "reply";
     const ms = options.timeoutMs ?? this.#timeoutMs;
+    const bound = options.boundMs ?? replyBoundMs(ms, expected.length);
     let mismatch = -1;
+    this.#tally?.("tried");
     const r = await this.readUntil((b) => {
       const n = Math.min(b.length, expected.length);
       for (let i = 0; i < n; i++) {
         if (b[i] !== expected[i]) {
           mismatch = i;
-          return b.length;
+          return n;
         }
       }
       return b.length >= expected.length ? expected.length : -1;
-    }, { ...options, max: Math.max(expected.length, 1) });
-    if (r.end === "done" && mismatch < 0) return;
+    }, { ...options, boundMs: bound, max: Math.max(expected.length, 1), what: `the ${what}` });
+    if (r.end === "done" && mismatch < 0) {
+      this.#tally?.("answered");
+      return;
+    }
     const got = r.bytes;
     const evidence = { expected, actual: got };
     if (mismatch >= 0) {
@@ -350,39 +496,48 @@ export class TcpClient implements AsyncDisposable {
       );
     }
     throw new CaseFailure(
-      incompleteMessage(what, got.length, expected.length, r.end, ms),
+      incompleteMessage(what, got.length, expected.length, r.end, Math.min(ms, bound), bound),
       evidence,
     );
   }
 
   /**
    * Fails the case unless the target closes its side (EOF) within `timeoutMs` with no further
-   * bytes.
+   * bytes. A byte instead of EOF fails it at once (with what else came within a moment).
    */
   async expectEof(options: ReadOptions & { what?: string } = {}): Promise<void> {
     const ms = options.timeoutMs ?? this.#timeoutMs;
-    const r = await this.readUntil(() => -1, { ...options, max: options.max ?? 65536 });
+    const after = options.what ? ` ${options.what}` : "";
+    const shown = 4096;
+    const r = await this.readUntil((b) => b.length > 0 ? Math.min(b.length, shown) : -1, {
+      timeoutMs: ms,
+      boundMs: options.boundMs ?? ms,
+      what: "EOF",
+    });
     if (r.end === "eof" && r.bytes.length === 0) return;
-    if (r.end === "eof" || r.end === "cap" || r.bytes.length > 0) {
+    if (r.bytes.length > 0) {
+      // What else comes within a moment, for the evidence: at most `shown` bytes in all.
+      const more = r.bytes.length < shown
+        ? (await this.readFor(WAITS.extraMs, { max: shown - r.bytes.length })).bytes
+        : new Uint8Array(0);
+      const bytes = new Uint8Array(Math.min(shown, r.bytes.length + more.length));
+      bytes.set(r.bytes.subarray(0, bytes.length));
+      bytes.set(more.subarray(0, bytes.length - r.bytes.length), r.bytes.length);
       throw new CaseFailure(
-        `Expected the target to close the connection${
-          options.what ? ` ${options.what}` : ""
-        }, but it sent ${describeBytes(r.bytes, 60)} more`,
-        { expected: "EOF (recv() returns 0)", actual: r.bytes },
+        `Expected the target to close the connection${after}, but it sent ${
+          describeBytes(bytes, 60)
+        } more`,
+        { expected: "EOF (recv() returns 0)", actual: bytes },
       );
     }
     if (r.end === "reset") {
       throw new CaseFailure(
-        `Expected an orderly close (FIN)${
-          options.what ? ` ${options.what}` : ""
-        }, but the target reset the connection`,
+        `Expected an orderly close (FIN)${after}, but the target reset the connection`,
         { expected: "EOF (recv() returns 0)", actual: "connection reset (RST)" },
       );
     }
     throw new CaseFailure(
-      `The target did not close the connection${
-        options.what ? ` ${options.what}` : ""
-      }: no EOF within ${ms} ms`,
+      `The target did not close the connection${after}: no EOF within ${ms} ms`,
       { expected: "EOF (recv() returns 0)", actual: `connection still open after ${ms} ms` },
     );
   }
@@ -430,6 +585,9 @@ export class TcpClient implements AsyncDisposable {
     await this.#pendingRead;
     await this.#pendingWrite;
     this.#pendingRead = this.#pendingWrite = null;
+    this.#store = new Uint8Array(0);
+    this.#start = this.#end = 0;
+    this.#chunk = null;
   }
 
   /** Closes the connection. */
@@ -453,12 +611,20 @@ function classifyConnectError(
     return new ConnectFailed(
       `Connection to TCP ${where} refused: nothing is listening there`,
       "refused",
-      {
-        cause: e,
-      },
+      { cause: e },
     );
   }
   const text = errorText(e);
+  if (
+    e instanceof Deno.errors.ConnectionReset || e instanceof Deno.errors.NotConnected ||
+    /reset by peer|not connected/i.test(text)
+  ) {
+    return new ConnectFailed(
+      `TCP ${where} completed the handshake, then reset the connection at once (${text})`,
+      "reset",
+      { cause: e },
+    );
+  }
   const unreachable = /unreachable|resolve|lookup|name or service|no address|dns/i.test(text);
   return new ConnectFailed(
     `Cannot connect to TCP ${where}: ${text}`,
@@ -473,6 +639,7 @@ function incompleteMessage(
   want: number,
   end: ReadEnd,
   ms: number,
+  bound: number,
 ): string {
   const part = got === 0 ? "no bytes" : `${got} of ${want} bytes`;
   switch (end) {
@@ -484,6 +651,8 @@ function incompleteMessage(
       return got === 0
         ? `No ${what}: no bytes for ${ms} ms after the last send (expected ${want} bytes)`
         : `The ${what} stopped after ${got} of ${want} bytes: nothing more for ${ms} ms`;
+    case "slow":
+      return `The ${what} was still incomplete ${bound} ms after it was asked for: ${part} came, in pieces too slow to finish (expected ${want} bytes; a reply may take at most that long)`;
     default:
       return `The ${what} ended after ${part} (${end})`;
   }

@@ -90,3 +90,72 @@ Deno.test("TcpClient talks to an IPv6 target", async () => {
   await c.send(enc("v6"));
   await c.expect(enc("v6"));
 });
+
+Deno.test("TcpClient.expect() ends a dripping reply at its bound, counted from the call", async () => {
+  await using drip = startTcpServer(async (conn, signal) => {
+    await conn.read(new Uint8Array(16));
+    for (let i = 0; i < 32 && !signal.aborted; i++) {
+      await conn.write(enc("x"));
+      await new Promise((r) => setTimeout(r, 40)); // every gap well under the idle time-out
+    }
+  });
+  const transcript = new Transcript();
+  await using c = await TcpClient.connect({ host: "127.0.0.1", port: drip.addr.port }, {
+    label: "c1",
+    transcript,
+    timeoutMs: 300,
+  });
+  await c.send(enc("go"));
+  const started = performance.now();
+  const e = await assertRejects(() => c.expect(enc("x".repeat(32))), CaseFailure);
+  const took = performance.now() - started;
+  assertEquals(took >= 290 && took < 600, true, `took ${took} ms`);
+  assertEquals(
+    e.message.includes("was still incomplete 300 ms after it was asked for"),
+    true,
+    e.message,
+  );
+  assertEquals(transcript.events.at(-1)?.detail?.includes("sends too slowly"), true);
+});
+
+Deno.test("TcpClient.expectEof() fails at the first byte instead of waiting for EOF", async () => {
+  await using flood = startTcpServer(async (conn, signal) => {
+    const block = new Uint8Array(65536).fill(0x41);
+    while (!signal.aborted) await conn.write(block);
+  });
+  await using c = await TcpClient.connect({ host: "127.0.0.1", port: flood.addr.port }, {
+    label: "c1",
+    transcript: new Transcript(),
+  });
+  const started = performance.now();
+  const e = await assertRejects(() => c.expectEof(), CaseFailure);
+  assertEquals(performance.now() - started < 1000, true);
+  assertEquals(e.message.includes("but it sent 4096 bytes"), true, e.message);
+});
+
+Deno.test("TcpClient.readFor() keeps at most its cap of a flood", async () => {
+  await using flood = startTcpServer(async (conn, signal) => {
+    const block = new Uint8Array(65536);
+    while (!signal.aborted) await conn.write(block);
+  });
+  await using c = await TcpClient.connect({ host: "127.0.0.1", port: flood.addr.port }, {
+    label: "c1",
+    transcript: new Transcript(),
+  });
+  const r = await c.readFor(500);
+  assertEquals(r.end, "cap");
+  assertEquals(r.bytes.length >= 65536 && r.bytes.length < 2 * 65536, true);
+});
+
+Deno.test("TcpClient counts a reply awaited and a reply that came for the run's tally", async () => {
+  await using server = startTcpServer(echoTcp);
+  const events: string[] = [];
+  await using c = await TcpClient.connect({ host: "127.0.0.1", port: server.addr.port }, {
+    label: "c1",
+    transcript: new Transcript(),
+    tally: (e) => events.push(e),
+  });
+  await c.send(enc("hi"));
+  await c.expect(enc("hi"));
+  assertEquals(events, ["tried", "answered"]);
+});

@@ -1,5 +1,6 @@
 import { assertEquals } from "@std/assert";
 import { Transcript, TRANSCRIPT_BYTES_CAP, TRANSCRIPT_EVENTS_CAP } from "./mod.ts";
+import { TRANSCRIPT_HEAD, TRANSCRIPT_TAIL } from "./transcript.ts";
 
 Deno.test("Transcript.record() keeps bytes as hex and caps long ones", () => {
   const tr = new Transcript();
@@ -14,10 +15,26 @@ Deno.test("Transcript.record() keeps bytes as hex and caps long ones", () => {
   assertEquals(tr.events[2].detail, "no bytes for 100 ms");
 });
 
-Deno.test("Transcript.finish() notes how many events the cap dropped", () => {
+Deno.test("Transcript keeps the first and last events and summarises those between", () => {
   const tr = new Transcript();
-  for (let i = 0; i < TRANSCRIPT_EVENTS_CAP + 5; i++) tr.record("c1", "connect");
+  const n = TRANSCRIPT_EVENTS_CAP + 500;
+  for (let i = 0; i < n; i++) {
+    tr.record(`k${i}`, "send", { dir: "out", bytes: new Uint8Array(10) });
+  }
   const events = tr.finish();
-  assertEquals(events.length, TRANSCRIPT_EVENTS_CAP + 1);
-  assertEquals(events.at(-1)?.detail?.startsWith("5 more events"), true);
+  assertEquals(events.length, TRANSCRIPT_EVENTS_CAP);
+  assertEquals(events[0].conn, "k0");
+  assertEquals(events[TRANSCRIPT_HEAD - 1].conn, `k${TRANSCRIPT_HEAD - 1}`);
+  const note = events[TRANSCRIPT_HEAD];
+  assertEquals(note.kind, "note");
+  const summarised = n - TRANSCRIPT_HEAD - TRANSCRIPT_TAIL;
+  assertEquals(
+    note.detail?.startsWith(`${summarised} events from `),
+    true,
+    note.detail,
+  );
+  assertEquals(note.detail?.includes(`${summarised} send (${summarised * 10} bytes)`), true);
+  assertEquals(note.detail?.endsWith(`on ${summarised} connections`), true, note.detail);
+  assertEquals(events.at(-1)?.conn, `k${n - 1}`);
+  assertEquals(events[TRANSCRIPT_HEAD + 1].conn, `k${n - TRANSCRIPT_TAIL}`);
 });

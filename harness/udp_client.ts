@@ -1,6 +1,7 @@
 import { raceDeadline, TIMED_OUT } from "./_deadline.ts";
 import { CaseError, errorText } from "./errors.ts";
 import type { Transcript } from "./transcript.ts";
+import type { PendingWaits } from "./waits.ts";
 
 /** One datagram that came back, and where from. */
 export interface Datagram {
@@ -22,6 +23,10 @@ export interface UdpClientOptions {
    * as `recvfrom()` does; the default never cuts.
    */
   bufferSize?: number;
+  /** Where open waits on the target are registered, for a deadline's message. */
+  waits?: PendingWaits;
+  /** Counts each datagram sent (`tried`) and each that came back (`answered`) for the run. */
+  tally?: (event: "tried" | "answered") => void;
 }
 
 type ReceiveOutcome = { r: [Uint8Array, Deno.Addr] } | { e: unknown };
@@ -63,6 +68,8 @@ export class UdpClient implements AsyncDisposable {
   #timeoutMs: number;
   #pending: Promise<ReceiveOutcome> | null = null;
   #bufferSize: number;
+  #waits?: PendingWaits;
+  #tally?: (event: "tried" | "answered") => void;
   #closed = false;
 
   private constructor(
@@ -78,6 +85,8 @@ export class UdpClient implements AsyncDisposable {
     this.#signal = options.signal;
     this.#timeoutMs = options.timeoutMs ?? 2000;
     this.#bufferSize = options.bufferSize ?? FULL_DATAGRAM;
+    this.#waits = options.waits;
+    this.#tally = options.tally;
   }
 
   /**
@@ -109,6 +118,7 @@ export class UdpClient implements AsyncDisposable {
         bytes: data,
         detail: `to ${to.host}:${to.port}`,
       });
+      this.#tally?.("tried");
     } catch (e) {
       this.#transcript.record(this.label, "error", { detail: `send failed: ${errorText(e)}` });
       throw new CaseError(`Cannot send a datagram to ${to.host}:${to.port}: ${errorText(e)}`, {
@@ -128,11 +138,14 @@ export class UdpClient implements AsyncDisposable {
     return got;
   }
 
-  /** Collects every datagram that arrives within `ms` milliseconds (at most `max`). */
+  /**
+   * Collects the datagrams that arrive within `ms` milliseconds, at most `max` (default 64: a
+   * window needs to see what came, not to keep a flood); the rest stay unread.
+   */
   async receiveFor(ms: number, options: { max?: number } = {}): Promise<Datagram[]> {
     const out: Datagram[] = [];
     const until = performance.now() + ms;
-    while (out.length < (options.max ?? Infinity)) {
+    while (out.length < (options.max ?? 64)) {
       const left = until - performance.now();
       if (left <= 0) break;
       const d = await this.#next(left);
@@ -144,15 +157,17 @@ export class UdpClient implements AsyncDisposable {
 
   /**
    * Sends `requests` (in order) and waits for their replies, and sends the ones still unanswered
-   * again when a wait of `timeoutMs` ends with replies missing: loopback UDP may drop a datagram,
-   * so a check that is not about loss tries twice before it concludes anything. The resend is
-   * noted in the transcript. Each attempt reads at most as many datagrams as it sent. A datagram
-   * that answers no open request (see `replyTo`) ends the exchange: it comes back as `unexpected`,
-   * for the caller to judge.
+   * again when an attempt's share of `timeoutMs` ends with replies missing: loopback UDP may drop
+   * a datagram, so a check that is not about loss tries twice before it concludes anything. The
+   * whole exchange takes at most `timeoutMs`, however many attempts (a silent target costs one
+   * wait, not one per attempt). The resend is noted in the transcript. Each attempt reads at most
+   * as many datagrams as it sent. A datagram that answers no open request (see `replyTo`) ends the
+   * exchange: it comes back as `unexpected`, for the caller to judge.
    *
    * @param requests The datagrams to send; their replies come back under the same indices.
    * @param options `attempts`: how many times a request is sent at most (default 2). `timeoutMs`:
-   *   the wait for each datagram (default: the client's). `replyTo(d, open)`: the index of the
+   *   the bound on the whole exchange, shared equally by the attempts (default: the client's).
+   *   `replyTo(d, open)`: the index of the
    *   request `d` answers, or `undefined` when it answers none; `open` lists the requests still
    *   without a reply, in order (default: the first of them, so any datagram is a reply).
    *   `alreadySent`: the caller sent the requests once already, so the first attempt only waits.
@@ -180,7 +195,7 @@ export class UdpClient implements AsyncDisposable {
    *   await server.send(data, from);
    * })();
    * // A short wait, so the resend comes soon.
-   * const options: UdpClientOptions = { label: "u1", transcript: new Transcript(), timeoutMs: 50 };
+   * const options: UdpClientOptions = { label: "u1", transcript: new Transcript(), timeoutMs: 100 };
    * const port = (server.addr as Deno.NetAddr).port;
    * await using u = UdpClient.open({ host: "127.0.0.1", port }, options);
    * const { replies, attempts } = await u.exchange([new TextEncoder().encode("ping")]);
@@ -205,7 +220,7 @@ export class UdpClient implements AsyncDisposable {
         `Cannot exchange in "${attempts}" attempts: expected a whole number of at least 1`,
       );
     }
-    const ms = options.timeoutMs ?? this.#timeoutMs;
+    const ms = Math.max(1, Math.round((options.timeoutMs ?? this.#timeoutMs) / attempts));
     const replyTo = options.replyTo ?? ((_d: Datagram, open: readonly number[]) => open[0]);
     const replies: (Datagram | null)[] = requests.map(() => null);
     const open = () => replies.flatMap((r, i) => r ? [] : [i]);
@@ -214,8 +229,10 @@ export class UdpClient implements AsyncDisposable {
       if (attempt > 1 || !options.alreadySent) {
         for (const i of missing) await this.send(requests[i]);
       }
+      const until = performance.now() + ms;
       for (let n = 0; n < missing.length; n++) {
-        const d = await this.receive({ timeoutMs: ms });
+        const left = Math.round(until - performance.now());
+        const d = left > 0 ? await this.receive({ timeoutMs: left }) : null;
         if (!d) break;
         const i = replyTo(d, open());
         if (i === undefined || replies[i] === undefined) {
@@ -245,7 +262,8 @@ export class UdpClient implements AsyncDisposable {
       (r) => ({ r }),
       (e) => ({ e }),
     );
-    const got = await raceDeadline(this.#pending, ms, this.#signal);
+    const done = this.#waits?.begin(() => `a datagram on ${this.label}`);
+    const got = await raceDeadline(this.#pending, ms, this.#signal).finally(() => done?.());
     if (got === TIMED_OUT) return TIMED_OUT;
     this.#pending = null;
     if ("e" in got) {
@@ -254,6 +272,7 @@ export class UdpClient implements AsyncDisposable {
     }
     const [data, addr] = got.r;
     const from = addr as Deno.NetAddr;
+    this.#tally?.("answered");
     this.#transcript.record(this.label, "recv", {
       dir: "in",
       bytes: data,

@@ -8,6 +8,34 @@ import {
 } from "../harness/mod.ts";
 import { programLines } from "./program.ts";
 
+/**
+ * Characters a terminal acts on instead of showing: C0 controls (ESC starts a sequence that can
+ * clear the screen, retitle the window or hide text), DEL, C1 controls (0x9b is a one-byte CSI),
+ * and the bidirectional overrides that reorder what a line seems to say.
+ */
+// deno-lint-ignore no-control-regex
+const UNSAFE = /[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * `line` with every character a terminal would act on shown as an escape (`\x1b`, `\u202e`), so
+ * what a target sent can be read on the console and can never drive it. Every line the console
+ * report writes goes through this.
+ *
+ * @example
+ * ```ts
+ * import { terminalSafe } from "./console.ts";
+ * terminalSafe("got \x1b[2J\x07"); // "got \\x1b[2J\\x07"
+ * ```
+ */
+export function terminalSafe(line: string): string {
+  return line.replace(UNSAFE, (ch) => {
+    const code = ch.charCodeAt(0);
+    return code <= 0xff
+      ? `\\x${code.toString(16).padStart(2, "0")}`
+      : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
+}
+
 const LABEL: Record<Outcome, string> = {
   pass: "PASS ",
   fail: "FAIL ",
@@ -49,9 +77,9 @@ const PAINT: Record<Outcome, (s: string) => string> = {
  */
 export function caseLine(r: CaseResult): string {
   const tail = r.outcome === "skip" || r.outcome === "info" || r.outcome === "warn"
-    ? dim(` (${r.message})`)
+    ? dim(` (${terminalSafe(r.message)})`)
     : "";
-  return `${PAINT[r.outcome](LABEL[r.outcome])}  ${r.id}  ${r.title}${tail}`;
+  return `${PAINT[r.outcome](LABEL[r.outcome])}  ${terminalSafe(`${r.id}  ${r.title}`)}${tail}`;
 }
 
 /**
@@ -60,7 +88,7 @@ export function caseLine(r: CaseResult): string {
  */
 export function caseDetail(r: CaseResult): string[] {
   const out = [
-    bold(`${LABEL[r.outcome].trim()} ${r.id}`),
+    bold(`${LABEL[r.outcome].trim()} ${terminalSafe(r.id)}`),
     `  requirement: ${r.requirement}`,
     `  observed:    ${r.message}`,
   ];
@@ -75,7 +103,7 @@ export function caseDetail(r: CaseResult): string[] {
     out.push(...hexdump(r.expectedHex, 8).map((l) => `    ${l}`));
   }
   if (r.reproduce) out.push(`  reproduce:   ${r.reproduce}`);
-  return out;
+  return out.map((line, i) => i === 0 ? line : terminalSafe(line));
 }
 
 /** The closing line: `N passed, N failed, N errors, N skipped`. */
@@ -94,6 +122,10 @@ export function closingLines(report: RunReport): string[] {
   const head = `${
     report.client ? `client ${report.client}` : report.targets.map((t) => t.url).join(" ")
   } · profile ${report.profile} · seed ${report.seed} · ${(report.durationMs / 1000).toFixed(1)} s`;
-  const program = report.program ? programLines(report.program) : [];
-  return [...program, dim(head + (extra.length ? ` · ${extra.join(", ")}` : "")), summaryLine(s)];
+  const program = report.program ? programLines(report.program).map(terminalSafe) : [];
+  return [
+    ...program,
+    dim(terminalSafe(head + (extra.length ? ` · ${extra.join(", ")}` : ""))),
+    summaryLine(s),
+  ];
 }

@@ -17,6 +17,7 @@ import {
   samplePayload,
   sampleRequest,
   type Target,
+  WAITS,
 } from "../harness/mod.ts";
 import { silenceMs } from "./services/_ask.ts";
 import { transportHints } from "./wrong_transport.ts";
@@ -75,7 +76,10 @@ export const independent: Case = {
     await c.send(overTcp);
     await u.send(overUdp);
     const window = silenceMs(t);
-    const [onTcp, onUdp] = await Promise.all([c.readFor(window), u.receiveFor(window)]);
+    const [onTcp, onUdp] = await Promise.all([
+      c.readFor(window, { max: 4096 }),
+      u.receiveFor(window, { max: 8 }),
+    ]);
     const tcpBytes = onTcp.bytes;
     if (udpWant.length > 0 && indexOfNeedle(tcpBytes, udpWant) >= 0) {
       return t.fail(
@@ -155,7 +159,7 @@ export const udpSilent: Case = {
     }
     const udp = t.udp;
     const r = await probeUdp(udp, [probeDatagram(t, "ports")], {
-      windowMs: Math.min(t.timeoutMs, 200),
+      windowMs: Math.min(t.timeoutMs, WAITS.udpFirstLookMs),
       signal: t.signal,
       transcript: t.transcript,
     });

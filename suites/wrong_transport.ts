@@ -15,10 +15,11 @@ import {
   sampleRequest,
   type Target,
   type Transcript,
+  WAITS,
 } from "../harness/mod.ts";
 
 /** How long a hint waits for the other transport, in milliseconds. */
-export const HINT_WINDOW_MS = 300;
+export const HINT_WINDOW_MS: number = WAITS.hintWindowMs;
 
 /** A datagram the profile's server would answer (an empty one for the services). */
 function hintDatagram(profile: Profile): Uint8Array {

@@ -77,9 +77,12 @@ Deno.test("conform --repeat reports a case whose outcomes differ as flaky, and e
   let connections = 0;
   await using flaky = serve({
     tcp: async (conn) => {
-      const wrong = connections++ % 2 === 1;
+      // Every other connection that sends a byte gets wrong bytes; probes that send none (the
+      // runner's first look, a watch) do not count.
+      let wrong: boolean | undefined;
       const buf = new Uint8Array(4096);
       for (let n = await conn.read(buf); n !== null; n = await conn.read(buf)) {
+        wrong ??= connections++ % 2 === 1;
         await conn.write(wrong ? buf.subarray(0, n).map((b) => b ^ 1) : buf.subarray(0, n));
       }
     },

@@ -6,13 +6,13 @@
  *
  * @module
  */
-import { type RunOptions, type Targets, UsageError } from "../mod.ts";
+import { type RunOptions, type Targets, UsageError, WAITS } from "../mod.ts";
 import { parseParams, wholeNumber } from "./args.ts";
 
-/** Wait for a connect or for bytes when `--timeout` is not given, in milliseconds. */
-export const DEFAULT_TIMEOUT_MS = 2000;
-/** Deadline of one case when `--case-timeout` is not given, in milliseconds. */
-export const DEFAULT_CASE_TIMEOUT_MS = 30_000;
+/** Wait for a connect or for bytes when `--timeout` is not given, in milliseconds (see `WAITS`). */
+export const DEFAULT_TIMEOUT_MS: number = WAITS.timeoutMs;
+/** Deadline of one case when `--case-timeout` is not given, in milliseconds (see `WAITS`). */
+export const DEFAULT_CASE_TIMEOUT_MS: number = WAITS.caseTimeoutMs;
 
 /** The shared flags for `parseArgs` from @std/cli: add each command's own to these lists. */
 export const RUN_FLAGS = {

@@ -11,6 +11,7 @@ import {
   describeBytes,
   probeUdp,
   type Profile,
+  WAITS,
 } from "../../harness/mod.ts";
 import { askUdp, silenceMs } from "../services/_ask.ts";
 
@@ -40,7 +41,7 @@ export const discard: Profile = {
     if (transport === "tcp") {
       const c = await t.connect({ label: "probe" });
       await c.send(new TextEncoder().encode("probe\r\n"));
-      const r = await c.readFor(50);
+      const r = await c.readFor(WAITS.discardProbeMs, { max: 4096 });
       if (r.end === "eof" || r.end === "reset") {
         throw new CaseFailure(
           `A new connection was ${r.end === "eof" ? "closed" : "reset"} at once`,

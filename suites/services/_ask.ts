@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { type CaseContext, CaseFailure, type Datagram } from "../../harness/mod.ts";
+import { type CaseContext, CaseFailure, type Datagram, WAITS } from "../../harness/mod.ts";
 
 /** Default length of a window that waits for silence, in milliseconds (`--param silence=MS`). */
-export const SILENCE_MS = 300;
+export const SILENCE_MS: number = WAITS.silenceMs;
 
 /** The window, in milliseconds, a case waits to conclude that nothing comes. */
 export function silenceMs(t: CaseContext): number {
@@ -28,7 +28,7 @@ export async function askUdp(
   const { replies: [got] } = await t.datagram({ label: options.label }).exchange([request]);
   if (got) return got;
   throw new CaseFailure(
-    `No answer to ${options.what} within ${t.timeoutMs} ms, even when sent a second time`,
+    `No answer to ${options.what} within ${t.timeoutMs} ms, though it was sent twice`,
     { expected: "one datagram back", actual: "no datagram" },
   );
 }

@@ -11,29 +11,31 @@ import {
   CaseFailure,
   ConnectFailed,
   describeBytes,
+  type ReadResult,
+  replyBoundMs,
   requestReply,
   samplePayload,
   sampleRequest,
+  type SendResult,
   type TcpClient,
+  WAITS,
 } from "../../harness/mod.ts";
 
 /** Extra connect time for load cases: room for SYN retransmissions (1 s and 3 s after the first). */
-export const SYN_RETRY_MS = 3000;
+export const SYN_RETRY_MS: number = WAITS.synRetryMs;
 
 /**
- * Runs `step`; a failure inside it (or a connect the target did not answer) becomes a failure
- * whose message starts with `context`.
+ * Runs `step`; a failure inside it, or a connect that failed, gets `context` in front of its
+ * message. A failed connect stays a ConnectFailed: whether it is the target's failure or an
+ * untestable target is the runner's rule, not this helper's.
  */
 export async function within<T>(context: string, step: () => Promise<T>): Promise<T> {
   try {
     return await step();
   } catch (e) {
     if (e instanceof CaseFailure) throw new CaseFailure(`${context}: ${e.message}`, e.evidence);
-    if (e instanceof ConnectFailed && (e.reason === "timeout" || e.reason === "refused")) {
-      throw new CaseFailure(`${context}: ${e.message}`, {
-        expected: "the connection is accepted",
-        actual: e.message,
-      });
+    if (e instanceof ConnectFailed) {
+      throw new ConnectFailed(`${context}: ${e.message}`, e.reason, { cause: e });
     }
     throw e;
   }
@@ -62,8 +64,8 @@ export interface Crowd {
 /**
  * Opens `n` connections, at most `parallel` connects in flight, each allowed `connectMs`. Fails the
  * case, with counts, when any connect times out or is refused, unless `tolerant`: then the failed
- * connects are returned (but when the very first crowd is refused whole, nothing listens there:
- * that is a ConnectFailed, an error).
+ * connects are returned (but when the very first crowd is refused whole, the first refusal ends
+ * the case as it is, for the runner's rule to judge).
  */
 export async function openCrowd(
   t: CaseContext,
@@ -101,7 +103,7 @@ export async function openCrowd(
   };
   await Promise.all(Array.from({ length: Math.min(options.parallel, n) }, worker));
   if (first === 1 && failed.length === n && failed.every((f) => f.error.reason === "refused")) {
-    throw failed[0].error; // nothing listens there: the target cannot be tested (an error)
+    throw failed[0].error; // nothing listens there now: the runner knows whether it did at first
   }
   if (options.tolerant) {
     return {
@@ -139,21 +141,7 @@ export async function exchangeAll(
   replyMs: number,
   round = 1,
 ): Promise<void> {
-  await exchange(t, clients, replyMs, round, false);
-}
-
-/**
- * Like {@linkcode exchangeAll}, but a client that got no byte of its reply (time-out, EOF or
- * reset before any byte) is returned instead of failing the case; a wrong, partial or stray reply
- * still fails it.
- */
-export function exchangeTolerant(
-  t: CaseContext,
-  clients: readonly TcpClient[],
-  replyMs: number,
-  round = 1,
-): Promise<{ client: TcpClient; end: string }[]> {
-  return exchange(t, clients, replyMs, round, true);
+  await exchange(t, clients, replyMs, round);
 }
 
 async function exchange(
@@ -161,60 +149,138 @@ async function exchange(
   clients: readonly TcpClient[],
   replyMs: number,
   round: number,
-  tolerant: boolean,
-): Promise<{ client: TcpClient; end: string }[]> {
+): Promise<void> {
   const p = requestReply(t);
-  const requests = clients.map((c) => taggedRequest(t, `${c.label}.${round}`));
-  const replies = requests.map((r) => p.expectedReply(r));
-  const sent = await Promise.all(
-    clients.map((c, i) => c.send(requests[i], { timeoutMs: replyMs })),
+  // Every client at once, each reply within its bound: a crowd costs one wait, not one per client.
+  const results = await Promise.all(clients.map((c) => {
+    const request = taggedRequest(t, `${c.label}.${round}`);
+    return exchangeOne(c, request, p.expectedReply(request), replyMs);
+  }));
+  judge(t, results, replyMs, false);
+}
+
+/** What one client of a crowd sent and got back. */
+export interface Exchanged {
+  client: TcpClient;
+  request: Uint8Array;
+  reply: Uint8Array;
+  sent: SendResult;
+  got: ReadResult;
+}
+
+/** Sends `request` on `c` and reads `reply.length` bytes, the reply within its bound. */
+async function exchangeOne(
+  c: TcpClient,
+  request: Uint8Array,
+  reply: Uint8Array,
+  replyMs: number,
+): Promise<Exchanged> {
+  const sent = await c.send(request, { timeoutMs: replyMs, boundMs: replyMs });
+  const got = await c.readExactly(reply.length, {
+    timeoutMs: replyMs,
+    boundMs: replyBoundMs(replyMs, reply.length),
+    what: "the reply",
+  });
+  return { client: c, request, reply, sent, got };
+}
+
+/**
+ * Connects `n` clients, at most `parallel` at a time, each allowed `connectMs`, and has each send
+ * its own tagged request as soon as it is connected and read its reply. Every wait runs at once,
+ * so the crowd costs one connect deadline and one reply bound, however many clients wait.
+ * Connects that time out or are refused are returned (when every one is refused, the first
+ * refusal ends the case as it is, for the runner's rule to judge).
+ */
+export async function connectAndExchange(
+  t: CaseContext,
+  n: number,
+  options: { parallel: number; connectMs: number; replyMs: number; label: string },
+): Promise<{ exchanged: Exchanged[]; failed: ConnectFailed[]; connectMs: number[] }> {
+  const p = requestReply(t);
+  const pending: Promise<Exchanged>[] = [];
+  const failed: ConnectFailed[] = [];
+  const connectMs = new Array<number>(n).fill(0);
+  let next = 0;
+  const worker = async () => {
+    while (next < n) {
+      const i = next++;
+      const started = performance.now();
+      let c: TcpClient;
+      try {
+        c = await t.connect({ label: `${options.label}${i + 1}`, timeoutMs: options.connectMs });
+      } catch (e) {
+        if (!(e instanceof ConnectFailed) || e.reason === "other" || e.reason === "unreachable") {
+          throw e;
+        }
+        connectMs[i] = performance.now() - started;
+        failed.push(e);
+        continue;
+      }
+      connectMs[i] = performance.now() - started;
+      const request = taggedRequest(t, `${c.label}.1`);
+      // Not awaited here: the next connect goes out while this client waits for its reply.
+      pending.push(exchangeOne(c, request, p.expectedReply(request), options.replyMs));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.parallel, n) }, worker));
+  const exchanged = await Promise.all(pending);
+  if (failed.length === n && failed.every((f) => f.reason === "refused")) throw failed[0];
+  return { exchanged, failed, connectMs };
+}
+
+/**
+ * Judges what a crowd's clients got: every client its own reply. Fails the case naming how many
+ * were served and, for the first that was not, what it got instead (another client's reply is
+ * called out as cross-talk). With `tolerant`, a client that got no byte of its reply (time-out,
+ * EOF or reset before any byte) is returned instead of failing the case; a wrong, partial or stray
+ * reply still fails it.
+ */
+export function judge(
+  t: CaseContext,
+  results: readonly Exchanged[],
+  replyMs: number,
+  tolerant: boolean,
+): { client: TcpClient; end: string }[] {
+  const unsent = results.findIndex((r) =>
+    r.sent.end !== "done" && !(tolerant && r.sent.end === "reset")
   );
-  const unsent = sent.findIndex((s) => s.end !== "done" && !(tolerant && s.end === "reset"));
   if (unsent >= 0) {
+    const r = results[unsent];
     t.fail(
-      `Client ${clients[unsent].label} could not send its ${
-        requests[unsent].length
-      }-byte request: ${
-        sent[unsent].end === "reset" ? "the connection was reset" : `blocked for ${replyMs} ms`
-      } after ${sent[unsent].sent} bytes`,
-      { expected: requests[unsent], actual: `${sent[unsent].sent} bytes sent` },
+      `Client ${r.client.label} could not send its ${r.request.length}-byte request: ${
+        r.sent.end === "reset" ? "the connection was reset" : `blocked for ${replyMs} ms`
+      } after ${r.sent.sent} bytes`,
+      { expected: r.request, actual: `${r.sent.sent} bytes sent` },
     );
   }
-  const got = await Promise.all(
-    clients.map((c, i) => c.readExactly(replies[i].length, { timeoutMs: replyMs })),
+  const missing = results.filter((r) =>
+    tolerant && r.got.bytes.length === 0 && (r.got.end !== "done" || r.sent.end !== "done")
   );
-  const missing = got.map((g, i) => ({ g, i })).filter(({ g, i }) =>
-    tolerant && g.bytes.length === 0 && (g.end !== "done" || sent[i].end !== "done")
-  );
-  const bad = got.map((g, i) => ({ g, i })).filter(({ g, i }) =>
-    !equals(g.bytes, replies[i]) && !missing.some((m) => m.i === i)
-  );
-  if (bad.length === 0) return missing.map(({ g, i }) => ({ client: clients[i], end: g.end }));
-  const served = clients.length - bad.length;
-  const head = `${served} of ${clients.length} clients got their own reply`;
-  for (const { g, i } of bad) {
+  const bad = results.filter((r) => !equals(r.got.bytes, r.reply) && !missing.includes(r));
+  if (bad.length === 0) return missing.map((r) => ({ client: r.client, end: r.got.end }));
+  const served = results.length - bad.length;
+  const head = `${served} of ${results.length} clients got their own reply`;
+  for (const r of bad) {
+    const g = r.got;
     const owner = g.bytes.length >= 8
-      ? replies.findIndex((r, j) => j !== i && startsWith(r, g.bytes))
-      : -1;
-    if (owner < 0) continue;
+      ? results.find((o) => o !== r && startsWith(o.reply, g.bytes))
+      : undefined;
+    if (!owner) continue;
     t.fail(
-      `${head}; ${clients[i].label} got the reply meant for ${
-        clients[owner].label
-      } (cross-talk between connections)`,
-      { expected: replies[i], actual: g.bytes },
+      `${head}; ${r.client.label} got the reply meant for ${owner.client.label} (cross-talk between connections)`,
+      { expected: r.reply, actual: g.bytes },
     );
   }
-  const { g, i } = bad[0];
-  const label = clients[i].label;
-  const what = g.end === "timeout"
-    ? `no complete reply within ${replyMs} ms (${g.bytes.length} of ${replies[i].length} bytes)`
+  const { got: g, reply, client } = bad[0];
+  const what = g.end === "timeout" || g.end === "slow"
+    ? `no complete reply within ${replyMs} ms (${g.bytes.length} of ${reply.length} bytes)`
     : g.end === "done"
     ? `a different reply: ${describeBytes(g.bytes, 40)}`
     : `${
       g.end === "eof" ? "the connection closed" : "the connection was reset"
-    } after ${g.bytes.length} of ${replies[i].length} bytes`;
-  t.fail(`${head}; ${label} (the first left out) got ${what}`, {
-    expected: replies[i],
+    } after ${g.bytes.length} of ${reply.length} bytes`;
+  t.fail(`${head}; ${client.label} (the first left out) got ${what}`, {
+    expected: reply,
     actual: g.bytes,
   });
 }
@@ -228,19 +294,20 @@ export interface Flooded {
 }
 
 /**
- * Sends requests on `c` (which never reads) until a write stays blocked for `stallMs`, the
- * connection is reset, or `limit` bytes were sent.
+ * Sends requests on `c` (which never reads) until a write stays blocked for `stallMs` (default
+ * `WAITS.stallMs`), the connection is reset, or `limit` bytes were sent.
  */
 export async function flood(
   t: CaseContext,
   c: TcpClient,
-  options: { limit: number; stallMs: number },
+  options: { limit: number; stallMs?: number },
 ): Promise<Flooded> {
   const p = requestReply(t);
   const request = sampleRequest(p, t.rng, 65536);
+  const stallMs = options.stallMs ?? WAITS.stallMs;
   let sent = 0;
   while (sent < options.limit) {
-    const r = await c.send(request, { timeoutMs: options.stallMs });
+    const r = await c.send(request, { timeoutMs: stallMs });
     sent += r.sent;
     if (r.end === "timeout") return { sent, end: "stalled" };
     if (r.end === "reset") return { sent, end: "reset" };

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { type Case, describeBytes, requestReply, sampleRequest } from "../../harness/mod.ts";
+import { type Case, describeBytes, requestReply, sampleRequest, WAITS } from "../../harness/mod.ts";
 import { transportHints } from "../wrong_transport.ts";
 
 /** A fresh connection is accepted and kept open while the client has not spoken. */
@@ -16,7 +16,7 @@ export const connect: Case = {
   hooks: transportHints,
   async run(t) {
     const c = await t.connect();
-    const r = await c.readFor(300);
+    const r = await c.readFor(WAITS.silenceMs, { max: 4096 });
     if (r.end === "eof" || r.end === "reset") {
       t.fail(
         `The server ${
@@ -52,7 +52,7 @@ export const singleRequest: Case = {
     const request = sampleRequest(p, t.rng, 32);
     await c.send(request);
     await c.expect(p.expectedReply(request));
-    const extra = await c.readFor(100);
+    const extra = await c.readFor(WAITS.afterReplyMs, { max: 4096 });
     if (extra.bytes.length > 0) {
       t.fail(`After the reply the server sent ${describeBytes(extra.bytes, 60)} more`, {
         expected: p.expectedReply(request),

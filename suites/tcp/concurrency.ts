@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type Case, requestReply, type TcpClient } from "../../harness/mod.ts";
+import { type Case, requestReply, type TcpClient, WAITS } from "../../harness/mod.ts";
 import { exchangeAll, flood, openCrowd, SYN_RETRY_MS, taggedRequest, within } from "./_crowd.ts";
 import { transportHints } from "../wrong_transport.ts";
 
@@ -44,7 +44,7 @@ export const slowReader: Case = {
   async run(t) {
     const p = requestReply(t);
     const a = await t.connect({ label: "A" });
-    const f = await flood(t, a, { limit: 64 * 1024 * 1024, stallMs: 300 });
+    const f = await flood(t, a, { limit: 64 * 1024 * 1024 });
     const state = f.end === "stalled"
       ? `until its sends blocked (${f.sent} bytes sent, no reply read)`
       : f.end === "reset"
@@ -76,6 +76,7 @@ export const manyClients: Case = {
   exclusive: true,
   async run(t) {
     const n = t.param("clients", 50);
+    await t.beforeLoad(`${n} clients at once`);
     const clients: TcpClient[] = [];
     while (clients.length < n) {
       const count = Math.min(WAVE, n - clients.length);
@@ -99,7 +100,7 @@ export const manyClients: Case = {
     }
     await within(
       `With all ${n} clients connected, each sending a second request at the same time`,
-      () => exchangeAll(t, clients, t.timeoutMs + 10 * n, 2),
+      () => exchangeAll(t, clients, t.timeoutMs + WAITS.perClientMs * n, 2),
     );
     await Promise.all(clients.map((c) => c.close()));
   },

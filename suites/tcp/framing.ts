@@ -14,22 +14,18 @@ import {
   CaseFailure,
   describeBytes,
   randomCuts,
+  replyBoundMs,
   requestReply,
   type RequestReplyProfile,
   sampleRequest,
   type TcpClient,
+  WAITS,
 } from "../../harness/mod.ts";
 import { framingCuts } from "../profiles/framed.ts";
 import { transportHints } from "../wrong_transport.ts";
 
 /** A reply slower than this after the last request byte is allowed but poor: a warn. */
-export const SLOW_REPLY_MS = 1000;
-
-/** Pause between the two halves of a request split inside its framing. */
-const SPLIT_GAP_MS = 30;
-
-/** How long to watch for bytes nobody asked for after a reply. */
-const EXTRA_MS = 50;
+export const SLOW_REPLY_MS: number = WAITS.slowReplyMs;
 
 /** The size of the large request: 1 MiB, or the profile's largest payload if smaller. */
 export const LARGE_PAYLOAD = 1024 * 1024;
@@ -46,9 +42,9 @@ function noting(e: unknown, note: string): never {
   throw e;
 }
 
-/** Fails the case when bytes arrive within {@linkcode EXTRA_MS} that no request asked for. */
+/** Fails the case when bytes arrive within `WAITS.extraMs` that no request asked for. */
 async function expectNothingMore(t: CaseContext, c: TcpClient, after: string): Promise<void> {
-  const extra = await c.readFor(EXTRA_MS);
+  const extra = await c.readFor(WAITS.extraMs, { max: 4096 });
   if (extra.bytes.length > 0) {
     return t.fail(
       `After the ${after}, ${
@@ -82,11 +78,11 @@ export const byteByByte: Case = {
         doneAt = performance.now();
       }),
     );
-    await c.sendChunked(request, { sizes: [1], gapMs: 3 });
+    const readsBefore = c.reads;
+    await c.sendChunked(request, { sizes: [1], gapMs: WAITS.byteGapMs });
     const lastByteAt = performance.now();
     await reading;
-    const pieces = t.transcript.events.filter((e) => e.conn === c.label && e.kind === "recv")
-      .length;
+    const pieces = c.reads - readsBefore;
     if (p.framing.kind !== "stream" && pieces > 1 && pieces * 2 >= reply.length) {
       t.warn(
         `The ${reply.length}-byte reply came back in ${pieces} pieces while the request trickled in: the server seems to answer each byte as it arrives instead of each whole request`,
@@ -118,7 +114,7 @@ export const splitHeader: Case = {
     for (const cut of [...cuts, ...cuts]) {
       const request = sampleRequest(p, t.rng, size);
       const what = `reply to the request cut after byte ${cut} (${cutPlace(p, request, cut)})`;
-      await c.sendChunked(request, { cuts: [cut], gapMs: SPLIT_GAP_MS });
+      await c.sendChunked(request, { cuts: [cut], gapMs: WAITS.splitGapMs });
       await c.expect(p.expectedReply(request), { what });
       await expectNothingMore(t, c, what);
     }
@@ -168,7 +164,7 @@ export const randomSplit: Case = {
         what: `reply stream to ${requests.length} requests cut at random points`,
       }),
     );
-    await c.sendChunked(stream, { cuts, gapMs: 5 });
+    await c.sendChunked(stream, { cuts, gapMs: WAITS.randomGapMs });
     await reading.catch((e) => noting(e, plan));
   },
 };
@@ -266,6 +262,14 @@ async function readSlowly(t: CaseContext, c: TcpClient, reply: Uint8Array): Prom
         { expected: `${reply.length} bytes`, actual: `${got} bytes, then nothing` },
       );
     }
+    if (r.end === "slow") {
+      return t.fail(
+        `The reply came too slowly: ${got} of ${reply.length} bytes, the last 64 KiB step still unfinished ${
+          replyBoundMs(t.timeoutMs, step)
+        } ms after the client asked for it`,
+        { expected: `${reply.length} bytes`, actual: `${got} bytes, arriving too slowly` },
+      );
+    }
     if (r.end !== "done") {
       return t.fail(
         `The server ${
@@ -274,7 +278,7 @@ async function readSlowly(t: CaseContext, c: TcpClient, reply: Uint8Array): Prom
         { expected: `${reply.length} bytes`, actual: `${got} bytes, then ${r.end}` },
       );
     }
-    if (i < 4) await t.sleep(30);
+    if (i < 4) await t.sleep(WAITS.slowReadPauseMs);
   }
 }
 

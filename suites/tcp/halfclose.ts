@@ -5,11 +5,8 @@
  * @module
  */
 import { concat } from "@std/bytes";
-import { type Case, requestReply, sampleRequest } from "../../harness/mod.ts";
+import { type Case, requestReply, sampleRequest, WAITS } from "../../harness/mod.ts";
 import { transportHints } from "../wrong_transport.ts";
-
-/** Time given to the server to notice a close or a reset before the liveness probe. */
-const SETTLE_MS = 100;
 
 /** A request followed at once by the client's half-close still gets its whole reply, then EOF. */
 export const replyAfterShutdown: Case = {
@@ -60,16 +57,13 @@ export const connectClose: Case = {
   async run(t) {
     const c = await t.connect();
     await c.close();
-    await t.sleep(SETTLE_MS);
+    await t.sleep(WAITS.settleMs);
     await t.liveness("a client connected and closed without sending a byte");
   },
 };
 
 /** Bytes of requests the abort case sends at most while waiting for the server to block. */
 const ABORT_MAX_BYTES = 64 * 1024 * 1024;
-
-/** A send that makes no progress for this long means both directions are full. */
-const BLOCKED_MS = 200;
 
 /** A client that resets the connection while the server is sending does not stop the server. */
 export const abort: Case = {
@@ -93,7 +87,7 @@ export const abort: Case = {
     // with replies unread and requests unsent makes the kernel reset (RST) without a FIN first.
     let sent = 0;
     while (sent < ABORT_MAX_BYTES) {
-      const r = await c.send(block, { timeoutMs: BLOCKED_MS });
+      const r = await c.send(block, { timeoutMs: WAITS.blockedMs });
       sent += r.sent;
       if (r.end !== "done") break;
     }
@@ -101,7 +95,7 @@ export const abort: Case = {
       detail: `${sent} request bytes sent, no reply read; resetting the connection now`,
     });
     await c.abort();
-    await t.sleep(SETTLE_MS);
+    await t.sleep(WAITS.settleMs);
     await t.liveness("a client reset the connection (RST) while the server was sending replies");
   },
 };

@@ -1,0 +1,138 @@
+/**
+ * Every fixed wait sockspec uses, in one place, with the reason for its value: the defaults of
+ * the run, the bound on a reply, silence windows, pauses between writes and the soft thresholds
+ * past which a case warns. Cases and the clients take their waits from here, so a reader can see
+ * what a run against a silent or dripping target costs, and change a value without hunting it.
+ *
+ * The rule that keeps a hostile target from stretching a run: every wait on the target ends by a
+ * bound counted from when it began (a request, a connect, a silence window), never only by an idle
+ * gap between bytes. See {@linkcode replyBoundMs}.
+ *
+ * @module
+ */
+
+/** The fixed waits, in milliseconds unless the name says otherwise. */
+export const WAITS = {
+  /**
+   * Default wait for a connect or for a reply (`--timeout`): loopback answers in microseconds and
+   * a busy fork-per-client server in milliseconds; two seconds is long enough for a loaded CI
+   * machine and short enough that a silent target costs a run seconds, not minutes.
+   */
+  timeoutMs: 2000,
+  /**
+   * Default deadline of one case (`--case-timeout`): a safety net above every case's own bounded
+   * waits. When it passes while the case waits on the target, the case fails saying what it was
+   * waiting for; a case waiting on nothing is a harness fault.
+   */
+  caseTimeoutMs: 30_000,
+  /**
+   * The slowest reply rate a correct server is allowed, in bytes per second: a reply of `n` bytes
+   * must complete within `timeoutMs + n / rate` of the request. Far below what any server reaches
+   * on loopback (hundreds of MB/s), far above a drip (a byte a second): a 1 MiB reply gets 18 s, a
+   * 32-byte one 2 s.
+   */
+  replyBytesPerSecond: 65_536,
+  /**
+   * When Linux first resends an unanswered SYN: a connect whose SYN a full listen queue dropped
+   * completes no sooner than this, and a client retries it after this long.
+   */
+  firstSynResendMs: 1000,
+  /** Extra connect time for load cases: room for SYN resends 1 s and 3 s after the first. */
+  synRetryMs: 3000,
+  /**
+   * Extra reply time per client when many are served at once: a fork-per-client server forks a
+   * child in about a millisecond, socat forking and exec()ing `cat` in about five.
+   */
+  perClientMs: 5,
+  /** A backlog probe's connect deadline: below the first SYN resend, so a dropped SYN times out. */
+  probeConnectMs: 750,
+  /**
+   * How long a window waiting for silence lasts (`--param silence`): the time a server gets to
+   * send what it should not (discard's echo, a greeting before the request). Loopback delivers
+   * in well under a millisecond; 300 ms covers a scheduler hiccup on a busy machine.
+   */
+  silenceMs: 300,
+  /** How long a wrong-transport hint waits for the other transport's answer: one silence window. */
+  hintWindowMs: 300,
+  /** After a reply, how long to watch for bytes nobody asked for: a reply split in two arrives within it. */
+  extraMs: 50,
+  /** After a single request's reply, how long to watch for more: the same, with room for a slow second write. */
+  afterReplyMs: 100,
+  /** Time a server gets to meet a client's close or reset before the liveness probe connects. */
+  settleMs: 200,
+  /** How long junk may draw a reply before the garbage case closes: any answer is allowed, so it only keeps the connection open briefly. */
+  garbageReplyMs: 200,
+  /** A send that makes no progress for this long means both directions are full (the server is blocked in send()). */
+  blockedMs: 200,
+  /** A flood stops when a write stays blocked this long: the target has stopped reading. */
+  stallMs: 300,
+  /** Pause between the two halves of a request cut inside its framing: long enough for separate recv()s. */
+  splitGapMs: 30,
+  /** Pause between the one-byte segments of a trickled request (Nagle is off, so each leaves alone). */
+  byteGapMs: 3,
+  /** Pause between the pieces of a request cut at random points. */
+  randomGapMs: 5,
+  /** The large case's pauses while reading, so the server's send buffer fills and send() returns short counts. */
+  slowReadPauseMs: 30,
+  /** Soft threshold: a reply completing later than this after the last request byte is a warn. */
+  slowReplyMs: 1000,
+  /** How long UDP robustness lets the garbage be answered before the probe. */
+  udpGarbageMs: 100,
+  /** The UDP-silent case's first look for an answer: a bound socket answers in microseconds. */
+  udpFirstLookMs: 200,
+  /** How long the discard probe watches for a close after its request. */
+  discardProbeMs: 50,
+  /** How long an abandoned case gets to unwind after its sockets were closed. */
+  unwindMs: 500,
+} as const satisfies Record<string, number>;
+
+/**
+ * The longest a reply of `bytes` bytes may take to arrive whole, counted from the request: the
+ * wait for a first byte (`timeoutMs`) plus the time the reply takes at the slowest allowed rate
+ * ({@linkcode WAITS}.replyBytesPerSecond). A target that drips its reply cannot stretch a wait past
+ * this, however short the gaps between its bytes.
+ *
+ * @param timeoutMs The run's wait for a connect or for bytes.
+ * @param bytes The size of the reply.
+ * @example
+ * ```ts
+ * import { replyBoundMs } from "./waits.ts";
+ * replyBoundMs(2000, 32); // 2000
+ * replyBoundMs(2000, 1024 * 1024); // 18000
+ * ```
+ */
+export function replyBoundMs(timeoutMs: number, bytes: number): number {
+  return Math.round(timeoutMs + (Math.max(0, bytes) * 1000) / WAITS.replyBytesPerSecond);
+}
+
+/**
+ * The waits on the target a case has open right now, each described when asked: what the runner
+ * quotes when a case's deadline passes ("a reply on c1: 3 of 32 bytes"), and what tells a target
+ * that kept a case waiting (a `fail`) from a case stuck on nothing (a harness fault).
+ *
+ * @example
+ * ```ts
+ * import { PendingWaits } from "./waits.ts";
+ * const waits = new PendingWaits();
+ * const done = waits.begin(() => "a reply on c1");
+ * waits.describe(); // ["a reply on c1"]
+ * done();
+ * waits.describe(); // []
+ * ```
+ */
+export class PendingWaits {
+  #open = new Map<number, () => string>();
+  #next = 0;
+
+  /** Opens a wait described by `what`; returns the function that closes it. */
+  begin(what: () => string): () => void {
+    const id = this.#next++;
+    this.#open.set(id, what);
+    return () => this.#open.delete(id);
+  }
+
+  /** The open waits, oldest first. */
+  describe(): string[] {
+    return [...this.#open.values()].map((what) => what());
+  }
+}
