@@ -225,3 +225,48 @@ Deno.test({
     assertStringIncludes(r.stdout, "and --restart is never");
   },
 });
+
+Deno.test({
+  name: "conform --exec interrupted by Ctrl-C (SIGINT) kills the program and all it forked",
+  ignore,
+  async fn() {
+    const fork = await compileC("exec/echo_fork");
+    const mark = newMark();
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "--quiet",
+        "harness/cli/conform.ts",
+        "--exec",
+        `${fork} {tcp}`,
+        "--only",
+        "tcp.concurrency",
+        "--param",
+        "clients=400",
+      ],
+      cwd: new URL("../../", import.meta.url).pathname,
+      env: { NO_COLOR: "1", [MARK]: mark },
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    // Interrupt once the server has forked children for the clients.
+    const servers = () =>
+      liveWithMark(mark).filter((pid) => {
+        try {
+          return Deno.readTextFileSync(`/proc/${pid}/comm`).includes("echo_fork");
+        } catch {
+          return false;
+        }
+      }).length;
+    const deadline = performance.now() + 10_000;
+    while (servers() < 3 && performance.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert(servers() >= 3, "the server forked children");
+    child.kill("SIGINT");
+    const status = await child.status;
+    assertEquals(status.code, 130);
+    assertEquals(liveWithMark(mark), [], "nothing left running after Ctrl-C");
+  },
+});
