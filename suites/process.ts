@@ -244,9 +244,10 @@ export const restart: Case = {
     t.transcript.record("program", "note", {
       detail: `SIGTERM with ${RESTART_CLIENTS} clients connected: ${stop.description}`,
     });
-    // The server closed first (its FIN), so its side of each connection waits in TIME_WAIT.
+    // The server closed first (its FIN), so its side of each connection waits in TIME_WAIT once
+    // the client has read the EOF and closed too.
     await Promise.all(clients.map(async (c) => {
-      await c.readToEof({ timeoutMs: 1000 });
+      await c.readToEof({ timeoutMs: Math.max(t.timeoutMs, 3000) });
       await c.close();
     }));
     const started = await t.program.start();
