@@ -109,7 +109,7 @@ Deno.test("TcpClient.expect() ends a dripping reply at its bound, counted from t
   const started = performance.now();
   const e = await assertRejects(() => c.expect(enc("x".repeat(32))), CaseFailure);
   const took = performance.now() - started;
-  assertEquals(took >= 290 && took < 600, true, `took ${took} ms`);
+  assertEquals(took >= 290 && took < 1500, true, `took ${took} ms`);
   assertEquals(
     e.message.includes("was still incomplete 300 ms after it was asked for"),
     true,

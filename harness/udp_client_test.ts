@@ -96,7 +96,7 @@ Deno.test("UdpClient.exchange() gives up after N attempts, all within its one bo
   const r = await u.exchange([new Uint8Array([1])], { attempts: 3, timeoutMs: 150 });
   const took = performance.now() - started;
   assertEquals(r, { replies: [null], unexpected: null, attempts: 3 });
-  assertEquals(took >= 140 && took < 400, true, `took ${took} ms`);
+  assertEquals(took >= 140 && took < 1000, true, `took ${took} ms`);
   assertEquals(transcript.events.filter((e) => e.kind === "send").length, 3);
   assertEquals(transcript.events.filter((e) => e.kind === "timeout").length, 3);
 });
