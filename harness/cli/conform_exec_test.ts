@@ -250,25 +250,36 @@ Deno.test({
       stdout: "null",
       stderr: "null",
     }).spawn();
-    // Interrupt once the server has forked children for the clients.
-    const servers = () =>
-      liveWithMark(mark).filter((pid) => {
-        try {
-          return Deno.readTextFileSync(`/proc/${pid}/comm`).includes("echo_fork");
-        } catch {
-          return false;
-        }
-      }).length;
-    const deadline = performance.now() + 10_000;
-    let seen = servers();
-    while (seen < 3 && performance.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 10));
-      seen = servers();
+    try {
+      await interrupt(child, mark);
+    } finally {
+      // Never leave the run behind, even when an assertion failed: SIGINT, as a user would.
+      try {
+        child.kill("SIGINT");
+      } catch { /* already gone */ }
+      await child.status;
     }
-    assert(seen >= 3, "the server forked children");
-    child.kill("SIGINT");
-    const status = await child.status;
-    assertEquals(status.code, 130);
     assertEquals(liveWithMark(mark), [], "nothing left running after Ctrl-C");
   },
 });
+
+/** Sends SIGINT once the server has forked children, and checks how conform ended. */
+async function interrupt(child: Deno.ChildProcess, mark: string): Promise<void> {
+  const servers = () =>
+    liveWithMark(mark).filter((pid) => {
+      try {
+        return Deno.readTextFileSync(`/proc/${pid}/comm`).includes("echo_fork");
+      } catch {
+        return false;
+      }
+    }).length;
+  const deadline = performance.now() + 10_000;
+  let seen = servers();
+  while (seen < 3 && performance.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 10));
+    seen = servers();
+  }
+  assert(seen >= 3, "the server forked children");
+  child.kill("SIGINT");
+  assertEquals((await child.status).code, 130);
+}
