@@ -215,12 +215,12 @@ export const CLIENT_CONCURRENCY: number = CLIENT_CASES.length;
  * import { withClient } from "./client.ts";
  * withClient("deno task conform --profile echo --only client.tcp.reset --seed 7", {
  *   command: "./client {host} {port}",
- * }); // "deno task conform --client './client {host} {port}' --profile echo --only ..."
+ * }); // "deno task conform:exec --client './client {host} {port}' --profile echo --only ..."
  * ```
  */
 export function withClient(line: string, client: ClientUnderTest | undefined): string {
   return client
-    ? line.replace("deno task conform", `deno task conform ${clientFlagsText(client)}`)
+    ? line.replace("deno task conform", `deno task conform:exec ${clientFlagsText(client)}`)
     : line;
 }
 

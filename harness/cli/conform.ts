@@ -91,7 +91,7 @@ export interface ConformArgs extends RunFlags {
 function usageText(): string {
   return `Usage: deno task conform --target tcp://HOST:PORT [--target udp://HOST:PORT] --profile NAME [options]
        deno task conform:exec --exec 'CMD {port}' [--build 'CMD'] [--cwd DIR] --profile NAME [options]
-       deno task conform --client 'CMD {host} {port}' [--transport tcp|udp] --profile NAME [options]
+       deno task conform:exec --client 'CMD {host} {port}' [--transport tcp|udp] --profile NAME [options]
 
 Options:
 ${
@@ -302,7 +302,7 @@ export async function conform(args: string[], options: ConformOptions = {}): Pro
         ? withClient(reproduceCommand(a, {}, a.profileSpec, id), a.client)
         : a.exec
         ? reproduceCommand(a, {}, a.profileSpec, id)
-          .replace("deno task conform", `deno task conform ${execFlagsText(a.exec)}`)
+          .replace("deno task conform", `deno task conform:exec ${execFlagsText(a.exec)}`)
         : reproduceCommand(a, a.targets, a.profileSpec, id);
     let session: ExecSession | undefined;
     if (a.exec) {

@@ -153,7 +153,7 @@ Deno.test({
       assertStringIncludes(r.stdout, "died: killed by SIGSEGV");
       assertStringIncludes(
         large.reproduce,
-        `deno task conform --exec '${crash} {tcp}' --profile echo --only tcp.framing.large`,
+        `deno task conform:exec --exec '${crash} {tcp}' --profile echo --only tcp.framing.large`,
       );
       const xml = await Deno.readTextFile(junit);
       assertMatch(xml, /<system-err>[^<]*died: killed by SIGSEGV/);

@@ -107,6 +107,7 @@ export async function waitReady(
   program.exited.then(() => exit.abort());
   const wake = AbortSignal.any([signal, exit.signal]);
   let wrongSince: number | undefined;
+  let tcpSeen = false; // TCP accepted once: a last probe cut short by the deadline says nothing
   let ports: BoundPorts = { tcp: [], udp: [] };
   let scanned = -Infinity;
   try {
@@ -117,6 +118,7 @@ export async function waitReady(
       const udpOk = want.udp === undefined ||
         (tcpOk && program.ports("udp").udp.includes(want.udp.port));
       if (tcpOk && udpOk) return { ok: true, ms: elapsed() };
+      tcpSeen ||= tcpOk && want.tcp !== undefined;
       // Every port it has bound, for a wrong-port verdict: reading the TCP tables is slow on a
       // machine with many connections, and the verdict waits a second anyway.
       if (performance.now() - scanned >= WRONG_PORT_SCAN_MS || deadline.signal.aborted) {
@@ -140,12 +142,17 @@ export async function waitReady(
         };
       }
       if (timedOut) {
-        const missing = describeWant(want, !tcpOk, !udpOk);
+        const missing = describeWant(want, !(tcpOk || tcpSeen), !udpOk);
+        const tcpOnly = tcpSeen && want.udp !== undefined
+          ? ` (it serves TCP ${
+            want.tcp!.port
+          } but has no UDP socket on ${want.udp.port}: a TCP-only server takes {tcp}, not {port})`
+          : "";
         return {
           ok: false,
           reason: "timeout",
           ms: elapsed(),
-          message: `${program.label} did not serve ${missing} within ${timeoutMs} ms`,
+          message: `${program.label} did not serve ${missing} within ${timeoutMs} ms${tcpOnly}`,
         };
       }
       await pause(intervalMs, wake);
