@@ -13,6 +13,7 @@ import { runCases } from "../harness/mod.ts";
 import { ALL_CASES } from "./mod.ts";
 import { PROFILES } from "../harness/cli/profiles.ts";
 import { selfTest } from "./_self_check.ts";
+import { LOAD_AND_UDP_MUTANTS, MATRIX_PARAMS, mutantTests } from "./_test_utils.ts";
 
 /**
  * Cases proven by a test of their own instead of a mutant (info measurements), and where.
@@ -24,9 +25,6 @@ export const PROVEN_ELSEWHERE: Readonly<Record<string, string>> = {
   "tcp.backlog.measure":
     'suites/tcp/backlog_test.ts "measure counts 3 waiting handshakes behind a real listen(fd, 2)" (info only: a measurement)',
 };
-
-/** Smaller loads for the matrix runs, so the matrix stays quick. */
-const MATRIX_PARAMS = { clients: 50, churn: 300, burst: 64 };
 
 for (const profile of Object.values(PROFILES)) {
   if (!profile.reference) continue;
@@ -48,34 +46,8 @@ for (const profile of Object.values(PROFILES)) {
   });
 }
 
-for (const mutant of MUTANTS) {
-  selfTest(`mutant ${mutant.name} fails ${mutant.catches.join(", ")}`, async (t) => {
-    const profile = PROFILES[mutant.profile];
-    assertEquals(profile !== undefined, true, `unknown profile ${mutant.profile}`);
-    const cases = ALL_CASES.filter((c) => mutant.catches.includes(c.id));
-    assertEquals(
-      cases.map((c) => c.id).sort(),
-      [...mutant.catches].sort(),
-      "every caught case exists",
-    );
-    // A fresh mutant for every case: a mutant that crashes must not hand the next case a dead port.
-    for (const c of cases) {
-      await t.step(c.id, async () => {
-        await using served = await mutant.start();
-        const report = await runCases([c], {
-          targets: served.targets,
-          profile,
-          seed: 1,
-          strict: mutant.strict,
-          timeoutMs: 1000,
-          params: { ...MATRIX_PARAMS, ...mutant.params },
-        });
-        const r = report.cases[0];
-        assertEquals(r.outcome, "fail", `${r.id}: ${r.outcome}: ${r.message}`);
-      });
-    }
-  });
-}
+// The load and UDP mutants run in matrix_load_udp_test.ts, beside these under deno test --parallel.
+mutantTests(MUTANTS.filter((m) => !LOAD_AND_UDP_MUTANTS.includes(m)));
 
 selfTest("every case is failed by at least one mutant", () => {
   // Programs run as commands (exec_matrix_test.ts) prove the process.* cases.
