@@ -19,6 +19,9 @@ export interface Measured {
   cpuMs: number | null;
   /** Peak resident set size (VmHWM), in bytes. */
   peakRssBytes: number | null;
+  /** The largest V8 heap (`heapTotal`) and off-heap memory (`external`) seen, sampled every 100 ms. */
+  peakHeapBytes: number;
+  peakExternalBytes: number;
 }
 
 /** CPU time (user + system) of this process so far, in milliseconds, from `/proc/self/stat`. */
@@ -53,13 +56,24 @@ if (import.meta.main) {
     Deno.exit(2);
   }
   const quiet = { out: () => {}, err: (l: string) => console.error(l) };
+  const peak = { heap: 0, external: 0 };
+  const sample = () => {
+    const m = Deno.memoryUsage();
+    peak.heap = Math.max(peak.heap, m.heapTotal);
+    peak.external = Math.max(peak.external, m.external);
+  };
+  const sampler = setInterval(sample, 100);
   const started = performance.now();
   const code = await run(args, { io: quiet, color: false });
+  clearInterval(sampler);
+  sample();
   const measured: Measured = {
     code,
     wallMs: Math.round(performance.now() - started),
     cpuMs: cpuMs(),
     peakRssBytes: peakRssBytes(),
+    peakHeapBytes: peak.heap,
+    peakExternalBytes: peak.external,
   };
   console.log(JSON.stringify(measured));
   Deno.exit(0);

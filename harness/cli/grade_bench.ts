@@ -15,8 +15,10 @@
  *
  * Options: `--targets N,N,…` (default 1,40), `--runs R` (each size R times, default 1),
  * `--concurrency N` (grade's; default: grade's own), `--conform` (also one `conform` run against
- * one target), `--keep DIR` (keep the output folders there); arguments after `--` go to grade
- * (default `--seed 1`). Needs a C compiler (`cc`) and Linux's `/proc` for CPU and memory.
+ * one target), `--shards N,…` (also grade the largest roster as N shards, one after another, and
+ * merge them: the wall time N machines would take), `--keep DIR` (keep the output folders there);
+ * arguments after `--` go to grade (default `--seed 1`). Needs a C compiler (`cc`) and Linux's
+ * `/proc` for CPU and memory.
  *
  * @module
  */
@@ -42,7 +44,7 @@ interface BenchRow {
   targets: number;
   wallMs: number;
   measured: Measured;
-  /** Students whose report has a fail, error or flaky case, with those case ids. */
+  /** Students whose report has a fail, error, flaky or warn case, with those case ids. */
   problems: string[];
 }
 
@@ -85,7 +87,10 @@ async function measure(args: string[]): Promise<{ wallMs: number; measured: Meas
   }
 }
 
-/** The students of a grade output folder whose report has a fail, error or flaky case. */
+/**
+ * The students of a grade output folder whose report has a fail, error, flaky or warn case: a
+ * correct server gets none, so each one is a verdict the load of the batch changed.
+ */
 async function problems(out: string): Promise<string[]> {
   const rows = parse(await Deno.readTextFile(`${out}/gradebook.csv`), {
     skipFirstRow: true,
@@ -98,9 +103,9 @@ async function problems(out: string): Promise<string[]> {
     }
     const dir = row.report.slice(0, row.report.lastIndexOf("/"));
     const report = JSON.parse(await Deno.readTextFile(`${out}/${dir}/report.json`));
-    const bad = (report.cases as { id: string; outcome: string }[])
-      .filter((c) => ["fail", "error", "flaky"].includes(c.outcome))
-      .map((c) => `${c.id} ${c.outcome}`);
+    const bad = (report.cases as { id: string; outcome: string; message: string }[])
+      .filter((c) => ["fail", "error", "flaky", "warn"].includes(c.outcome))
+      .map((c) => `${c.id} ${c.outcome} (${c.message.slice(0, 160)})`);
     if (bad.length > 0 || row.status !== "ok") {
       found.push(`${row.student}: ${[...bad, row.status === "ok" ? "" : row.status].join(", ")}`);
     }
@@ -108,23 +113,60 @@ async function problems(out: string): Promise<string[]> {
   return found;
 }
 
-/** Grades a roster of the first `n` targets and measures it. */
-async function benchGrade(
-  targets: readonly Targets[],
-  n: number,
-  dir: string,
-  gradeArgs: string[],
-): Promise<BenchRow> {
+/** Writes a roster of the first `n` targets; returns its path. */
+async function writeRoster(targets: readonly Targets[], n: number, dir: string): Promise<string> {
   const roster = `${dir}/roster-${n}.csv`;
   const lines = targets.slice(0, n).map((t, i) =>
     `s${String(i + 1).padStart(3, "0")},${t.tcp?.url ?? ""},${t.udp?.url ?? ""},echo`
   );
   await Deno.writeTextFile(roster, ["student,tcp,udp,profile", ...lines].join("\n") + "\n");
+  return roster;
+}
+
+/** Grades a roster of the first `n` targets (or one shard of it) and measures it. */
+async function benchGrade(
+  targets: readonly Targets[],
+  n: number,
+  dir: string,
+  gradeArgs: string[],
+  shard?: string,
+): Promise<BenchRow & { out: string }> {
+  const roster = await writeRoster(targets, n, dir);
   const out = `${dir}/grades-${n}-${crypto.randomUUID().slice(0, 8)}`;
+  const args = ["grade", "--roster", roster, "--out", out, ...gradeArgs];
+  const { wallMs, measured } = await measure(shard ? [...args, "--shard", shard] : args);
+  const what = shard ? `grade --shard ${shard}` : "grade";
+  const graded = shard
+    ? Math.ceil((n - Number(shard.split("/")[0]) + 1) / Number(shard.split("/")[1]))
+    : n;
+  return { what, targets: graded, wallMs, measured, problems: await problems(out), out };
+}
+
+/**
+ * Grades the first `n` targets as `count` shards, one after another (each as one machine of
+ * `count` would), then merges them; returns the rows and the projected wall time of `count`
+ * machines: the slowest shard, then the merge.
+ */
+async function benchShards(
+  targets: readonly Targets[],
+  n: number,
+  count: number,
+  dir: string,
+  gradeArgs: string[],
+): Promise<{ rows: BenchRow[]; projectedMs: number }> {
+  const rows: (BenchRow & { out: string })[] = [];
+  for (let i = 1; i <= count; i++) {
+    rows.push(await benchGrade(targets, n, dir, gradeArgs, `${i}/${count}`));
+  }
+  const out = `${dir}/merged-${count}-${crypto.randomUUID().slice(0, 8)}`;
   const { wallMs, measured } = await measure(
-    ["grade", "--roster", roster, "--out", out, ...gradeArgs],
+    ["grade", "--merge", ...rows.map((r) => r.out), "--out", out],
   );
-  return { what: "grade", targets: n, wallMs, measured, problems: await problems(out) };
+  const merge = { what: `grade --merge (${count})`, targets: n, wallMs, measured, problems: [] };
+  return {
+    rows: [...rows, merge],
+    projectedMs: Math.max(...rows.map((r) => r.wallMs)) + wallMs,
+  };
 }
 
 /** One `conform` run against one target, every case. */
@@ -149,9 +191,9 @@ function tableLine(r: BenchRow): string {
   const perTarget = cpu === null ? "?" : secs(cpu / r.targets);
   return `| ${r.what} | ${r.targets} | ${secs(r.wallMs)} | ${secs(cpu)} | ${perTarget} | ${
     mib(r.measured.peakRssBytes)
-  } | ${(r.targets / (r.wallMs / 60_000)).toFixed(1)} | ${r.measured.code} | ${
-    r.problems.length === 0 ? "none" : r.problems.join("; ")
-  } |`;
+  } | ${mib(r.measured.peakHeapBytes ?? null)} | ${
+    (r.targets / (r.wallMs / 60_000)).toFixed(1)
+  } | ${r.measured.code} | ${r.problems.length === 0 ? "none" : r.problems.join("; ")} |`;
 }
 
 if (import.meta.main) {
@@ -161,12 +203,12 @@ if (import.meta.main) {
       Deno.args.slice(i + 1),
     ])(Deno.args.indexOf("--"));
   const flags = parseArgs(own, {
-    string: ["targets", "runs", "concurrency", "keep"],
+    string: ["targets", "runs", "concurrency", "keep", "shards"],
     boolean: ["conform", "help"],
   });
   if (flags.help) {
     console.log(
-      "Usage: deno task bench:grade [--targets 1,40] [--runs R] [--concurrency N] [--conform] [--keep DIR] [-- GRADE ARGS]",
+      "Usage: deno task bench:grade [--targets 1,40] [--runs R] [--concurrency N] [--conform] [--shards N,...] [--keep DIR] [-- GRADE ARGS]",
     );
     Deno.exit(0);
   }
@@ -188,9 +230,9 @@ if (import.meta.main) {
       `sockspec bench: ${navigator.hardwareConcurrency} CPUs; grade ${gradeArgs.join(" ")}`,
     );
     console.log(
-      "| run | targets | wall s | CPU s | CPU s per target | peak RSS MiB | targets per minute | exit | fail/error |",
+      "| run | targets | wall s | CPU s | CPU s per target | peak RSS MiB | peak V8 heap MiB | targets per minute | exit | fail, error, flaky, warn |",
     );
-    console.log("|---|---:|---:|---:|---:|---:|---:|---:|---|");
+    console.log("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
     if (flags.conform) {
       const r = await benchConform(served.targets[0], passed);
       rows.push(r);
@@ -216,6 +258,27 @@ if (import.meta.main) {
         `wall time, ${large} targets / ${small}: ${(median(large) / median(small)).toFixed(2)}x` +
           ` (medians of ${runs} run${runs > 1 ? "s" : ""})`,
       );
+    }
+    const projections: string[] = [
+      `| 1 | ${large} | ${secs(median(large))} | ${
+        (large / (median(large) / 60_000)).toFixed(0)
+      } |`,
+    ];
+    for (const count of flags.shards ? String(flags.shards).split(",").map(Number) : []) {
+      const sharded = await benchShards(served.targets, large, count, dir, gradeArgs);
+      for (const r of sharded.rows) console.log(tableLine(r));
+      projections.push(
+        `| ${count} | ${large} | ${secs(sharded.projectedMs)} | ${
+          (large / (sharded.projectedMs / 60_000)).toFixed(0)
+        } |`,
+      );
+    }
+    if (projections.length > 1) {
+      console.log(
+        "\nProjected: N machines each grade one shard at once (the slowest shard), then one merges",
+      );
+      console.log("| machines | targets | wall s | targets per minute |\n|---:|---:|---:|---:|");
+      for (const line of projections) console.log(line);
     }
   } finally {
     await served.close();
