@@ -48,9 +48,12 @@ import {
 import { catchStrays } from "./stray.ts";
 
 /**
- * Students graded at once when `--concurrency` is not given: measured on a 2-core machine with
- * `deno task bench:grade` (see the README's "Scaling out"). Each student's run still runs up to 4
- * cases at once, and its load cases alone.
+ * Students graded at once when `--concurrency` is not given, measured on a 2-core machine with
+ * `deno task bench:grade` (see the README's "Scaling out"): a batch spends its CPU on one
+ * JavaScript thread, so past 4 students at once it gets no faster (40 targets: 1 at a time 65 s,
+ * 2: 44 s, 4: 33 s, 8: 35 s) while its memory grows, and at 8 a loaded machine turned correct
+ * servers' churn and connects into false failures. Each student's run still runs up to 4 cases at
+ * once, and its load cases alone; more CPUs are used by running shards (`--shard`) side by side.
  */
 export const GRADE_CONCURRENCY = 4;
 
