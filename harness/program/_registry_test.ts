@@ -76,9 +76,11 @@ procTest("register() kills live programs when sockspec exits without closing the
 });
 
 procTest("unregister() removes the listeners once the last program is closed", async () => {
-  // With our listener left behind, SIGINT would run it and exit(130); without, SIGINT kills.
+  // With our listener left behind, SIGINT would run it and exit(130); without, SIGINT kills. The
+  // kill takes effect a moment later: a timer keeps the script alive until then (with nothing
+  // pending it would end first, "Top-level await promise never resolved", exit 1).
   const run = await script(
-    "await program.close(); Deno.kill(Deno.pid, 'SIGINT'); await new Promise(() => {});",
+    "await program.close(); Deno.kill(Deno.pid, 'SIGINT'); await new Promise(() => setInterval(() => {}, 1000));",
   );
   const status = await run.finish();
   assertEquals(status.signal, "SIGINT");
