@@ -53,13 +53,7 @@ import {
 } from "./run_flags.ts";
 import { catchStrays } from "./stray.ts";
 import { type ExecSession, notStartedReport, openExec } from "./exec_session.ts";
-import {
-  EXEC_FLAGS,
-  execFlagLines,
-  execFlagsText,
-  type ExecSpec,
-  readExecFlags,
-} from "./exec_spec.ts";
+import { EXEC_FLAGS, execFlagLines, type ExecSpec, readExecFlags, withExec } from "./exec_spec.ts";
 import { TargetWatch } from "./target_watch.ts";
 import {
   casesFor,
@@ -301,8 +295,7 @@ export async function conform(args: string[], options: ConformOptions = {}): Pro
       a.client
         ? withClient(reproduceCommand(a, {}, a.profileSpec, id), a.client)
         : a.exec
-        ? reproduceCommand(a, {}, a.profileSpec, id)
-          .replace("deno task conform", `deno task conform:exec ${execFlagsText(a.exec)}`)
+        ? withExec(reproduceCommand(a, {}, a.profileSpec, id), a.exec)
         : reproduceCommand(a, a.targets, a.profileSpec, id);
     let session: ExecSession | undefined;
     if (a.exec) {

@@ -103,19 +103,45 @@ export function readExecFlags(raw: Record<string, unknown>): ExecSpec | undefine
   if (restart !== "on-crash" && restart !== "never") {
     throw new UsageError(`Option --restart takes on-crash or never, got "${restart}"`);
   }
-  return checkExecSpec({
+  return execSpec({
     command,
     cwd: raw.cwd as string | undefined,
     build: raw.build as string | undefined,
     buildTimeoutMs: raw["build-timeout"] === undefined
-      ? DEFAULT_BUILD_TIMEOUT_MS
+      ? undefined
       : wholeNumber("build-timeout", raw["build-timeout"]),
     readyTimeoutMs: raw["ready-timeout"] === undefined
-      ? DEFAULT_READY_TIMEOUT_MS
+      ? undefined
       : wholeNumber("ready-timeout", raw["ready-timeout"]),
     limits: readLimits((raw.limit as string[] | undefined) ?? []),
     restart,
-    host: "127.0.0.1",
+  });
+}
+
+/**
+ * A checked spec from the parts given, the defaults filling the rest (the build and ready
+ * deadlines, no extra limits, restart on a crash, loopback): the one place `--exec`, the roster's
+ * `command` column and `conformanceTests({ exec })` get their defaults from.
+ *
+ * @throws {UsageError} as {@linkcode checkExecSpec} does.
+ * @example
+ * ```ts
+ * import { execSpec } from "./exec_spec.ts";
+ * execSpec({ command: "./server {port}" }).readyTimeoutMs; // 10000
+ * ```
+ */
+export function execSpec(
+  parts: Partial<ExecSpec> & Pick<ExecSpec, "command">,
+): ExecSpec {
+  return checkExecSpec({
+    command: parts.command,
+    cwd: parts.cwd,
+    build: parts.build,
+    buildTimeoutMs: parts.buildTimeoutMs ?? DEFAULT_BUILD_TIMEOUT_MS,
+    readyTimeoutMs: parts.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
+    limits: parts.limits ?? {},
+    restart: parts.restart ?? "on-crash",
+    host: parts.host ?? "127.0.0.1",
   });
 }
 
@@ -224,6 +250,22 @@ export function execFlagsText(spec: ExecSpec): string {
   }
   if (spec.restart !== "on-crash") parts.push(`--restart ${spec.restart}`);
   return parts.join(" ");
+}
+
+/**
+ * A `deno task conform ...` reproduce line turned into one that launches the program again
+ * (`deno task conform:exec --exec ...`).
+ *
+ * @example
+ * ```ts
+ * import { execSpec, withExec } from "./exec_spec.ts";
+ * withExec("deno task conform --profile echo --only tcp.basic.connect --seed 7", execSpec({
+ *   command: "./server {port}",
+ * })); // "deno task conform:exec --exec './server {port}' --profile echo --only ..."
+ * ```
+ */
+export function withExec(line: string, spec: ExecSpec): string {
+  return line.replace("deno task conform", `deno task conform:exec ${execFlagsText(spec)}`);
 }
 
 /** Quotes a word for `sh` when it needs it. */

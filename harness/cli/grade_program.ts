@@ -7,13 +7,13 @@
  *
  * @module
  */
+import { emptyRow, scoreRow } from "./grade_row.ts";
 import {
   type GradebookRow,
   programLines,
   programOutput,
   type RenderOptions,
 } from "../../reports/mod.ts";
-import { scoreReport } from "../../reports/rubric.ts";
 import {
   type Case,
   errorText,
@@ -26,14 +26,8 @@ import {
   writeFileAtomicSync,
 } from "../mod.ts";
 import { notStartedReport, openExec } from "./exec_session.ts";
-import {
-  checkExecSpec,
-  DEFAULT_BUILD_TIMEOUT_MS,
-  DEFAULT_READY_TIMEOUT_MS,
-  execFlagsText,
-  type ExecSpec,
-} from "./exec_spec.ts";
-import { join, LiveReports, STUDENT_FILES, studentReports, writeReports } from "./output.ts";
+import { type ExecSpec, execSpec, withExec } from "./exec_spec.ts";
+import { join, LiveReports, studentReports, writeReports } from "./output.ts";
 import type { RosterEntry, RosterProgram } from "./roster.ts";
 import { reproduceCommand, runOptions } from "./run_flags.ts";
 import type { Rubric } from "../../reports/rubric.ts";
@@ -90,33 +84,16 @@ export async function gradeProgram(
   onStep: (done: number) => void,
 ): Promise<GradebookRow> {
   const { cases, flags, rubric } = batch;
-  const row: GradebookRow = {
-    student: entry.student,
-    line: entry.line,
-    groups: {},
-    groupMax: {},
-    status: "ok",
-  };
+  const row = emptyRow(entry);
   let spec: ExecSpec;
   try {
-    spec = checkExecSpec({
-      command: entry.exec.command,
-      cwd: entry.exec.cwd,
-      build: entry.exec.build,
-      buildTimeoutMs: DEFAULT_BUILD_TIMEOUT_MS,
-      readyTimeoutMs: DEFAULT_READY_TIMEOUT_MS,
-      limits: {},
-      restart: "on-crash",
-      host: "127.0.0.1",
-    });
+    spec = execSpec({ command: entry.exec.command, cwd: entry.exec.cwd, build: entry.exec.build });
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     row.status = `cannot run: ${e.message}`;
     return row;
   }
-  const reproduce = (id: string) =>
-    reproduceCommand(flags, {}, entry.profile, id)
-      .replace("deno task conform", `deno task conform ${execFlagsText(spec)}`);
+  const reproduce = (id: string) => withExec(reproduceCommand(flags, {}, entry.profile, id), spec);
   const render: RenderOptions = { rubric };
   const reports = studentReports(dir);
   const meta = {
@@ -173,15 +150,7 @@ export async function gradeProgram(
   ]);
   await writeReports(report, reports, { render, atomic: true });
   if (report.program) writeFileAtomicSync(join(dir, PROGRAM_LOG), programLog(report.program));
-  const sheet = scoreReport(report, rubric, render.graded);
-  row.total = sheet.score;
-  row.max = sheet.max;
-  for (const [g, s] of Object.entries(sheet.groups)) {
-    row.groups[g] = s.score;
-    row.groupMax[g] = s.max;
-  }
-  row.summary = report.summary;
-  row.report = `${entry.dir}/${STUDENT_FILES.html}`;
+  scoreRow(row, report, rubric, render.graded, entry.dir);
   return row;
 }
 

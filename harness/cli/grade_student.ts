@@ -5,9 +5,10 @@
  *
  * @module
  */
+import { emptyRow, scoreRow } from "./grade_row.ts";
 import { serve } from "../../fixtures/serve.ts";
 import type { GradebookRow, RenderOptions } from "../../reports/mod.ts";
-import { type Rubric, scoreReport } from "../../reports/rubric.ts";
+import type { Rubric } from "../../reports/rubric.ts";
 import {
   type Case,
   clientNotApplicable,
@@ -29,7 +30,7 @@ import {
   Transcript,
   type Transport,
 } from "../mod.ts";
-import { join, LiveReports, STUDENT_FILES, studentReports, writeReports } from "./output.ts";
+import { join, LiveReports, studentReports, writeReports } from "./output.ts";
 import { loadProfile } from "./profiles.ts";
 import { gradeProgram } from "./grade_program.ts";
 import { CLIENT_CASE_IDS, withClient } from "./client.ts";
@@ -151,13 +152,7 @@ export async function gradeStudent(
   onStep: (done: number) => void,
 ): Promise<GradebookRow> {
   const { cases, flags, rubric } = batch;
-  const row: GradebookRow = {
-    student: entry.student,
-    line: entry.line,
-    groups: {},
-    groupMax: {},
-    status: "ok",
-  };
+  const row = emptyRow(entry);
   try {
     let profile: Profile;
     try {
@@ -212,15 +207,7 @@ export async function gradeStudent(
     report = markMissing(report, cases, profile, entry.targets, targets, unreachable);
     await reference;
     await writeReports(report, reports, { render, atomic: true });
-    const sheet = scoreReport(report, rubric, render.graded);
-    row.total = sheet.score;
-    row.max = sheet.max;
-    for (const [g, s] of Object.entries(sheet.groups)) {
-      row.groups[g] = s.score;
-      row.groupMax[g] = s.max;
-    }
-    row.summary = report.summary;
-    row.report = `${entry.dir}/${STUDENT_FILES.html}`;
+    scoreRow(row, report, rubric, render.graded, entry.dir);
     if (unreachable.length > 0 && row.status === "ok") {
       row.status = unreachable.map((u) => `${u.target.url} unreachable: ${u.reason}`).join("; ");
     }

@@ -42,17 +42,14 @@ import {
 import { casesFor, parseClient, withClient } from "./client.ts";
 import { runBuild } from "./exec_build.ts";
 import { openExec } from "./exec_session.ts";
-import {
-  checkExecSpec,
-  DEFAULT_BUILD_TIMEOUT_MS,
-  DEFAULT_READY_TIMEOUT_MS,
-  execFlagsText,
-  type ExecSpec,
-  execTransports,
-  readLimits,
-} from "./exec_spec.ts";
+import { type ExecSpec, execSpec, execTransports, readLimits, withExec } from "./exec_spec.ts";
 import { PROFILES } from "./profiles.ts";
-import { DEFAULT_CASE_TIMEOUT_MS, DEFAULT_TIMEOUT_MS, reproduceCommand } from "./run_flags.ts";
+import {
+  DEFAULT_CASE_TIMEOUT_MS,
+  DEFAULT_TIMEOUT_MS,
+  reproduceCommand,
+  type RunFlags,
+} from "./run_flags.ts";
 
 /** What {@linkcode conformanceTests} tests, and how. */
 export interface ConformanceTestOptions {
@@ -151,6 +148,18 @@ export function conformanceTests(options: ConformanceTestOptions = {}): Conforma
   const exec = options.exec === undefined ? undefined : execSpecOf(options.exec);
   if (exec && remote) throw new UsageError("Give a target or exec, not both");
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+  // The flags a reproduce line repeats: what this call changed from conform's defaults.
+  const flags: RunFlags = {
+    only: [],
+    skip: [],
+    seed,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    caseTimeoutMs: options.caseTimeoutMs ?? DEFAULT_CASE_TIMEOUT_MS,
+    concurrency: 1,
+    params: { ...options.params },
+    strict: options.strict ?? false,
+    repeat: 1,
+  };
   let built: Promise<void> | undefined;
   const build = () =>
     built ??= (async () => {
@@ -168,12 +177,8 @@ export function conformanceTests(options: ConformanceTestOptions = {}): Conforma
   );
   // Without a target the reference runs on ephemeral ports per test; any port says "present".
   const declared: Targets = remote ?? execTargets ?? {
-    tcp: profile.reference?.tcp
-      ? { transport: "tcp", host: "127.0.0.1", port: 1, url: "" }
-      : undefined,
-    udp: profile.reference?.udp
-      ? { transport: "udp", host: "127.0.0.1", port: 1, url: "" }
-      : undefined,
+    tcp: profile.reference?.tcp ? makeTarget("tcp", "127.0.0.1", 1) : undefined,
+    udp: profile.reference?.udp ? makeTarget("udp", "127.0.0.1", 1) : undefined,
   };
   const client = options.client === undefined
     ? undefined
@@ -198,8 +203,7 @@ export function conformanceTests(options: ConformanceTestOptions = {}): Conforma
           params: options.params,
           reproduce: (id) =>
             options.reproduce?.(id, seed) ??
-              `deno task conform ${execFlagsText(exec)} --profile ${profile.name} --only ${id} ` +
-                `--seed ${seed}`,
+              withExec(reproduceCommand(flags, {}, profile.name, id), exec),
         });
         if (isProblem(result)) throw new Error(caseDetail(result).join("\n"));
         return;
@@ -217,25 +221,7 @@ export function conformanceTests(options: ConformanceTestOptions = {}): Conforma
         client,
         reproduce: (id) =>
           options.reproduce?.(id, seed) ??
-            withClient(
-              reproduceCommand(
-                {
-                  only: [],
-                  skip: [],
-                  seed,
-                  timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-                  caseTimeoutMs: options.caseTimeoutMs ?? DEFAULT_CASE_TIMEOUT_MS,
-                  concurrency: 1,
-                  params: { ...options.params },
-                  strict: options.strict ?? false,
-                  repeat: 1,
-                },
-                targets,
-                profile.name,
-                id,
-              ),
-              client,
-            ),
+            withClient(reproduceCommand(flags, targets, profile.name, id), client),
       });
       if (isProblem(result)) throw new Error(caseDetail(result).join("\n"));
     });
@@ -264,15 +250,12 @@ async function runOnProgram(
 
 function execSpecOf(exec: string | ConformanceExec): ExecSpec {
   const e = typeof exec === "string" ? { command: exec } : exec;
-  return checkExecSpec({
+  return execSpec({
     command: e.command,
     cwd: e.cwd,
     build: e.build,
-    buildTimeoutMs: DEFAULT_BUILD_TIMEOUT_MS,
-    readyTimeoutMs: e.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
+    readyTimeoutMs: e.readyTimeoutMs,
     limits: readLimits(e.limits ?? []),
-    restart: "on-crash",
-    host: "127.0.0.1",
   });
 }
 
