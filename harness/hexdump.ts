@@ -59,3 +59,22 @@ export function byteHex(b: number): string {
 export function describeBytes(bytes: Uint8Array, max = 200): string {
   return `${bytes.length} byte${bytes.length === 1 ? "" : "s"} "${printable(bytes, max)}"`;
 }
+
+/**
+ * The offset of the first byte where `a` and `b` differ; when one is a prefix of the other, the
+ * shorter one's length; -1 when they are equal.
+ *
+ * @example
+ * ```ts
+ * import { firstDifference } from "./hexdump.ts";
+ * const bytes = (s: string) => new TextEncoder().encode(s);
+ * firstDifference(bytes("hello"), bytes("help")); // 3
+ * firstDifference(bytes("hel"), bytes("hello")); // 3
+ * firstDifference(bytes("hello"), bytes("hello")); // -1
+ * ```
+ */
+export function firstDifference(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
+  return a.length === b.length ? -1 : n;
+}

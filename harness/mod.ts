@@ -74,7 +74,14 @@ export {
   type Evidence,
   UsageError,
 } from "./errors.ts";
-export { byteHex, byteText, describeBytes, hexdump, printable } from "./hexdump.ts";
+export {
+  byteHex,
+  byteText,
+  describeBytes,
+  firstDifference,
+  hexdump,
+  printable,
+} from "./hexdump.ts";
 export { PartialRun, type RunMeta, UNFINISHED, writeFileAtomicSync } from "./partial.ts";
 export { isRequestReply, requestReply, samplePayload, sampleRequest } from "./profile.ts";
 export type {

@@ -23,6 +23,8 @@ export interface Rng {
  */
 export function makeRng(seed: number): Rng {
   let state = seed >>> 0;
+  // mulberry32. `bytes` and `pick` repeat its steps inline: a megabyte payload is a million steps,
+  // and the calls cost more than the arithmetic. All draw the same sequence.
   const next = () => {
     state = (state + 0x6d2b79f5) >>> 0;
     let x = state;
@@ -31,21 +33,24 @@ export function makeRng(seed: number): Rng {
     return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
   };
   const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
-  return {
-    next,
-    int,
-    bytes(n) {
-      const out = new Uint8Array(n);
-      for (let i = 0; i < n; i++) out[i] = int(0, 255);
-      return out;
-    },
-    pick(n, alphabet) {
-      const out = new Uint8Array(n);
-      for (let i = 0; i < n; i++) out[i] = alphabet[int(0, alphabet.length - 1)];
-      return out;
-    },
+  const pick = (n: number, alphabet: ArrayLike<number>) => {
+    const out = new Uint8Array(n);
+    const size = alphabet.length;
+    let s = state;
+    for (let i = 0; i < n; i++) {
+      s = (s + 0x6d2b79f5) >>> 0;
+      let x = Math.imul(s ^ (s >>> 15), s | 1);
+      x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+      out[i] = alphabet[Math.floor((((x ^ (x >>> 14)) >>> 0) / 4294967296) * size)];
+    }
+    state = s;
+    return out;
   };
+  return { next, int, bytes: (n) => pick(n, BYTE_VALUES), pick };
 }
+
+/** Every byte value, in order: `bytes(n)` picks from these. */
+const BYTE_VALUES = Uint8Array.from({ length: 256 }, (_, i) => i);
 
 /**
  * Derives a case's seed from the run's seed and the case id (FNV-1a over the id, mixed with the seed).

@@ -13,7 +13,7 @@ import { type CaseResult, type RunReport, summarize } from "./result.ts";
 import { caseSeed } from "./rng.ts";
 import { type Target, targetList, type Targets, type Transport } from "./target.ts";
 import { ConnectFailed, TcpClient } from "./tcp_client.ts";
-import { Transcript } from "./transcript.ts";
+import { PASSED_KEEP, Transcript } from "./transcript.ts";
 import { CaseDeadline, type Reachability, verdict } from "./verdict.ts";
 import { TOOL } from "./version.ts";
 import { WAITS } from "./waits.ts";
@@ -339,7 +339,9 @@ export async function runCase(
   });
   const result = outcome(c, options, v.outcome, v.message);
   result.durationMs = Math.round(performance.now() - started);
-  result.transcript = t.transcript.finish();
+  // A passed or skipped case keeps the ends of its record; any other keeps all there is.
+  const lean = result.outcome === "pass" || result.outcome === "skip";
+  result.transcript = t.transcript.finish(lean ? PASSED_KEEP : undefined);
   if (Object.keys(t.data).length > 0) result.data = { ...t.data };
   if (v.evidence) Object.assign(result, evidenceFields(v.evidence));
   await c.hooks?.finished?.(result, {

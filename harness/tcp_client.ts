@@ -105,6 +105,13 @@ export const DEFAULT_MAX_BUFFER = 2 * 1024 * 1024;
 /** Bytes one read takes from the kernel at most. */
 const READ_CHUNK = 65536;
 
+/**
+ * Read buffers of closed connections, for the next ones: thousands of short connections (churn)
+ * would otherwise allocate, zero and collect 64 KiB each.
+ */
+const spareChunks: Uint8Array[] = [];
+const SPARE_CHUNKS_MAX = 16;
+
 type ReadOutcome = { n: number | null } | { e: unknown };
 
 /**
@@ -310,14 +317,15 @@ export class TcpClient implements AsyncDisposable {
     if (this.#state === "eof" || this.#state === "closed") return "eof";
     if (this.#state === "reset") return "reset";
     if (!this.#pendingRead) {
-      const chunk = this.#chunk ??= new Uint8Array(READ_CHUNK);
+      const chunk = this.#chunk ??= spareChunks.pop() ?? new Uint8Array(READ_CHUNK);
       this.#pendingRead = this.#conn.read(chunk).then((n) => ({ n }), (e) => ({ e }));
     }
     const r = await raceDeadline(this.#pendingRead, ms, this.#signal);
     if (r === TIMED_OUT) return "timeout";
+    // Closed while this read waited: its buffer may already serve another connection.
+    if (this.#closed()) return "eof";
     this.#pendingRead = null;
     if ("e" in r) {
-      if (this.#closed()) return "eof";
       this.#state = "reset";
       this.#transcript.record(this.label, "reset", { detail: errorText(r.e) });
       return "reset";
@@ -587,6 +595,8 @@ export class TcpClient implements AsyncDisposable {
     this.#pendingRead = this.#pendingWrite = null;
     this.#store = new Uint8Array(0);
     this.#start = this.#end = 0;
+    // No read is pending any more, so nothing can still write into the buffer: it can be reused.
+    if (this.#chunk && spareChunks.length < SPARE_CHUNKS_MAX) spareChunks.push(this.#chunk);
     this.#chunk = null;
   }
 

@@ -2,6 +2,7 @@ import { decodeHex } from "@std/encoding/hex";
 import { escape } from "@std/html";
 import {
   type CaseResult,
+  firstDifference,
   hexdump,
   isProblem,
   OUTCOMES,
@@ -218,12 +219,6 @@ function hexCompare(expectedHex: string | undefined, actualHex: string | undefin
   return `<div class="hexcmp">${note}${want ? dump("Expected bytes", want, got) : ""}${
     got ? dump("Bytes that came back", got, want) : ""
   }</div>`;
-}
-
-function firstDifference(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
-  return a.length === b.length ? -1 : n;
 }
 
 const ARROW = { out: "→", in: "←" } as const;

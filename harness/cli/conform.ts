@@ -318,7 +318,7 @@ export async function conform(args: string[], options: ConformOptions = {}): Pro
     }
     try {
       const targets = session ? session.targets() : a.targets;
-      const live = new LiveReports(cases, {
+      using live = new LiveReports(cases, {
         targets,
         profile: profile.name,
         seed: a.seed,
@@ -354,12 +354,14 @@ export async function conform(args: string[], options: ConformOptions = {}): Pro
       } catch (e) {
         // The run died part-way: leave every report behind with what finished.
         shown.stop();
+        live.stop();
         const partial = live.report();
         if (session) partial.program = await session.close();
         await writeReports(partial, a.reports, { io, render }).catch(() => {});
         throw e;
       }
       shown.stop();
+      live.stop();
       if (session) report.program = await session.close();
       for (const m of strays) {
         io.err(

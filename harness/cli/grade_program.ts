@@ -113,7 +113,7 @@ export async function gradeProgram(
       ? `cannot run: ${opened.message}`
       : `did not start: ${opened.message.replace(/^The program did not start: /, "")}`;
   } else {
-    const live = new LiveReports(cases, { ...meta, targets: opened.targets() }, {
+    using live = new LiveReports(cases, { ...meta, targets: opened.targets() }, {
       reports,
       render,
       warn: batch.warn,
@@ -133,8 +133,10 @@ export async function gradeProgram(
           },
         }),
       );
+      live.stop();
       report.program = await opened.close();
     } catch (e) {
+      live.stop();
       report = { ...live.report(), program: await opened.close() };
       row.status = `The run stopped part-way: ${errorText(e)}`;
     }

@@ -179,7 +179,7 @@ export async function gradeStudent(
     const render: RenderOptions = { rubric };
     const reference = referenceCases(batch, profile).then((set) => render.graded = set);
     const reports = studentReports(dir);
-    const live = new LiveReports(cases, {
+    using live = new LiveReports(cases, {
       targets: entry.targets,
       profile: profile.name,
       seed: flags.seed,
@@ -204,6 +204,7 @@ export async function gradeStudent(
       report = live.report();
       row.status = `The run stopped part-way: ${errorText(e)}`;
     }
+    live.stop();
     report = markMissing(report, cases, profile, entry.targets, targets, unreachable);
     await reference;
     await writeReports(report, reports, { render, atomic: true });

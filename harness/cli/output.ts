@@ -125,14 +125,22 @@ export async function writeReports(
 }
 
 /**
- * The reports of a run that are rewritten as each case ends (Gradescope's), so a file is left
- * behind even when the run dies part-way; cases not finished yet are errors in it. The first
- * failure to write is reported through `warn`, and the live writing stops there.
+ * How often, at most, the live reports are rewritten: once per case end re-rendered and rewrote
+ * the whole report dozens of times a run, for every student of a batch.
+ */
+export const LIVE_EVERY_MS = 1000;
+
+/**
+ * The reports of a run that are kept up to date while it goes (Gradescope's), so a file is left
+ * behind even when the run dies part-way; cases not finished yet are errors in it. A case that
+ * ends is in the file within {@linkcode LIVE_EVERY_MS}. The first failure to write is reported
+ * through `warn`, and the live writing stops there. {@linkcode LiveReports.stop} (or leaving a
+ * `using` block) ends the rewriting, before the run's final reports are written.
  *
  * @example
  * ```ts
  * import { LiveReports } from "./output.ts";
- * const live = new LiveReports([], { targets: {}, profile: "echo", seed: 1, strict: false }, {
+ * using live = new LiveReports([], { targets: {}, profile: "echo", seed: 1, strict: false }, {
  *   reports: [{ format: "json", path: "-" }], // not a live format: nothing is rewritten
  *   warn: console.error,
  * });
@@ -140,12 +148,15 @@ export async function writeReports(
  * live.report().summary.error; // 0
  * ```
  */
-export class LiveReports {
+export class LiveReports implements Disposable {
   #partial: PartialRun;
   #paths: string[];
   #render: RenderOptions;
   #warn: (line: string) => void;
   #broken = false;
+  #stopped = false;
+  #written = -Infinity;
+  #timer: ReturnType<typeof setTimeout> | undefined;
 
   /**
    * @param cases Every case of the run, in order.
@@ -170,10 +181,13 @@ export class LiveReports {
     this.#warn = options.warn;
   }
 
-  /** Takes one finished case and rewrites the files. */
+  /** Takes one finished case; the files show it now, or within {@linkcode LIVE_EVERY_MS}. */
   add(r: CaseResult): void {
     this.#partial.add(r);
-    this.write();
+    if (this.#paths.length === 0 || this.#timer !== undefined) return;
+    const wait = this.#written + LIVE_EVERY_MS - performance.now();
+    if (wait <= 0) return this.write();
+    this.#timer = setTimeout(() => this.write(), wait);
   }
 
   /** The report so far: unfinished cases are errors. */
@@ -181,9 +195,12 @@ export class LiveReports {
     return this.#partial.report();
   }
 
-  /** Rewrites the files with the report so far. */
+  /** Rewrites the files with the report so far, now. */
   write(): void {
-    if (this.#paths.length === 0 || this.#broken) return;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#paths.length === 0 || this.#broken || this.#stopped) return;
+    this.#written = performance.now();
     const text = WRITERS.gradescope(this.#partial.report(), this.#render);
     for (const path of this.#paths) {
       try {
@@ -193,6 +210,18 @@ export class LiveReports {
         this.#warn(`sockspec: Cannot update report "${path}" during the run: ${errorText(e)}`);
       }
     }
+  }
+
+  /** Ends the rewriting: a rewrite still due is dropped (the run's final reports follow). */
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Same as {@linkcode LiveReports.stop}. */
+  [Symbol.dispose](): void {
+    this.stop();
   }
 }
 

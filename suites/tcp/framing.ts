@@ -13,6 +13,7 @@ import {
   type CaseContext,
   CaseFailure,
   describeBytes,
+  firstDifference,
   randomCuts,
   replyBoundMs,
   requestReply,
@@ -245,8 +246,8 @@ async function readSlowly(t: CaseContext, c: TcpClient, reply: Uint8Array): Prom
   for (let i = 0; got < reply.length; i++) {
     const r = await c.readExactly(Math.min(step, reply.length - got));
     const want = reply.subarray(got, got + r.bytes.length);
-    const at = r.bytes.findIndex((b, j) => b !== want[j]);
-    if (at >= 0) {
+    const at = firstDifference(r.bytes, want);
+    if (at >= 0 && at < r.bytes.length) {
       const from = Math.max(0, at - 16);
       return t.fail(
         `The large reply differs at byte ${got + at} of ${reply.length}: expected ${
@@ -339,7 +340,7 @@ export const binary: Case = {
     } catch (e) {
       const actual = e instanceof CaseFailure ? e.evidence.actual : undefined;
       if (actual instanceof Uint8Array) {
-        const at = actual.findIndex((b, i) => b !== reply[i]);
+        const at = firstDifference(actual, reply);
         const stop = at < 0 ? actual.length : at;
         if (stop < reply.length && reply[stop] === 0x00) {
           noting(

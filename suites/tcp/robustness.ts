@@ -70,7 +70,8 @@ export const churn: Case = {
     // first cycle that fails ends the case: a failing target costs one wait, not thousands.
     for (let i = 1; i <= cycles; i++) {
       await within(`Cycle ${i} of ${cycles} failed after ${i - 1} completed`, async () => {
-        const c = await t.connect({ label: `k${i}` });
+        // One small write per connection: Nagle's algorithm cannot delay it, so no TCP_NODELAY.
+        const c = await t.connect({ label: `k${i}`, noDelay: false });
         // Odd cycles close at once (the server sees EOF first); even ones are served first.
         if (i % 2 === 0) {
           const request = taggedRequest(t, `k${i}`, 16);

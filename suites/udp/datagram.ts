@@ -13,6 +13,7 @@ import {
   type Case,
   type CaseContext,
   describeBytes,
+  firstDifference,
   requestReply,
   samplePayload,
   sampleRequest,
@@ -150,12 +151,6 @@ export const sizes: Case = {
     }
   },
 };
-
-function firstDifference(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return i;
-  return n;
-}
 
 /** An empty datagram gets an empty reply, and the server keeps serving. */
 export const zeroLength: Case = {
