@@ -73,6 +73,7 @@ export {
   errorText,
   type Evidence,
   UsageError,
+  withNote,
 } from "./errors.ts";
 export {
   byteHex,

@@ -339,8 +339,9 @@ export async function runCase(
   });
   const result = outcome(c, options, v.outcome, v.message);
   result.durationMs = Math.round(performance.now() - started);
-  // A passed or skipped case keeps the ends of its record; any other keeps all there is.
-  const lean = result.outcome === "pass" || result.outcome === "skip";
+  // A passed, skipped or informational case keeps the ends of its record (it is evidence of no
+  // problem); any other keeps all there is.
+  const lean = result.outcome === "pass" || result.outcome === "skip" || result.outcome === "info";
   result.transcript = t.transcript.finish(lean ? PASSED_KEEP : undefined);
   if (Object.keys(t.data).length > 0) result.data = { ...t.data };
   if (v.evidence) Object.assign(result, evidenceFields(v.evidence));

@@ -21,6 +21,7 @@ import {
   sampleRequest,
   type TcpClient,
   WAITS,
+  withNote,
 } from "../../harness/mod.ts";
 import { framingCuts } from "../profiles/framed.ts";
 import { transportHints } from "../wrong_transport.ts";
@@ -35,12 +36,6 @@ export const LARGE_PAYLOAD = 1024 * 1024;
 function started<T>(read: Promise<T>): Promise<T> {
   read.catch(() => {});
   return read;
-}
-
-/** Re-throws a failure with `note` appended to its message; other errors pass through. */
-function noting(e: unknown, note: string): never {
-  if (e instanceof CaseFailure) throw new CaseFailure(`${e.message} ${note}`, e.evidence);
-  throw e;
 }
 
 /** Fails the case when bytes arrive within `WAITS.extraMs` that no request asked for. */
@@ -166,7 +161,7 @@ export const randomSplit: Case = {
       }),
     );
     await c.sendChunked(stream, { cuts, gapMs: WAITS.randomGapMs });
-    await reading.catch((e) => noting(e, plan));
+    await reading.catch((e) => withNote(e, plan));
   },
 };
 
@@ -343,7 +338,7 @@ export const binary: Case = {
         const at = firstDifference(actual, reply);
         const stop = at < 0 ? actual.length : at;
         if (stop < reply.length && reply[stop] === 0x00) {
-          noting(
+          withNote(
             e,
             `— it is right up to a 0x00 byte (offset ${stop}) and no further: was the payload handled as a NUL-terminated C string (strlen, strcpy, printf "%s")?`,
           );
@@ -383,7 +378,7 @@ export const byteOrder: Case = {
           ? e.evidence.actual.length
           : -1;
         if ((got === 0 && swapped > length) || got === headerBytes + swapped) {
-          noting(
+          withNote(
             e,
             `— read in little-endian order that header says ${swapped} bytes, ${
               got === 0
