@@ -2,6 +2,7 @@ import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { echo } from "./cli/_test_utils.ts";
 import { serve } from "../fixtures/serve.ts";
 import { type Case, notApplicable, parseTarget, runCase, runCases } from "./mod.ts";
+import { PASSED_KEEP } from "./transcript.ts";
 
 const tcp = parseTarget("tcp://127.0.0.1:9");
 const udp = parseTarget("udp://127.0.0.1:9");
@@ -167,4 +168,30 @@ Deno.test("CaseRun.liveness() fails naming what came before when nobody answers"
   );
   assertEquals(r.outcome, "fail");
   assertStringIncludes(r.message, "After a reset, a fresh client was not served");
+});
+
+Deno.test("runCase() keeps the ends of a passed case's transcript and all of a failed one's", async (t) => {
+  const chatty = (fails: boolean): Case => ({
+    id: "x.chatty",
+    title: "many events",
+    requirement: "r",
+    appliesTo: { transport: "tcp" },
+    async run(ctx) {
+      await Promise.resolve();
+      for (let i = 0; i < 100; i++) ctx.transcript.record(`k${i}`, "note", { detail: `${i}` });
+      if (fails) ctx.fail("failed on purpose");
+    },
+  });
+  await t.step("passed: the first and last events and a note counting the rest", async () => {
+    const r = await runCase(chatty(false), { targets: {}, profile: echo, seed: 1 });
+    assertEquals(r.outcome, "pass");
+    assertEquals(r.transcript.length, PASSED_KEEP.head + 1 + PASSED_KEEP.tail);
+    assertEquals(r.transcript[PASSED_KEEP.head].kind, "note");
+    assertEquals(r.transcript.at(-1)?.detail, "99");
+  });
+  await t.step("failed: every event", async () => {
+    const r = await runCase(chatty(true), { targets: {}, profile: echo, seed: 1 });
+    assertEquals(r.outcome, "fail");
+    assertEquals(r.transcript.filter((e) => e.conn.startsWith("k")).length, 100);
+  });
 });

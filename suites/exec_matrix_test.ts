@@ -14,7 +14,7 @@ import { type Case, runCases, type RunReport } from "../harness/mod.ts";
 import { openExec } from "../harness/cli/exec_session.ts";
 import { type ExecSpec, readLimits } from "../harness/cli/exec_spec.ts";
 import { PROFILES } from "../harness/cli/profiles.ts";
-import { liveWithMark, MARK, newMark } from "../harness/program/_testing.ts";
+import { liveWithMark, MARK, newMark } from "../harness/program/_test_utils.ts";
 import { ALL_CASES } from "./mod.ts";
 import { selfTest } from "./_self_check.ts";
 

@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { compileC, findCompiler } from "../../fixtures/c/compile.ts";
 import type { RunReport } from "../mod.ts";
-import { liveWithMark, MARK, newMark } from "../program/_testing.ts";
+import { liveWithMark, MARK, newMark } from "../program/_test_utils.ts";
 import { type CliRun, runCli } from "./_test_utils.ts";
 
 const cc = findCompiler();

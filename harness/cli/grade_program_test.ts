@@ -2,7 +2,7 @@ import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { parse } from "@std/csv";
 import { compileC, findCompiler } from "../../fixtures/c/compile.ts";
 import type { RunReport } from "../mod.ts";
-import { liveWithMark, MARK, newMark } from "../program/_testing.ts";
+import { liveWithMark, MARK, newMark } from "../program/_test_utils.ts";
 import { programStatus } from "./grade_program.ts";
 import { runCli } from "./_test_utils.ts";
 

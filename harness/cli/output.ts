@@ -184,7 +184,7 @@ export class LiveReports implements Disposable {
   /** Takes one finished case; the files show it now, or within {@linkcode LIVE_EVERY_MS}. */
   add(r: CaseResult): void {
     this.#partial.add(r);
-    if (this.#paths.length === 0 || this.#timer !== undefined) return;
+    if (this.#paths.length === 0 || this.#stopped || this.#timer !== undefined) return;
     const wait = this.#written + LIVE_EVERY_MS - performance.now();
     if (wait <= 0) return this.write();
     this.#timer = setTimeout(() => this.write(), wait);

@@ -1,6 +1,6 @@
 import { assert, assertEquals } from "@std/assert";
 import { liveCount } from "./_registry.ts";
-import { eventually, liveWithMark, MARK, newMark, procTest } from "./_testing.ts";
+import { eventually, liveWithMark, MARK, newMark, procTest } from "./_test_utils.ts";
 import { launch } from "./launch.ts";
 
 const LAUNCH = new URL("./launch.ts", import.meta.url).href;

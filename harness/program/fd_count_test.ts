@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "@std/assert";
-import { eventually, procTest } from "./_testing.ts";
+import { eventually, procTest } from "./_test_utils.ts";
 import { fdCount, groupFdCount } from "./fd_count.ts";
 import { launch } from "./launch.ts";
 

@@ -1,5 +1,12 @@
 import { assert, assertEquals } from "@std/assert";
-import { eventually, liveWithMark, MARK, newMark, procTest, procTestBothWays } from "./_testing.ts";
+import {
+  eventually,
+  liveWithMark,
+  MARK,
+  newMark,
+  procTest,
+  procTestBothWays,
+} from "./_test_utils.ts";
 import { launch } from "./launch.ts";
 
 procTestBothWays("close() leaves no process of a fork-per-client-like server", async () => {

@@ -1,5 +1,5 @@
 import { assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
-import { liveWithMark, MARK, newMark, procTest, procTestBothWays } from "./_testing.ts";
+import { liveWithMark, MARK, newMark, procTest, procTestBothWays } from "./_test_utils.ts";
 import { launch } from "./launch.ts";
 
 procTestBothWays("launch() ends a program that goes over the process limit", async () => {

@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
-import { eventually, MARK, newMark, procTest } from "./_testing.ts";
+import { eventually, MARK, newMark, procTest } from "./_test_utils.ts";
 import { CommandError } from "./command_error.ts";
 import { launch } from "./launch.ts";
 import { readProcess } from "./read_process.ts";

@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "@std/assert";
-import { eventually, freePort, procTest } from "./_testing.ts";
+import { eventually, freePort, procTest } from "./_test_utils.ts";
 import { launch } from "./launch.ts";
 import { listeningPorts, socketPorts } from "./listening_ports.ts";
 

@@ -1,6 +1,6 @@
 import { assert, assertEquals } from "@std/assert";
 import { parseStat } from "./_proc.ts";
-import { eventually, procTest } from "./_testing.ts";
+import { eventually, procTest } from "./_test_utils.ts";
 import { launch } from "./launch.ts";
 import { cpuTimeMs, readProcess } from "./read_process.ts";
 

@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertRejects } from "@std/assert";
-import { freePort, procTest } from "./_testing.ts";
+import { freePort, procTest } from "./_test_utils.ts";
 import { launch } from "./launch.ts";
 import { waitReady } from "./ready.ts";
 

@@ -1,5 +1,5 @@
 import { assert, assertEquals } from "@std/assert";
-import { eventually, procTest } from "./_testing.ts";
+import { eventually, procTest } from "./_test_utils.ts";
 import { launch } from "./launch.ts";
 import { groupRssBytes, rssBytes } from "./rss_bytes.ts";
 

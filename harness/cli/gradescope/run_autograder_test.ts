@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { findCompiler } from "../../../fixtures/c/compile.ts";
 import type { GradescopeResults } from "../../../reports/mod.ts";
-import { liveWithMark, MARK, newMark } from "../../program/_testing.ts";
+import { liveWithMark, MARK, newMark } from "../../program/_test_utils.ts";
 
 const HERE = new URL(".", import.meta.url).pathname;
 const C_DIR = new URL("../../../fixtures/c/exec/", import.meta.url).pathname;

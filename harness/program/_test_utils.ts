@@ -1,5 +1,8 @@
 /** Helpers for this folder's tests: marking launched programs and finding what is left of them. */
 import { setCgroupsEnabled } from "./_cgroup.ts";
+// A port outside the kernel's ephemeral range: one bind(port 0) handed out could be handed to
+// another test's server before the program under test binds it.
+export { freePort } from "../../fixtures/free_port.ts";
 import { canReadProc } from "./_proc.ts";
 
 const PROC = canReadProc();
@@ -60,16 +63,6 @@ export function liveWithMark(mark: string): number[] {
     }
   }
   return pids;
-}
-
-/** A TCP or UDP port on 127.0.0.1 that nothing is bound to right now. */
-export function freePort(transport: "tcp" | "udp"): number {
-  const socket = transport === "tcp"
-    ? Deno.listen({ hostname: "127.0.0.1", port: 0 })
-    : Deno.listenDatagram({ hostname: "127.0.0.1", port: 0, transport: "udp" });
-  const port = (socket.addr as Deno.NetAddr).port;
-  socket.close();
-  return port;
 }
 
 /** Polls `check` every 20 ms until it returns true, for at most `ms`; returns its last answer. */
