@@ -2,7 +2,7 @@ import { assertEquals, assertStringIncludes } from "@std/assert";
 import { type Case, makeTarget, runCases } from "../mod.ts";
 import { echo } from "./_test_utils.ts";
 import { TargetWatch } from "./target_watch.ts";
-import { freePort } from "../../fixtures/free_port.ts";
+import { listenOnFreePort } from "../../fixtures/free_port.ts";
 
 /** A case that connects and checks nothing else; `before` runs first. */
 function connects(id: string, before?: () => void): Case {
@@ -21,7 +21,7 @@ function connects(id: string, before?: () => void): Case {
 
 Deno.test("TargetWatch: a target that goes down fails the case in flight and ends the rest unrun", async () => {
   // A port no bind(port 0) hands out: once closed, no other test's server can be given it.
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: freePort("tcp") });
+  const listener = listenOnFreePort();
   const accepting = (async () => {
     try {
       for await (const conn of listener) conn.close();
