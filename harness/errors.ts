@@ -38,25 +38,6 @@ export class CaseFailure extends Error {
   }
 }
 
-/**
- * Re-throws `e` with `note` appended to its message when it is a {@linkcode CaseFailure} (the
- * evidence kept), as is otherwise: a case adds what a failure suggests about the program.
- *
- * @example
- * ```ts
- * import { CaseFailure, withNote } from "./errors.ts";
- * try {
- *   withNote(new CaseFailure("No EOF within 2000 ms"), "Was close() forgotten?");
- * } catch (e) {
- *   console.log((e as Error).message); // "No EOF within 2000 ms Was close() forgotten?"
- * }
- * ```
- */
-export function withNote(e: unknown, note: string): never {
-  if (e instanceof CaseFailure) throw new CaseFailure(`${e.message} ${note}`, e.evidence);
-  throw e;
-}
-
 /** The case could not test the target (refused, unreachable). The outcome is `error`. */
 export class CaseError extends Error {
   /**

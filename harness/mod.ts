@@ -73,7 +73,6 @@ export {
   errorText,
   type Evidence,
   UsageError,
-  withNote,
 } from "./errors.ts";
 export {
   byteHex,

@@ -511,9 +511,10 @@ export class TcpClient implements AsyncDisposable {
 
   /**
    * Fails the case unless the target closes its side (EOF) within `timeoutMs` with no further
-   * bytes. A byte instead of EOF fails it at once (with what else came within a moment).
+   * bytes. A byte instead of EOF fails it at once (with what else came within a moment). `ifOpen`
+   * is added to the failure when the connection is simply still open at the deadline.
    */
-  async expectEof(options: ReadOptions & { what?: string } = {}): Promise<void> {
+  async expectEof(options: ReadOptions & { what?: string; ifOpen?: string } = {}): Promise<void> {
     const ms = options.timeoutMs ?? this.#timeoutMs;
     const after = options.what ? ` ${options.what}` : "";
     const shown = 4096;
@@ -545,7 +546,9 @@ export class TcpClient implements AsyncDisposable {
       );
     }
     throw new CaseFailure(
-      `The target did not close the connection${after}: no EOF within ${ms} ms`,
+      `The target did not close the connection${after}: no EOF within ${ms} ms${
+        options.ifOpen ? ` ${options.ifOpen}` : ""
+      }`,
       { expected: "EOF (recv() returns 0)", actual: `connection still open after ${ms} ms` },
     );
   }

@@ -123,19 +123,15 @@ export class Transcript {
     const { head, middle, tail } = this.#parts();
     const all = head.length + tail.length;
     if (all <= keep.head + keep.tail) return this.events;
-    // Events in order: head, then what `middle` counts, then tail; keep the ends of that order.
+    // In order: the head, what `middle` counts, the tail. Keep the ends; count the rest.
     const kept = [...head, ...tail];
+    const dropped = (i: number) => i >= keep.head && i < all - keep.tail;
+    let m: Summarised | null = null;
+    for (let i = 0; i < head.length; i++) if (dropped(i)) m = summarise(m, kept[i]);
+    if (middle) m = merge(m, middle);
+    for (let i = head.length; i < all; i++) if (dropped(i)) m = summarise(m, kept[i]);
     const firstKept = kept.slice(0, keep.head);
     const lastKept = kept.slice(all - keep.tail);
-    let m: Summarised | null = null;
-    // The dropped events before the old summary, the old summary, then those after it.
-    for (let i = keep.head; i < Math.min(head.length, all - keep.tail); i++) {
-      m = summarise(m, kept[i]);
-    }
-    if (middle) m = merge(m, middle);
-    for (let i = Math.max(head.length, keep.head); i < all - keep.tail; i++) {
-      m = summarise(m, kept[i]);
-    }
     return [...firstKept.map(settle), ...(m ? [note(m)] : []), ...lastKept.map(settle)];
   }
 

@@ -21,7 +21,6 @@ import {
   sampleRequest,
   type TcpClient,
   WAITS,
-  withNote,
 } from "../../harness/mod.ts";
 import { framingCuts } from "../profiles/framed.ts";
 import { transportHints } from "../wrong_transport.ts";
@@ -36,6 +35,12 @@ export const LARGE_PAYLOAD = 1024 * 1024;
 function started<T>(read: Promise<T>): Promise<T> {
   read.catch(() => {});
   return read;
+}
+
+/** Re-throws a failure with `note` appended to its message; other errors pass through. */
+function withNote(e: unknown, note: string): never {
+  if (e instanceof CaseFailure) throw new CaseFailure(`${e.message} ${note}`, e.evidence);
+  throw e;
 }
 
 /** Fails the case when bytes arrive within `WAITS.extraMs` that no request asked for. */
