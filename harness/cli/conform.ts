@@ -36,8 +36,8 @@ import { CONSOLE_IO, EXIT, exitOnError, type Io, wholeNumber } from "./args.ts";
 import {
   appendStepSummary,
   checkWritable,
-  LiveReports,
   type ReportSpec,
+  runWithLiveReports,
   writeReports,
 } from "./output.ts";
 import { envVar, needs, requireNet } from "./permissions.ts";
@@ -297,18 +297,21 @@ export async function conform(args: string[], options: ConformOptions = {}): Pro
         : a.exec
         ? withExec(reproduceCommand(a, {}, a.profileSpec, id), a.exec)
         : reproduceCommand(a, a.targets, a.profileSpec, id);
+    const meta = {
+      targets: a.targets,
+      profile: profile.name,
+      seed: a.seed,
+      strict: a.strict,
+      reproduce,
+    };
     let session: ExecSession | undefined;
     if (a.exec) {
       const opened = await openExec(a.exec, profile, { note: (l) => io.err(`sockspec: ${l}`) });
       if (!opened.ok) {
-        const meta = {
-          targets: {},
-          profile: profile.name,
-          seed: a.seed,
-          strict: a.strict,
-          reproduce,
-        };
-        await writeReports(notStartedReport(cases, meta, opened), a.reports, { io, render });
+        await writeReports(notStartedReport(cases, { ...meta, targets: {} }, opened), a.reports, {
+          io,
+          render,
+        });
         const from = opened.kind === "build" ? "build" : "stderr";
         for (const line of opened.details) io.err(`  ${from}: ${line}`);
         io.err(`sockspec: ${opened.message}`);
@@ -318,51 +321,41 @@ export async function conform(args: string[], options: ConformOptions = {}): Pro
     }
     try {
       const targets = session ? session.targets() : a.targets;
-      using live = new LiveReports(cases, {
-        targets,
-        profile: profile.name,
-        seed: a.seed,
-        strict: a.strict,
-        reproduce,
-      }, { reports: a.reports, render, warn: io.err });
-      live.write();
       const shown = new RunProgress(cases.length, progress, say);
-      const base: RunOptions = {
-        ...runOptions(a),
-        targets,
-        profile,
-        runTimeoutMs: a.runTimeoutMs,
-        concurrency: a.concurrency,
-        client: a.client,
-        reproduce,
-        onStart: (c) => shown.start(c),
-        onResult: (r, done) => {
-          live.add(r);
-          shown.result(r, done);
-        },
-      };
-      let options: RunOptions;
-      if (session) {
-        options = session.runOptions(base);
-      } else {
-        options = { ...base, ...new TargetWatch(targets.tcp, a.timeoutMs).hooks() };
-      }
-      let report: RunReport;
       const strays = new Set<string>();
-      try {
-        report = await catchStrays(() => runCases(cases, options), (m) => strays.add(m));
-      } catch (e) {
-        // The run died part-way: leave every report behind with what finished.
-        shown.stop();
-        live.stop();
-        const partial = live.report();
-        if (session) partial.program = await session.close();
-        await writeReports(partial, a.reports, { io, render }).catch(() => {});
-        throw e;
-      }
+      const ran = await runWithLiveReports(
+        cases,
+        { ...meta, targets },
+        { reports: a.reports, render, warn: io.err },
+        (onResult) => {
+          const base: RunOptions = {
+            ...runOptions(a),
+            targets,
+            profile,
+            runTimeoutMs: a.runTimeoutMs,
+            concurrency: a.concurrency,
+            client: a.client,
+            reproduce,
+            onStart: (c) => shown.start(c),
+            onResult: (r, done) => {
+              onResult(r);
+              shown.result(r, done);
+            },
+          };
+          const options = session
+            ? session.runOptions(base)
+            : { ...base, ...new TargetWatch(targets.tcp, a.timeoutMs).hooks() };
+          return catchStrays(() => runCases(cases, options), (m) => strays.add(m));
+        },
+      );
       shown.stop();
-      live.stop();
+      const report = ran.report;
       if (session) report.program = await session.close();
+      if (ran.stopped) {
+        // The run died part-way: leave every report behind with what finished.
+        await writeReports(report, a.reports, { io, render }).catch(() => {});
+        throw ran.stopped;
+      }
       for (const m of strays) {
         io.err(
           `sockspec: a case left an error unhandled (a bug in the case; the run went on): ${m}`,

@@ -27,7 +27,7 @@ import {
 } from "../mod.ts";
 import { notStartedReport, openExec } from "./exec_session.ts";
 import { type ExecSpec, execSpec, withExec } from "./exec_spec.ts";
-import { join, LiveReports, studentReports, writeReports } from "./output.ts";
+import { join, runWithLiveReports, studentReports, writeReports } from "./output.ts";
 import type { RosterEntry, RosterProgram } from "./roster.ts";
 import { reproduceCommand, runOptions } from "./run_flags.ts";
 import type { Rubric } from "../../reports/rubric.ts";
@@ -113,33 +113,27 @@ export async function gradeProgram(
       ? `cannot run: ${opened.message}`
       : `did not start: ${opened.message.replace(/^The program did not start: /, "")}`;
   } else {
-    using live = new LiveReports(cases, { ...meta, targets: opened.targets() }, {
-      reports,
-      render,
-      warn: batch.warn,
-    });
-    live.write();
-    try {
-      report = await runCases(
-        cases,
-        opened.runOptions({
-          ...runOptions(flags),
-          targets: opened.targets(),
-          profile,
-          reproduce,
-          onResult: (r, done) => {
-            live.add(r);
-            onStep(done);
-          },
-        }),
-      );
-      live.stop();
-      report.program = await opened.close();
-    } catch (e) {
-      live.stop();
-      report = { ...live.report(), program: await opened.close() };
-      row.status = `The run stopped part-way: ${errorText(e)}`;
-    }
+    const ran = await runWithLiveReports(
+      cases,
+      { ...meta, targets: opened.targets() },
+      { reports, render, warn: batch.warn },
+      (onResult) =>
+        runCases(
+          cases,
+          opened.runOptions({
+            ...runOptions(flags),
+            targets: opened.targets(),
+            profile,
+            reproduce,
+            onResult: (r, done) => {
+              onResult(r);
+              onStep(done);
+            },
+          }),
+        ),
+    );
+    report = { ...ran.report, program: await opened.close() };
+    if (ran.stopped) row.status = `The run stopped part-way: ${errorText(ran.stopped)}`;
     if (row.status === "ok") row.status = programStatus(report.program!);
   }
   // Graded on what the reference is graded on, and on the process cases a program can be.

@@ -30,7 +30,7 @@ import {
   Transcript,
   type Transport,
 } from "../mod.ts";
-import { join, LiveReports, studentReports, writeReports } from "./output.ts";
+import { join, runWithLiveReports, studentReports, writeReports } from "./output.ts";
 import { loadProfile } from "./profiles.ts";
 import { gradeProgram } from "./grade_program.ts";
 import { CLIENT_CASE_IDS, withClient } from "./client.ts";
@@ -179,32 +179,32 @@ export async function gradeStudent(
     const render: RenderOptions = { rubric };
     const reference = referenceCases(batch, profile).then((set) => render.graded = set);
     const reports = studentReports(dir);
-    using live = new LiveReports(cases, {
+    const meta = {
       targets: entry.targets,
       profile: profile.name,
       seed: flags.seed,
       strict: flags.strict,
       reproduce,
-    }, { reports, render, warn: batch.warn });
-    live.write();
-    let report: RunReport;
-    try {
-      report = await runCases(cases, {
-        ...runOptions(flags),
-        targets,
-        client: entry.client,
-        profile,
-        reproduce,
-        onResult: (r, done) => {
-          live.add(r);
-          onStep(done);
-        },
-      });
-    } catch (e) {
-      report = live.report();
-      row.status = `The run stopped part-way: ${errorText(e)}`;
-    }
-    live.stop();
+    };
+    const ran = await runWithLiveReports(
+      cases,
+      meta,
+      { reports, render, warn: batch.warn },
+      (onResult) =>
+        runCases(cases, {
+          ...runOptions(flags),
+          targets,
+          client: entry.client,
+          profile,
+          reproduce,
+          onResult: (r, done) => {
+            onResult(r);
+            onStep(done);
+          },
+        }),
+    );
+    let report = ran.report;
+    if (ran.stopped) row.status = `The run stopped part-way: ${errorText(ran.stopped)}`;
     report = markMissing(report, cases, profile, entry.targets, targets, unreachable);
     await reference;
     await writeReports(report, reports, { render, atomic: true });

@@ -226,6 +226,37 @@ export class LiveReports implements Disposable {
 }
 
 /**
+ * Runs `run` with the live reports kept up to date as its cases end (see
+ * {@linkcode LiveReports}), and stops them before it returns, so the caller's final reports come
+ * last. `run` gets the function to call with each finished case. When `run` throws, the report of
+ * what finished (the rest are errors) comes back with the error as `stopped`.
+ *
+ * @example
+ * ```ts
+ * import { PartialRun } from "../mod.ts";
+ * import { runWithLiveReports } from "./output.ts";
+ * const meta = { targets: {}, profile: "echo", seed: 1, strict: false };
+ * const { stopped } = await runWithLiveReports([], meta, { reports: [], warn: console.error }, () =>
+ *   Promise.resolve(new PartialRun([], meta).report()));
+ * console.log(stopped); // undefined
+ * ```
+ */
+export async function runWithLiveReports(
+  cases: readonly Case[],
+  meta: RunMeta,
+  options: ConstructorParameters<typeof LiveReports>[2],
+  run: (onResult: (r: CaseResult) => void) => Promise<RunReport>,
+): Promise<{ report: RunReport; stopped?: unknown }> {
+  using live = new LiveReports(cases, meta, options);
+  live.write();
+  try {
+    return { report: await run((r) => live.add(r)) };
+  } catch (e) {
+    return { report: live.report(), stopped: e };
+  }
+}
+
+/**
  * Appends the Markdown summary to GitHub's step summary file, keeping the file under GitHub's
  * 1 MiB limit. A failure to append is reported, never fatal.
  *
