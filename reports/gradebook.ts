@@ -1,6 +1,6 @@
 import { stringify } from "@std/csv";
 import { escape } from "@std/html";
-import { OUTCOMES, type Summary } from "../harness/mod.ts";
+import { OUTCOMES, type ProgramReport, type Summary } from "../harness/mod.ts";
 
 /** One student's line in the gradebook. */
 export interface GradebookRow {
@@ -41,6 +41,31 @@ export interface GradebookRow {
  */
 export function gradedStatus(status: string): boolean {
   return /^(ok|built|crashed \d+ times?|built, crashed \d+ times?)$/.test(status);
+}
+
+/**
+ * The gradebook status of a program that ran: `built` or `ok`, and `crashed N times` when it died
+ * during the run.
+ *
+ * @example
+ * ```ts
+ * import { programStatus } from "./gradebook.ts";
+ * programStatus({
+ *   command: "./server {port}",
+ *   limits: { files: 1024, processes: 256, memory: null, cpu: 60 },
+ *   build: { command: "make", ok: true, description: "exited with status 0", durationMs: 9, output: "" },
+ *   starts: [],
+ *   restarts: 2,
+ *   deaths: [],
+ * }); // "built"
+ * ```
+ */
+export function programStatus(p: ProgramReport): string {
+  const crashed = p.deaths.length === 0
+    ? ""
+    : `crashed ${p.deaths.length} time${p.deaths.length === 1 ? "" : "s"}`;
+  if (p.build) return crashed ? `built, ${crashed}` : "built";
+  return crashed || "ok";
 }
 
 /**

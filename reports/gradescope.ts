@@ -2,7 +2,7 @@ import type { CaseResult, RunReport } from "../harness/mod.ts";
 import { DEFAULT_RUBRIC, type Rubric, scoreReport, type Visibility } from "./rubric.ts";
 import { summaryLine } from "./console.ts";
 import { transcriptLines } from "./_transcript.ts";
-import { programLines, programOutput } from "./program.ts";
+import { programText } from "./program.ts";
 
 /** One test of a Gradescope `results.json`. */
 export interface GradescopeTest {
@@ -99,9 +99,7 @@ export function gradescopeResults(
       `Score ${sheet.score} of ${sheet.max}. Targets ${
         report.targets.map((t) => t.url).join(", ") || "none"
       }, profile ${report.profile}, seed ${report.seed}.`,
-      ...(report.program
-        ? ["", ...programLines(report.program), "", ...programOutput(report.program)]
-        : []),
+      ...(report.program ? ["", programText(report.program)] : []),
     ].join("\n"),
     tests,
     extra_data: {

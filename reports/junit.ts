@@ -1,6 +1,6 @@
 import { escape } from "@std/html";
 import { type CaseResult, hexdump, type RunReport } from "../harness/mod.ts";
-import { programLines, programOutput } from "./program.ts";
+import { programText } from "./program.ts";
 import { byGroup } from "./group.ts";
 import { transcriptLines } from "./_transcript.ts";
 
@@ -43,9 +43,7 @@ export function renderJunit(report: RunReport): string {
   ];
   let id = 0;
   // The program's summary and output go to the first suite's system-err, once.
-  let programText = report.program
-    ? [...programLines(report.program), "", ...programOutput(report.program)].join("\n")
-    : "";
+  let program = report.program ? programText(report.program) : "";
   for (const [group, cases] of byGroup(report.cases)) {
     const count = (...o: CaseResult["outcome"][]) =>
       cases.filter((c) => o.includes(c.outcome)).length;
@@ -77,9 +75,9 @@ export function renderJunit(report: RunReport): string {
     ]);
     out.push(
       `    <system-out>${text(log.join("\n"))}</system-out>`,
-      programText ? `    <system-err>${text(programText)}</system-err>` : "    <system-err/>",
+      program ? `    <system-err>${text(program)}</system-err>` : "    <system-err/>",
     );
-    programText = "";
+    program = "";
     out.push("  </testsuite>");
   }
   out.push("</testsuites>", "");

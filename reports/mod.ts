@@ -17,6 +17,7 @@ export { annotation, escapeData, escapeProperty, githubAnnotations } from "./git
 export {
   type GradebookRow,
   gradedStatus,
+  programStatus,
   renderGradebookCsv,
   renderGradebookMarkdown,
 } from "./gradebook.ts";
@@ -30,7 +31,7 @@ export { renderHtml } from "./html.ts";
 export { renderJson } from "./json.ts";
 export { renderJunit } from "./junit.ts";
 export { renderMarkdown, STEP_SUMMARY_LIMIT } from "./markdown.ts";
-export { deathLine, programLines, programOutput } from "./program.ts";
+export { deathLine, programLines, programOutput, programText } from "./program.ts";
 export { BatchProgress, ProgressLine, progressText, RunProgress } from "./progress.ts";
 export { renderTap } from "./tap.ts";
 

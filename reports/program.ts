@@ -111,6 +111,26 @@ export function programOutput(p: ProgramReport): string[] {
   return out;
 }
 
+/**
+ * The program's summary lines, a blank line, then its output: its whole story as one text (JUnit's
+ * `system-err`, the Gradescope output, a student's `program.log`).
+ *
+ * @example
+ * ```ts
+ * import { programText } from "./program.ts";
+ * programText({
+ *   command: "./server {port}",
+ *   limits: { files: 1024, processes: 256, memory: null, cpu: 60 },
+ *   starts: [],
+ *   restarts: 0,
+ *   deaths: [],
+ * }).startsWith("program: ./server {port}"); // true
+ * ```
+ */
+export function programText(p: ProgramReport): string {
+  return [...programLines(p), "", ...programOutput(p)].join("\n");
+}
+
 function ended(s: ProgramStart): string {
   if (s.failed !== undefined) return ` — did not start: ${s.failed}`;
   if (!s.ended) return "";

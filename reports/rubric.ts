@@ -24,7 +24,14 @@
  */
 import { parse as parseToml } from "@std/toml";
 import defaultRubric from "./rubric.default.json" with { type: "json" };
-import { errorText, groupOf, type Outcome, type RunReport, UsageError } from "../harness/mod.ts";
+import {
+  errorText,
+  groupOf,
+  matchesPrefix,
+  type Outcome,
+  type RunReport,
+  UsageError,
+} from "../harness/mod.ts";
 
 /** Who sees a test on Gradescope, and when. */
 export type Visibility = "visible" | "hidden" | "after_due_date" | "after_published";
@@ -88,9 +95,18 @@ export interface ScoreSheet {
   groups: Record<string, { score: number; max: number }>;
 }
 
-/** Matches a prefix the way `--only` does: the whole id or whole dotted parts of it. */
-export function matchesPrefix(id: string, prefix: string): boolean {
-  return id === prefix || id.startsWith(prefix.endsWith(".") ? prefix : prefix + ".");
+/**
+ * Whether the rubric counts the case `id`: every case when `count` is empty, else those under one
+ * of its prefixes.
+ *
+ * @example
+ * ```ts
+ * import { countsCase, DEFAULT_RUBRIC } from "./rubric.ts";
+ * countsCase({ ...DEFAULT_RUBRIC, count: ["tcp"] }, "udp.basic.echo"); // false
+ * ```
+ */
+export function countsCase(rubric: Rubric, id: string): boolean {
+  return rubric.count.length === 0 || rubric.count.some((p) => matchesPrefix(id, p));
 }
 
 /**
@@ -126,8 +142,7 @@ export function scoreReport(
   graded?: ReadonlySet<string>,
 ): ScoreSheet {
   const counted = report.cases.filter((c) =>
-    (rubric.count.length === 0 || rubric.count.some((p) => matchesPrefix(c.id, p))) &&
-    (graded ? graded.has(c.id) : c.outcome !== "skip")
+    countsCase(rubric, c.id) && (graded ? graded.has(c.id) : c.outcome !== "skip")
   );
   const rules = counted.map((c) => resolve(rubric, c.id));
   // Cents per case: fixed points, or an equal share of the group's total.

@@ -16,16 +16,14 @@ import { pooledMap } from "@std/async/pool";
 import { parseArgs } from "@std/cli/parse-args";
 import { setColorEnabled } from "@std/fmt/colors";
 import { BatchProgress, gradedStatus, ProgressLine } from "../../reports/mod.ts";
-import { checkRubricIds, DEFAULT_RUBRIC, loadRubric, type Rubric } from "../../reports/rubric.ts";
 import {
-  type Case,
-  errorText,
-  groupOf,
-  matchesPrefix,
-  selectCases,
-  TOOL,
-  UsageError,
-} from "../mod.ts";
+  checkRubricIds,
+  countsCase,
+  DEFAULT_RUBRIC,
+  loadRubric,
+  type Rubric,
+} from "../../reports/rubric.ts";
+import { type Case, errorText, groupOf, selectCases, TOOL, UsageError } from "../mod.ts";
 import { CONSOLE_IO, EXIT, exitOnError, type Io, wholeNumber } from "./args.ts";
 import { BATCH_FILES, writeBatchJunit, writeGradebook, writeManifest } from "./batch_files.ts";
 import { checkCanLaunch } from "./grade_program.ts";
@@ -400,10 +398,7 @@ async function checkPermissions(entries: readonly RosterEntry[], cache: BatchCac
 
 /** The groups of the cases the rubric counts, in case order: the gradebook's columns. */
 function countedGroups(cases: readonly Case[], rubric: Rubric): string[] {
-  const counted = cases.filter((c) =>
-    rubric.count.length === 0 || rubric.count.some((p) => matchesPrefix(c.id, p))
-  );
-  return [...new Set(counted.map((c) => groupOf(c.id)))];
+  return [...new Set(cases.filter((c) => countsCase(rubric, c.id)).map((c) => groupOf(c.id)))];
 }
 
 if (import.meta.main) Deno.exit(await grade(Deno.args));

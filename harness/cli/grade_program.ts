@@ -10,8 +10,8 @@
 import { emptyRow, scoreRow } from "./grade_row.ts";
 import {
   type GradebookRow,
-  programLines,
-  programOutput,
+  programStatus,
+  programText,
   type RenderOptions,
 } from "../../reports/mod.ts";
 import {
@@ -150,31 +150,6 @@ export async function gradeProgram(
   return row;
 }
 
-/**
- * The gradebook status of a program that ran: `built` or `ok`, and `crashed N times` when it died
- * during the run.
- *
- * @example
- * ```ts
- * import { programStatus } from "./grade_program.ts";
- * programStatus({
- *   command: "./server {port}",
- *   limits: { files: 1024, processes: 256, memory: null, cpu: 60 },
- *   build: { command: "make", ok: true, description: "exited with status 0", durationMs: 9, output: "" },
- *   starts: [],
- *   restarts: 2,
- *   deaths: [],
- * }); // "built"
- * ```
- */
-export function programStatus(p: ProgramReport): string {
-  const crashed = p.deaths.length === 0
-    ? ""
-    : `crashed ${p.deaths.length} time${p.deaths.length === 1 ? "" : "s"}`;
-  if (p.build) return crashed ? `built, ${crashed}` : "built";
-  return crashed || "ok";
-}
-
 function programLog(p: ProgramReport): string {
-  return [...programLines(p), "", ...programOutput(p)].join("\n") + "\n";
+  return programText(p) + "\n";
 }

@@ -3,7 +3,7 @@ import { parse } from "@std/csv";
 import { compileC, findCompiler } from "../../fixtures/c/compile.ts";
 import type { RunReport } from "../mod.ts";
 import { liveWithMark, MARK, newMark } from "../program/_test_utils.ts";
-import { programStatus } from "./grade_program.ts";
+import { programStatus } from "../../reports/mod.ts";
 import { runCli } from "./_test_utils.ts";
 
 const C_DIR = new URL("../../fixtures/c/exec/", import.meta.url).pathname;

@@ -17,6 +17,7 @@ import {
   type Transport,
   UsageError,
 } from "../mod.ts";
+import { BATCH_FILES } from "./batch_files.ts";
 import { parseClient } from "./client.ts";
 
 /** A roster line that can be graded. */
@@ -220,8 +221,8 @@ function rosterTarget(cell: string, transport: Transport) {
   return t;
 }
 
-/** Names a student directory may not take: the batch's own files (`batch_files.ts`). */
-const RESERVED = ["gradebook.csv", "gradebook.md", "junit.xml", "manifest.json"];
+/** Names a student directory may not take: the batch's own files. */
+const RESERVED: readonly string[] = Object.values(BATCH_FILES);
 
 /**
  * Makes a directory name from a student's name: letters, digits, `.`, `_` and `-` only, no
