@@ -12,6 +12,7 @@
  * @module
  */
 import { parseArgs } from "@std/cli/parse-args";
+import { hostileMutants } from "../../fixtures/mutants/hostile.ts";
 import { MUTANTS } from "../../fixtures/mutants/mod.ts";
 import { REFERENCES } from "../../fixtures/references.ts";
 import { serve, type Served } from "../../fixtures/serve.ts";
@@ -28,17 +29,6 @@ interface BenchTarget {
 /** The broken servers issue 11 measured, besides the hostile mutants. */
 const ALSO = ["iterative-backlog", "trusts-length", "silent", "never-closes"];
 
-/** The hostile mutants are the ones `fixtures/mutants/hostile.ts` lists, found here by name. */
-const HOSTILE = [
-  "resets-on-accept",
-  "drips",
-  "floods",
-  "never-accepts",
-  "hostile-bytes",
-  "udp-amplifies",
-  "c-fork-never-closes",
-];
-
 /** A run that takes longer than this is stopped: the benchmark itself stays bounded. */
 const RUN_LIMIT_MS = 300_000;
 
@@ -48,10 +38,12 @@ function targets(): BenchTarget[] {
     profile: "echo",
     start: () => serve(REFERENCES.echo),
   };
-  const mutants = [...HOSTILE, ...ALSO].flatMap((name) => {
-    const m = MUTANTS.find((m) => m.name === name);
-    return m ? [{ name: m.name, profile: m.profile, start: () => m.start() }] : [];
-  });
+  const also = ALSO.flatMap((name) => MUTANTS.filter((m) => m.name === name));
+  const mutants = [...hostileMutants, ...also].map((m) => ({
+    name: m.name,
+    profile: m.profile,
+    start: () => m.start(),
+  }));
   return [reference, ...mutants];
 }
 
