@@ -142,6 +142,29 @@ Deno.test({
 
 Deno.test({
   name:
+    "run_autograder's fallback results.json stays valid JSON when the log holds tabs and controls",
+  ignore,
+  async fn() {
+    const root = await autograderRoot(await fixtureSubmission("echo_fork"));
+    try {
+      const broken = `${root}/broken-deno`;
+      await Deno.writeTextFile(
+        broken,
+        "#!/bin/sh\nprintf 'col1\\tcol2 \\033[31mred\\033[0m \\\\ \"q\"\\n' >&2\nexit 4\n",
+      );
+      await Deno.chmod(broken, 0o755);
+      const { results } = await runAutograder(root, { DENO: broken });
+      assertEquals(results.score, 0);
+      assertStringIncludes(results.output, "col1 col2");
+      assertStringIncludes(results.output, '\\ "q"');
+    } finally {
+      await Deno.remove(root, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
     "make_autograder.sh packs a zip that grades from /autograder/source as Gradescope unpacks it",
   ignore: ignore || !(await hasUnzip()),
   async fn() {
