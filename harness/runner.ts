@@ -60,6 +60,15 @@ export interface RunOptions {
 }
 
 /**
+ * Why a run with `options` skips `c`, or null when it runs: its client, then its targets, profile
+ * and program. One rule for the run's first look at the target and for each case.
+ */
+function whyNotRun(c: Case, options: RunOptions): string | null {
+  return clientNotApplicable(c.appliesTo, options.profile, options.client) ??
+    notApplicable(c, options.targets, options.profile, options.program);
+}
+
+/**
  * Says why a case does not apply to these targets and profile, or null when it does.
  *
  * @example
@@ -139,17 +148,15 @@ export async function runCases(cases: readonly Case[], options: RunOptions): Pro
     options.onResult?.(r, ++done, cases.length);
   };
   const indexed = cases.map((c, i) => ({ c, i }));
-  const applies = (c: Case) => notApplicable(c, options.targets, options.profile) === null;
   const run: RunShared = {
-    tcpAtStart: indexed.some(({ c }) => applies(c))
+    tcpAtStart: indexed.some(({ c }) => whyNotRun(c, options) === null)
       ? await reachability(options.targets.tcp, options.timeoutMs ?? WAITS.timeoutMs)
       : undefined,
     tally: new RunTally(),
   };
   run.solo = sharedSoloProbe(options, run);
   const runOne = async ({ c, i }: { c: Case; i: number }) => {
-    const reason = clientNotApplicable(c.appliesTo, options.profile, options.client) ??
-      notApplicable(c, options.targets, options.profile, options.program);
+    const reason = whyNotRun(c, options);
     if (reason) return finish(i, skipped(c, reason, options));
     if (runStop.signal.aborted) {
       return finish(
@@ -283,7 +290,7 @@ export async function runCase(
   // Alone (not part of a run): the case's own first look at the target stands for the run's.
   const tcpAtStart = run
     ? run.tcpAtStart
-    : notApplicable(c, options.targets, options.profile) === null
+    : whyNotRun(c, options) === null
     ? await reachability(options.targets.tcp, timeoutMs)
     : undefined;
   const stop = new AbortController();

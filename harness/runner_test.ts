@@ -1,7 +1,15 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { echo } from "./cli/_test_utils.ts";
 import { serve } from "../fixtures/serve.ts";
-import { type Case, notApplicable, parseTarget, runCase, runCases } from "./mod.ts";
+import {
+  type Case,
+  makeTarget,
+  notApplicable,
+  parseTarget,
+  type ProgramUnderTest,
+  runCase,
+  runCases,
+} from "./mod.ts";
 import { PASSED_KEEP } from "./transcript.ts";
 
 const tcp = parseTarget("tcp://127.0.0.1:9");
@@ -194,4 +202,27 @@ Deno.test("runCase() keeps the ends of a passed case's transcript and all of a f
     assertEquals(r.outcome, "fail");
     assertEquals(r.transcript.filter((e) => e.conn.startsWith("k")).length, 100);
   });
+});
+
+Deno.test("runCases() takes its first look at the target for a run of program cases only", async () => {
+  // The program case applies only with a program; the run's first connect must count it, so a
+  // target that stops accepting during the case is the target's fail, not sockspec's error.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const accepting = (async () => {
+    for await (const conn of listener) conn.close();
+  })().catch(() => {});
+  const target = makeTarget("tcp", "127.0.0.1", listener.addr.port);
+  const programCase = fake("x.program", async (t) => {
+    await (await t.connect()).close();
+    listener.close();
+    await accepting;
+    await t.connect();
+  }, { appliesTo: { transport: "tcp", program: true } });
+  const report = await runCases([programCase], {
+    targets: { tcp: target },
+    profile: echo,
+    seed: 1,
+    program: {} as ProgramUnderTest,
+  });
+  assertEquals(report.cases[0].outcome, "fail", report.cases[0].message);
 });
