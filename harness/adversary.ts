@@ -13,11 +13,13 @@ import { raceDeadline, sleep } from "./_deadline.ts";
 import { sendReset } from "./_reset.ts";
 import type { RequestReplyProfile } from "./case.ts";
 import { errorText } from "./errors.ts";
+import { firstDifference } from "./hexdump.ts";
 import type { Transport } from "./target.ts";
 import { type ReadEnd, type ReadResult, type SendResult, TcpClient } from "./tcp_client.ts";
 import type { SplitPlan } from "./split.ts";
 import type { Transcript } from "./transcript.ts";
 import { FULL_DATAGRAM } from "./udp_client.ts";
+import { WAITS } from "./waits.ts";
 
 /** What a case's server does with one accepted connection. */
 export type TcpBehaviour = (peer: TcpPeer) => Promise<void>;
@@ -105,7 +107,7 @@ export class TcpPeer {
     this.#transcript = options.transcript;
     this.#signal = options.signal;
     this.#expected = options.expected;
-    this.#timeoutMs = options.timeoutMs ?? 2000;
+    this.#timeoutMs = options.timeoutMs ?? WAITS.timeoutMs;
     this.profile = options.profile;
     this.conn = new TcpClient(conn, {
       label,
@@ -141,11 +143,9 @@ export class TcpPeer {
       let mismatch = false;
       const r = await this.conn.readUntil((b) => {
         const n = Math.min(b.length, expected.length - have);
-        for (let i = 0; i < n; i++) {
-          if (b[i] !== expected[have + i]) {
-            mismatch = true;
-            return b.length;
-          }
+        if (firstDifference(b.subarray(0, n), expected.subarray(have, have + n)) >= 0) {
+          mismatch = true;
+          return b.length;
         }
         if (n === expected.length - have) return n;
         return pace && b.length >= pace.chunk ? pace.chunk : -1;

@@ -1,7 +1,7 @@
 import { indexOfNeedle } from "@std/bytes";
 import { raceDeadline, sleep, TIMED_OUT } from "./_deadline.ts";
 import { CaseError, CaseFailure, errorText } from "./errors.ts";
-import { byteText, describeBytes } from "./hexdump.ts";
+import { byteText, describeBytes, firstDifference } from "./hexdump.ts";
 import { splitBytes, type SplitPlan } from "./split.ts";
 import type { Transcript } from "./transcript.ts";
 import { type PendingWaits, replyBoundMs, WAITS } from "./waits.ts";
@@ -168,7 +168,7 @@ export class TcpClient implements AsyncDisposable {
     this.localPort = conn.localAddr.port;
     this.#transcript = options.transcript;
     this.#signal = options.signal;
-    this.#timeoutMs = options.timeoutMs ?? 2000;
+    this.#timeoutMs = options.timeoutMs ?? WAITS.timeoutMs;
     this.#maxBuffer = options.maxBuffer ?? DEFAULT_MAX_BUFFER;
     this.#waits = options.waits;
     this.#tally = options.tally;
@@ -184,7 +184,7 @@ export class TcpClient implements AsyncDisposable {
     options: ConnectOptions,
   ): Promise<TcpClient> {
     const { transcript, label } = options;
-    const ms = options.connectTimeoutMs ?? options.timeoutMs ?? 2000;
+    const ms = options.connectTimeoutMs ?? options.timeoutMs ?? WAITS.timeoutMs;
     const where = `${target.host.includes(":") ? `[${target.host}]` : target.host}:${target.port}`;
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), ms);
@@ -389,7 +389,7 @@ export class TcpClient implements AsyncDisposable {
         Math.round(performance.now() - started)
       } ms after it was asked for)`
     );
-    let readsBefore = this.#reads;
+    const readsBefore = this.#reads;
     try {
       while (true) {
         const n = done(this.buffered);
@@ -411,7 +411,6 @@ export class TcpClient implements AsyncDisposable {
               this.#end - this.#start
             } bytes buffered)`,
         });
-        readsBefore = this.#reads;
         return { bytes: this.#take(this.#end - this.#start), end: trickled ? "slow" : "timeout" };
       }
     } finally {
@@ -481,12 +480,8 @@ export class TcpClient implements AsyncDisposable {
     this.#tally?.("tried");
     const r = await this.readUntil((b) => {
       const n = Math.min(b.length, expected.length);
-      for (let i = 0; i < n; i++) {
-        if (b[i] !== expected[i]) {
-          mismatch = i;
-          return n;
-        }
-      }
+      mismatch = firstDifference(b.subarray(0, n), expected.subarray(0, n));
+      if (mismatch >= 0) return n;
       return b.length >= expected.length ? expected.length : -1;
     }, { ...options, boundMs: bound, max: Math.max(expected.length, 1), what: `the ${what}` });
     if (r.end === "done" && mismatch < 0) {

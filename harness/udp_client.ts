@@ -1,7 +1,7 @@
 import { raceDeadline, TIMED_OUT } from "./_deadline.ts";
 import { CaseError, errorText } from "./errors.ts";
 import type { Transcript } from "./transcript.ts";
-import type { PendingWaits } from "./waits.ts";
+import { type PendingWaits, WAITS } from "./waits.ts";
 
 /** One datagram that came back, and where from. */
 export interface Datagram {
@@ -83,7 +83,7 @@ export class UdpClient implements AsyncDisposable {
     this.localPort = (socket.addr as Deno.NetAddr).port;
     this.#transcript = options.transcript;
     this.#signal = options.signal;
-    this.#timeoutMs = options.timeoutMs ?? 2000;
+    this.#timeoutMs = options.timeoutMs ?? WAITS.timeoutMs;
     this.#bufferSize = options.bufferSize ?? FULL_DATAGRAM;
     this.#waits = options.waits;
     this.#tally = options.tally;
