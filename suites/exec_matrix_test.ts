@@ -14,23 +14,13 @@ import { type Case, runCases, type RunReport } from "../harness/mod.ts";
 import { openExec } from "../harness/cli/exec_session.ts";
 import { type ExecSpec, readLimits } from "../harness/cli/exec_spec.ts";
 import { PROFILES } from "../harness/cli/profiles.ts";
+import { canReadProc } from "../harness/program/mod.ts";
 import { liveWithMark, MARK, newMark } from "../harness/program/_test_utils.ts";
 import { ALL_CASES } from "./mod.ts";
 import { selfTest } from "./_self_check.ts";
-
-/** Smaller loads, as in `matrix_test.ts`. */
-const MATRIX_PARAMS = { clients: 50, churn: 300, burst: 64 };
+import { MATRIX_PARAMS } from "./_test_utils.ts";
 
 const canRun = findCompiler() !== null && canReadProc();
-
-function canReadProc(): boolean {
-  try {
-    Deno.readTextFileSync("/proc/self/stat");
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Launches `command`, runs `cases` against it, kills it; checks that nothing of it is left. */
 async function runExec(

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { readProcess } from "../program/mod.ts";
 import { conform } from "./conform.ts";
 import { grade } from "./grade.ts";
 
@@ -24,17 +25,9 @@ export interface Measured {
   peakExternalBytes: number;
 }
 
-/** CPU time (user + system) of this process so far, in milliseconds, from `/proc/self/stat`. */
+/** CPU time (user + system) of this process so far, in milliseconds, from `/proc/PID/stat`. */
 function cpuMs(): number | null {
-  try {
-    const stat = Deno.readTextFileSync("/proc/self/stat");
-    // The second field is "(name)" and may hold spaces: count from the closing parenthesis.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    // utime and stime are fields 14 and 15 of the line, in clock ticks (100 per second on Linux).
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return null;
-  }
+  return readProcess(Deno.pid)?.cpuMs ?? null;
 }
 
 /** The peak resident set size of this process, in bytes, from `/proc/self/status`. */

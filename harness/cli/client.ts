@@ -16,8 +16,8 @@ import {
   type Profile,
   UsageError,
 } from "../mod.ts";
-import { canReadProc } from "../program/_proc.ts";
 import {
+  canReadProc,
   checkCommand,
   commandArgv,
   CommandError,

@@ -18,6 +18,7 @@ import {
   type Targets,
   UsageError,
 } from "../mod.ts";
+import { canReadProc } from "../program/mod.ts";
 import { runBuild } from "./exec_build.ts";
 import { ExecProgram } from "./exec_program.ts";
 import { type ExecSpec, execTransports } from "./exec_spec.ts";
@@ -81,7 +82,7 @@ export async function openExec(
   profile: Profile,
   options: ExecOptions = {},
 ): Promise<ExecSession | ExecFailure> {
-  if (!canWatch()) {
+  if (!canReadProc()) {
     throw new UsageError(
       Deno.build.os === "linux"
         ? "--exec needs --allow-all: sockspec reads /proc to watch the program (Deno lets only " +
@@ -169,14 +170,4 @@ export function notStartedReport(
   report.cases = report.cases.map((c): CaseResult => ({ ...c, message: why }));
   report.program = failure.program;
   return report;
-}
-
-/** Whether this process may read `/proc` (Linux, and Deno run with `--allow-all`). */
-function canWatch(): boolean {
-  try {
-    Deno.readTextFileSync("/proc/self/stat");
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -10,19 +10,6 @@ import type { ProcessInfo } from "./process_info.ts";
  */
 const CLOCK_TICKS_PER_SECOND = 100;
 
-/**
- * Whether this process may read `/proc`: Linux, and Deno run with `--allow-all` (since Deno 1.43,
- * `--allow-read` alone does not cover `/proc` and `/sys`).
- */
-export function canReadProc(): boolean {
-  try {
-    Deno.readTextFileSync("/proc/self/stat");
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** A file's text, or `undefined` when it cannot be read. */
 export function readText(path: string): string | undefined {
   try {

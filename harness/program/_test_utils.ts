@@ -1,6 +1,6 @@
 /** Helpers for this folder's tests: marking launched programs and finding what is left of them. */
 import { setCgroupsEnabled } from "./_cgroup.ts";
-import { canReadProc } from "./_proc.ts";
+import { canReadProc } from "./can_read_proc.ts";
 
 // A port outside the kernel's ephemeral range: one bind(port 0) handed out could be handed to
 // another test's server before the program under test binds it.

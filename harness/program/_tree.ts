@@ -97,9 +97,9 @@ export class ProcessTree {
     return this.#rootIdOurs && signal(-this.#root, name);
   }
 
-  /** The members that have not exited (zombies left out). */
-  alive(deep = false): ProcessInfo[] {
-    return this.members(deep).filter((p) => p.state !== "Z" && p.state !== "X");
+  /** The members that have not exited (zombies left out), looking hard (environments too). */
+  alive(): ProcessInfo[] {
+    return this.members(true).filter((p) => p.state !== "Z" && p.state !== "X");
   }
 
   #marked(pid: number): boolean {
@@ -113,13 +113,11 @@ export class ProcessTree {
   /**
    * Stops every member with SIGSTOP so none can fork, finds the processes they forked meanwhile
    * and stops those too, then sends SIGKILL to all of them. Synchronous, for exit handlers.
-   *
-   * @returns How many processes were signalled.
    */
-  killAll(): number {
+  killAll(): void {
     const stopped = new Set<number>();
     for (let round = 0; round < 50; round++) {
-      const fresh = this.alive(true).filter((p) => !stopped.has(p.pid));
+      const fresh = this.alive().filter((p) => !stopped.has(p.pid));
       if (round === 0) this.signalGroup("SIGSTOP"); // the whole group at once, forks included
       if (fresh.length === 0) break;
       for (const p of fresh) {
@@ -130,7 +128,6 @@ export class ProcessTree {
     this.signalGroup("SIGKILL");
     for (const pid of stopped) signal(pid, "SIGKILL");
     for (const pid of this.#cgroup?.pids() ?? []) signal(pid, "SIGKILL");
-    return stopped.size;
   }
 }
 

@@ -19,21 +19,46 @@ export interface ExitStatus {
  * @example
  * ```ts
  * import { assertEquals } from "@std/assert";
- * import { describeExit, type ExitStatus } from "./describe_exit.ts";
+ * import { describeExit, describeExitShort, type ExitStatus } from "./describe_exit.ts";
  * assertEquals(describeExit({ code: 3, signal: null }), "exited with status 3");
  * const aborted: ExitStatus = { code: 134, signal: "SIGABRT" };
  * assertEquals(
  *   describeExit(aborted),
  *   "killed by SIGABRT (signal 6): abort(), e.g. a failed assert() or a double free",
  * );
+ * assertEquals(describeExitShort(aborted), "killed by SIGABRT (signal 6)");
  * ```
  */
 export function describeExit(status: ExitStatus): string {
-  if (status.signal === null) return `exited with status ${status.code ?? "unknown"}`;
+  const { clause, cause } = ending(status);
+  return cause === undefined ? clause : `${clause}: ${cause}`;
+}
+
+/**
+ * {@linkcode describeExit} without the signal's cause: `exited with status 3`,
+ * `killed by SIGKILL (signal 9)`, for a sentence that goes on with a cause of its own.
+ *
+ * @param status The exit code or the signal, e.g. a `Deno.CommandStatus`.
+ * @returns The clause, without a capital or a final period.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { describeExit, describeExitShort, type ExitStatus } from "./describe_exit.ts";
+ * const killed: ExitStatus = { code: null, signal: "SIGKILL" };
+ * assertEquals(`${describeExitShort(killed)}, sent by sockspec`, "killed by SIGKILL (signal 9), sent by sockspec");
+ * assertEquals(describeExit(killed).startsWith(describeExitShort(killed)), true);
+ * ```
+ */
+export function describeExitShort(status: ExitStatus): string {
+  return ending(status).clause;
+}
+
+/** How the process ended, and the signal's usual cause when it has one. */
+function ending(status: ExitStatus): { clause: string; cause?: string } {
+  if (status.signal === null) return { clause: `exited with status ${status.code ?? "unknown"}` };
   const number = typeof status.signal === "number" ? status.signal : numberOf(status.signal);
   const name = number === undefined ? String(status.signal) : nameOf(number);
-  if (number === undefined || name.startsWith("signal ")) return `killed by ${name}`;
-  const cause = signalCause(name);
-  const killed = `killed by ${name} (signal ${number})`;
-  return cause === undefined ? killed : `${killed}: ${cause}`;
+  if (number === undefined || name.startsWith("signal ")) return { clause: `killed by ${name}` };
+  return { clause: `killed by ${name} (signal ${number})`, cause: signalCause(name) };
 }

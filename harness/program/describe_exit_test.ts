@@ -1,5 +1,5 @@
 import { assertEquals } from "@std/assert";
-import { describeExit } from "./describe_exit.ts";
+import { describeExit, describeExitShort } from "./describe_exit.ts";
 
 Deno.test("describeExit() gives the exit status", () => {
   assertEquals(describeExit({ code: 0, signal: null }), "exited with status 0");
@@ -23,4 +23,17 @@ Deno.test("describeExit() names signals without a usual cause or a name", () => 
   assertEquals(describeExit({ code: null, signal: 36 }), "killed by SIGRTMIN+2 (signal 36)");
   assertEquals(describeExit({ code: null, signal: 99 }), "killed by signal 99");
   assertEquals(describeExit({ code: null, signal: "SIGWHAT" }), "killed by SIGWHAT");
+});
+
+Deno.test("describeExitShort() is describeExit() without the signal's cause", () => {
+  assertEquals(describeExitShort({ code: 3, signal: null }), "exited with status 3");
+  assertEquals(
+    describeExitShort({ code: null, signal: "SIGKILL" }),
+    "killed by SIGKILL (signal 9)",
+  );
+  assertEquals(
+    describeExitShort({ code: null, signal: "SIGCHLD" }),
+    "killed by SIGCHLD (signal 17)",
+  );
+  assertEquals(describeExitShort({ code: null, signal: 99 }), "killed by signal 99");
 });

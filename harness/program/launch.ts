@@ -4,15 +4,17 @@
  *
  * @module
  */
+import { raceDeadline, sleep, TIMED_OUT } from "../_deadline.ts";
 import { PidsCgroup } from "./_cgroup.ts";
 import { describeLimit, resolveLimits } from "./_limits.ts";
-import { canReadProc, statOf } from "./_proc.ts";
+import { statOf } from "./_proc.ts";
 import { register, unregister } from "./_registry.ts";
 import { checkExecutable, spawnArgv } from "./_spawn_argv.ts";
 import { TailBuffer } from "./_tail.ts";
 import { ProcessTree, signal } from "./_tree.ts";
+import { canReadProc } from "./can_read_proc.ts";
 import { CommandError } from "./command_error.ts";
-import { describeExit } from "./describe_exit.ts";
+import { describeExit, describeExitShort } from "./describe_exit.ts";
 import type { Limits } from "./limits.ts";
 import { type BoundPorts, socketPorts } from "./listening_ports.ts";
 import type { ProcessInfo } from "./process_info.ts";
@@ -87,7 +89,6 @@ class LaunchedProgram implements Program {
   readonly pid: number;
   readonly argv: readonly string[];
   readonly label: string;
-  readonly startedAt: string = new Date().toISOString();
   readonly limits: Readonly<Limits>;
   readonly exited: Promise<ExitInfo>;
 
@@ -235,10 +236,10 @@ class LaunchedProgram implements Program {
     for (;;) {
       this.#tree.killAll();
       await sleep(10);
-      if (this.#tree.alive(true).length === 0 || performance.now() > deadline) break;
+      if (this.#tree.alive().length === 0 || performance.now() > deadline) break;
     }
     const exit = await this.exited;
-    if (await within(this.#reading, CLOSE_OUTPUT_MS) === TIMED_OUT) {
+    if (await raceDeadline(this.#reading, CLOSE_OUTPUT_MS) === TIMED_OUT) {
       // A process outside the tree still holds a pipe: stop reading instead of waiting for it.
       await Promise.allSettled(this.#readers.map((reader) => reader.cancel()));
       await this.#reading;
@@ -272,7 +273,7 @@ class LaunchedProgram implements Program {
     const atMs = Math.round(performance.now() - this.#started);
     this.#running = false;
     this.#classify(status);
-    await within(this.#reading, OUTPUT_GRACE_MS);
+    await raceDeadline(this.#reading, OUTPUT_GRACE_MS);
     const signalName = status.signal ?? null;
     const info: ExitInfo = {
       code: signalName === null ? status.code : null,
@@ -300,17 +301,18 @@ class LaunchedProgram implements Program {
   }
 
   #describe(code: number, signalName: string | null): string {
-    const base = describeExit({ code, signal: signalName });
+    const status = { code, signal: signalName };
+    const base = describeExit(status);
     const hit = this.#limitHit;
     if (hit === "processes" || hit === "memory") {
       const limit = describeLimit(hit, this.limits[hit]);
       return signalName === "SIGKILL"
-        ? `${base.slice(0, base.indexOf(":"))}: sockspec stopped it for going over ${limit}`
+        ? `${describeExitShort(status)}: sockspec stopped it for going over ${limit}`
         : `${base} after a fork() failed at the limit of ${limit}`;
     }
     if (hit === "cpu") return `${base}; the limit is ${describeLimit("cpu", this.limits.cpu)}`;
     if (signalName !== null && this.#sent.has(signalName)) {
-      return `${base.split(":")[0]}, sent by sockspec`;
+      return `${describeExitShort(status)}, sent by sockspec`;
     }
     return base;
   }
@@ -353,23 +355,4 @@ async function feed(stdin: WritableStream<Uint8Array>, bytes: Uint8Array): Promi
     // the program exited without reading it all
     await writer.abort().catch(() => {});
   }
-}
-
-const TIMED_OUT = Symbol("timed out");
-
-/** Waits for `promise` at most `ms`; the timer is cleared either way. */
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
-    timer = setTimeout(() => resolve(TIMED_OUT), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

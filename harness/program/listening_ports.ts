@@ -5,7 +5,6 @@
  * @module
  */
 import { fdLinks, readText } from "./_proc.ts";
-import { groupProcesses } from "./group_processes.ts";
 
 /** The ports a set of processes has sockets bound to. */
 export interface BoundPorts {
@@ -19,34 +18,9 @@ export interface BoundPorts {
 }
 
 /**
- * The TCP ports in LISTEN state and the bound UDP ports of a process group's sockets: maps each
- * `socket:[INODE]` in `/proc/PID/fd` to `/proc/PID/net/tcp`, `tcp6`, `udp` and `udp6`.
- *
- * @param pgid The process group id; a launched program's is its pid.
- * @returns The ports.
- *
- * @example
- * ```ts
- * import { assert } from "@std/assert";
- * import { type BoundPorts, listeningPorts, socketPorts } from "./listening_ports.ts";
- * import { readProcess } from "./read_process.ts";
- * const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
- * try {
- *   const group: BoundPorts = listeningPorts(readProcess(Deno.pid)!.pgid);
- *   assert(group.tcp.includes(listener.addr.port));
- *   assert(socketPorts([Deno.pid]).tcp.includes(listener.addr.port));
- * } finally {
- *   listener.close();
- * }
- * ```
- */
-export function listeningPorts(pgid: number): BoundPorts {
-  return socketPorts(groupProcesses(pgid).map((p) => p.pid));
-}
-
-/**
- * Like {@linkcode listeningPorts}, for any set of processes, such as a program's whole process
- * tree.
+ * The TCP ports in LISTEN state and the bound UDP ports of a set of processes' sockets, such as a
+ * program's whole process tree: maps each `socket:[INODE]` in `/proc/PID/fd` to
+ * `/proc/PID/net/tcp`, `tcp6`, `udp` and `udp6`.
  *
  * @param pids The process ids; those that are gone are skipped.
  * @param only Read the tables of this transport alone (the other list is empty): the TCP tables
@@ -55,15 +29,18 @@ export function listeningPorts(pgid: number): BoundPorts {
  *
  * @example
  * ```ts
- * import { assertEquals } from "@std/assert";
- * import { type BoundPorts, listeningPorts, socketPorts } from "./listening_ports.ts";
+ * import { assert, assertEquals } from "@std/assert";
+ * import { type BoundPorts, socketPorts } from "./listening_ports.ts";
+ * const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
  * const socket = Deno.listenDatagram({ hostname: "127.0.0.1", port: 0, transport: "udp" });
  * try {
  *   const port = (socket.addr as Deno.NetAddr).port;
  *   const mine: BoundPorts = socketPorts([Deno.pid]);
  *   assertEquals(mine.udp.filter((p) => p === port), [port]);
- *   assertEquals(listeningPorts(-1), { tcp: [], udp: [] }); // no such group
+ *   assert(mine.tcp.includes(listener.addr.port));
+ *   assertEquals(socketPorts([999_999_999]), { tcp: [], udp: [] }); // no such process
  * } finally {
+ *   listener.close();
  *   socket.close();
  * }
  * ```

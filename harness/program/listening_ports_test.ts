@@ -1,10 +1,10 @@
 import { assert, assertEquals } from "@std/assert";
 import { eventually, freePort, procTest } from "./_test_utils.ts";
 import { launch } from "./launch.ts";
-import { listeningPorts, socketPorts } from "./listening_ports.ts";
+import { socketPorts } from "./listening_ports.ts";
 
 procTest(
-  "listeningPorts() lists listening TCP and bound UDP ports of the group, IPv6 too",
+  "ports() lists listening TCP and bound UDP ports of the program's processes, IPv6 too",
   async () => {
     const [tcp4, tcp6, udp, childTcp] = [freePort("tcp"), freePort("tcp"), freePort("udp"), 0];
     const script = `import os, socket, time
@@ -22,16 +22,14 @@ time.sleep(30)`;
     assert(await eventually(() => program.stdoutText().endsWith("\n")), program.stderrText());
     const child = Number(program.stdoutText().trim());
     assert(child > childTcp);
-    const ports = listeningPorts(program.pid);
+    const ports = program.ports();
     assertEquals(ports.tcp, [tcp4, tcp6, child].sort((a, b) => a - b));
     assertEquals(ports.udp, [udp]);
     assertEquals(socketPorts([program.pid]).tcp, [tcp4, tcp6].sort((a, b) => a - b));
-    assertEquals(program.ports(), ports);
   },
 );
 
 procTest("socketPorts() lists nothing for processes without sockets", () => {
   assertEquals(socketPorts([]), { tcp: [], udp: [] });
   assertEquals(socketPorts([2 ** 30]), { tcp: [], udp: [] });
-  assertEquals(listeningPorts(2 ** 30), { tcp: [], udp: [] });
 });

@@ -6,7 +6,7 @@
  * forked. Linux only: it needs `setsid` and `prlimit` (util-linux) and `/proc`.
  *
  * Each file re-exported here holds one idea: a function, or a pair that goes together such as
- * `fdCount()` and `groupFdCount()`, with its types. Files whose names start with `_` are private.
+ * `readProcess()` and `cpuTimeMs()`, with its types. Files whose names start with `_` are private.
  * (`export *` rather than a list of names because `deno test --doc` imports every name a file
  * exports into each of its examples and fails the unused ones under `noUnusedLocals`,
  * denoland/deno#26900; for the same reason an example names everything its file exports.)
@@ -28,12 +28,12 @@
  *
  * @module
  */
+export * from "./can_read_proc.ts";
 export * from "./check_command.ts";
 export * from "./command_argv.ts";
 export * from "./command_error.ts";
 export * from "./describe_exit.ts";
 export * from "./fd_count.ts";
-export * from "./group_processes.ts";
 export * from "./launch.ts";
 export * from "./limits.ts";
 export * from "./listening_ports.ts";

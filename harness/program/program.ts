@@ -40,8 +40,6 @@ export interface Program {
   readonly argv: readonly string[];
   /** The name messages use. */
   readonly label: string;
-  /** When it was launched, as an ISO 8601 time. */
-  readonly startedAt: string;
   /** The limits it runs with. */
   readonly limits: Readonly<Limits>;
   /**

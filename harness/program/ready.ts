@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { sleep } from "../_deadline.ts";
 import type { BoundPorts } from "./listening_ports.ts";
 import type { ExitInfo, Program } from "./program.ts";
 
@@ -155,7 +156,7 @@ export async function waitReady(
           message: `${program.label} did not serve ${missing} within ${timeoutMs} ms${tcpOnly}`,
         };
       }
-      await pause(intervalMs, wake);
+      await sleep(intervalMs, wake).catch(() => {}); // cut short when it exits, time is up or on abort
     }
   } finally {
     clearTimeout(timer);
@@ -232,18 +233,4 @@ function describeWant(want: ReadyWant, tcp: boolean, udp: boolean): string {
 
 function address({ host, port }: { host: string; port: number }): string {
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
-}
-
-/** Waits `ms`, or less when the signal aborts; never rejects, and clears its timer. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener("abort", done, { once: true });
-  });
 }
