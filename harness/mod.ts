@@ -80,8 +80,10 @@ export {
   describeBytes,
   firstDifference,
   hexdump,
+  hexPairs,
   printable,
 } from "./hexdump.ts";
+export { raceDeadline, TIMED_OUT } from "./_deadline.ts";
 export { PartialRun, type RunMeta, UNFINISHED, writeFileAtomicSync } from "./partial.ts";
 export { isRequestReply, requestReply, samplePayload, sampleRequest } from "./profile.ts";
 export type {

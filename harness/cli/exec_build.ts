@@ -5,7 +5,7 @@
  * @module
  */
 import { commandArgv, CommandError, launch } from "../program/mod.ts";
-import { errorText, type ProgramBuild } from "../mod.ts";
+import { errorText, type ProgramBuild, raceDeadline, TIMED_OUT } from "../mod.ts";
 
 /** How much of a build's output the report keeps, per stream. */
 const BUILD_OUTPUT_CAP = 32 * 1024;
@@ -44,16 +44,12 @@ export async function runBuild(
     if (!(e instanceof CommandError)) throw e;
     return { command, ok: false, description: errorText(e), durationMs: took(), output: "" };
   }
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<"late">((resolve) => {
-    timer = setTimeout(() => resolve("late"), options.timeoutMs);
-  });
   try {
-    const ended = await Promise.race([program.exited, deadline]);
+    const ended = await raceDeadline(program.exited, options.timeoutMs);
     const exit = await program.close();
     const output = [program.stdoutText(), program.stderrText()].map((s) => s.trimEnd())
       .filter((s) => s !== "").join("\n");
-    if (ended === "late") {
+    if (ended === TIMED_OUT) {
       return {
         command,
         ok: false,
@@ -70,7 +66,6 @@ export async function runBuild(
       output,
     };
   } finally {
-    clearTimeout(timer);
     await program.close();
   }
 }

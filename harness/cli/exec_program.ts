@@ -27,9 +27,11 @@ import {
   type ProgramSnapshot,
   type ProgramStart,
   type ProgramUnderTest,
+  raceDeadline,
   type StartResult,
   type StopResult,
   type Targets,
+  TIMED_OUT,
   type Transport,
 } from "../mod.ts";
 import type { ExecSpec } from "./exec_spec.ts";
@@ -191,15 +193,10 @@ export class ExecProgram implements ProgramUnderTest {
       return { exitedInTime: true, ms: 0, description: exit.description };
     }
     run.program.kill(signal);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<"late">((resolve) =>
-      timer = setTimeout(() => resolve("late"), graceMs)
-    );
-    const first = await Promise.race([run.program.exited, late]);
-    clearTimeout(timer);
+    const first = await raceDeadline(run.program.exited, graceMs);
     const ms = Math.round(performance.now() - started);
     const exit = await run.program.close();
-    return { exitedInTime: first !== "late", ms, description: exit.description };
+    return { exitedInTime: first !== TIMED_OUT, ms, description: exit.description };
   }
 
   /** Kills it and everything it started; the end of the run, not a death. */

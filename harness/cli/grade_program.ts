@@ -25,6 +25,7 @@ import {
   UsageError,
   writeFileAtomicSync,
 } from "../mod.ts";
+import { canReadProc } from "../program/mod.ts";
 import { notStartedReport, openExec } from "./exec_session.ts";
 import { type ExecSpec, execSpec, withExec } from "./exec_spec.ts";
 import { join, runWithLiveReports, studentReports, writeReports } from "./output.ts";
@@ -51,15 +52,11 @@ export interface ProgramBatch {
  * @throws {UsageError} naming what is missing.
  */
 export function checkCanLaunch(entries: readonly RosterEntry[]): void {
-  if (!entries.some((e) => e.exec)) return;
-  try {
-    Deno.readTextFileSync("/proc/self/stat");
-  } catch {
-    throw new UsageError(
-      "The roster's command column needs --allow-all: sockspec reads /proc to watch each " +
-        "program (run deno task grade:exec, or deno run -A harness/cli/grade.ts)",
-    );
-  }
+  if (!entries.some((e) => e.exec) || canReadProc()) return;
+  throw new UsageError(
+    "The roster's command column needs --allow-all: sockspec reads /proc to watch each " +
+      "program (run deno task grade:exec, or deno run -A harness/cli/grade.ts)",
+  );
 }
 
 /** The file in a student's folder with what their program did, as text. */
