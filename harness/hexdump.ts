@@ -55,6 +55,20 @@ export function byteHex(b: number): string {
   return "0x" + b.toString(16).padStart(2, "0");
 }
 
+/**
+ * Bytes as space-separated hex pairs, as a header is quoted in messages.
+ *
+ * @example
+ * ```ts
+ * import { assertEquals } from "@std/assert";
+ * import { hexPairs } from "./hexdump.ts";
+ * assertEquals(hexPairs(new Uint8Array([0x01, 0x2c])), "01 2c");
+ * ```
+ */
+export function hexPairs(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(" ");
+}
+
 /** Describes bytes as `N bytes "printable"`. */
 export function describeBytes(bytes: Uint8Array, max = 200): string {
   return `${bytes.length} byte${bytes.length === 1 ? "" : "s"} "${printable(bytes, max)}"`;

@@ -13,6 +13,8 @@ import {
   isRequestReply,
   type ProgramProcess,
   type ProgramSnapshot,
+  requestReply,
+  type RequestReplyProfile,
   sampleRequest,
   type TcpClient,
 } from "../harness/mod.ts";
@@ -150,15 +152,10 @@ export const memory: Case = {
   appliesTo: { ...WHOLE_PROGRAM, requestReply: true },
   exclusive: true,
   async run(t) {
+    const p = requestReply(t);
     const c = await t.connect({ label: "m" });
     const exchange = async (n: number) => {
-      const p = t.profile;
-      if (!isRequestReply(p)) return;
-      for (let i = 0; i < n; i++) {
-        const request = sampleRequest(p, t.rng, 512);
-        await c.send(request);
-        await c.expect(p.expectedReply(request));
-      }
+      for (let i = 0; i < n; i++) await askOnce(t, c, p, 512);
     };
     await exchange(50);
     const r0 = rss(t.program.snapshot());
@@ -319,12 +316,20 @@ export const processCases: readonly Case[] = [
 async function served(t: CaseContext, label: string): Promise<TcpClient> {
   const c = await t.connect({ label });
   const p = t.profile;
-  if (isRequestReply(p)) {
-    const request = sampleRequest(p, t.rng, 32);
-    await c.send(request);
-    await c.expect(p.expectedReply(request));
-  }
+  if (isRequestReply(p)) await askOnce(t, c, p, 32);
   return c;
+}
+
+/** Sends `c` one request with a `size`-byte sample payload and reads its reply. */
+async function askOnce(
+  t: CaseContext,
+  c: TcpClient,
+  p: RequestReplyProfile,
+  size: number,
+): Promise<void> {
+  const request = sampleRequest(p, t.rng, size);
+  await c.send(request);
+  await c.expect(p.expectedReply(request));
 }
 
 /** Opens and closes `n` connections one after another, each served once. */

@@ -18,9 +18,6 @@ import {
   WAITS,
 } from "../harness/mod.ts";
 
-/** How long a hint waits for the other transport, in milliseconds. */
-export const HINT_WINDOW_MS: number = WAITS.hintWindowMs;
-
 /** A datagram the profile's server would answer (an empty one for the services). */
 function hintDatagram(profile: Profile): Uint8Array {
   if (!isRequestReply(profile)) return new Uint8Array(0);
@@ -50,7 +47,7 @@ export async function withTcpHint(
   let r;
   try {
     r = await probeUdp(to, [hintDatagram(profile)], {
-      windowMs: HINT_WINDOW_MS,
+      windowMs: WAITS.hintWindowMs,
       signal: options.signal,
       transcript: options.transcript,
       label: "hint",
@@ -83,7 +80,7 @@ export async function withTcpHint(
 export async function addUdpHint(result: CaseResult, udp: Target, profile: Profile): Promise<void> {
   if (result.outcome !== "fail" && result.outcome !== "error") return;
   if (result.transcript.some((e) => e.kind === "recv")) return;
-  const r = await probeUdp(udp, [hintDatagram(profile)], { windowMs: HINT_WINDOW_MS })
+  const r = await probeUdp(udp, [hintDatagram(profile)], { windowMs: WAITS.hintWindowMs })
     .catch(() => null);
   if (r?.kind !== "refused") return;
   const n = udp.port;
@@ -92,7 +89,7 @@ export async function addUdpHint(result: CaseResult, udp: Target, profile: Profi
     const conn = await Deno.connect({
       hostname: udp.host,
       port: n,
-      signal: AbortSignal.timeout(HINT_WINDOW_MS),
+      signal: AbortSignal.timeout(WAITS.hintWindowMs),
     });
     conn.close();
     tcpAccepts = true;

@@ -12,9 +12,8 @@ import {
   exchangeWithClient,
   requestReply,
   type RequestReplyProfile,
-  type Transport,
 } from "../../harness/mod.ts";
-import { type Hints, judgeFailure, judgeReply } from "./_judge.ts";
+import { type Expectation, judgeFailure, judgeReply } from "./_judge.ts";
 
 /** A case that tests the client role, with its server for `deno task serve --case ID`. */
 export interface ClientCase extends Case {
@@ -22,13 +21,11 @@ export interface ClientCase extends Case {
   readonly server: Adversary;
 }
 
-/** What a client case is made of. */
-export interface ClientCaseSpec {
+/** What a client case is made of: what it expects of a correct client, and how it tests it. */
+export interface ClientCaseSpec extends Expectation {
   id: string;
   title: string;
   requirement: string;
-  /** The transport the client speaks in this case. */
-  transport: Transport;
   /** Only for these framings (e.g. `length-prefix` for header cases). */
   framing?: AppliesTo["framing"];
   server: Adversary;
@@ -36,12 +33,6 @@ export interface ClientCaseSpec {
   payload(t: CaseContext, profile: RequestReplyProfile): Uint8Array;
   /** A correct client prints the `reply` and exits 0, or sees a `failure` and exits non-zero. */
   expect: "reply" | "failure";
-  /** The case's explanation of each way a client gets it wrong. */
-  hints: Hints;
-  /** A failing client slower than this (ms) to give up earns a warning. */
-  quickMs?: number;
-  /** The client must reach the server (default true; not for a refused connect). */
-  needsRequest?: boolean;
 }
 
 /**
@@ -70,7 +61,7 @@ export interface ClientCaseSpec {
  * ```
  */
 export function clientCase(spec: ClientCaseSpec): ClientCase {
-  const { server, transport, hints } = spec;
+  const { server, transport } = spec;
   return {
     id: spec.id,
     title: spec.title,
@@ -80,14 +71,8 @@ export function clientCase(spec: ClientCaseSpec): ClientCase {
     async run(t) {
       const profile = requestReply(t);
       const x = await exchangeWithClient(t, server, spec.payload(t, profile));
-      const expectation = {
-        transport,
-        hints,
-        quickMs: spec.quickMs,
-        needsRequest: spec.needsRequest,
-      };
-      if (spec.expect === "reply") judgeReply(t, x, expectation);
-      else judgeFailure(t, x, expectation);
+      if (spec.expect === "reply") judgeReply(t, x, spec);
+      else judgeFailure(t, x, spec);
     },
   };
 }

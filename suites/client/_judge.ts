@@ -5,11 +5,14 @@
  *
  * @module
  */
-import { equals } from "@std/bytes";
+import { equals, startsWith } from "@std/bytes";
 import {
   type CaseContext,
   type ClientExchange,
   describeBytes,
+  firstDifference,
+  type Framing,
+  hexPairs,
   printable,
   type Transport,
 } from "../../harness/mod.ts";
@@ -40,8 +43,9 @@ export type Hints = Partial<Record<Problem, (x: ClientExchange) => string>>;
 export interface Expectation {
   /** The transport the client speaks in this case. */
   transport: Transport;
+  /** The case's explanation of each way a client gets it wrong. */
   hints: Hints;
-  /** The client must reach the server first (every case but a refused connect). */
+  /** The client must reach the server first (default true; not for a refused connect). */
   needsRequest?: boolean;
   /** A failing client slower than this (ms) to give up earns a warning. */
   quickMs?: number;
@@ -52,9 +56,18 @@ export function seconds(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${Number((ms / 1000).toFixed(1))} s`;
 }
 
-/** Bytes as hex pairs, for headers: `01 2c`. */
-export function hexPairs(bytes: Uint8Array): string {
-  return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join(" ");
+/** The size of a framing's length header: 2 or 4 for `length-prefix`, 0 for other framings. */
+export function headerBytesOf(framing: Framing | undefined): number {
+  return framing?.kind === "length-prefix" ? framing.headerBytes : 0;
+}
+
+/**
+ * The length a 2-byte header (any other size is read as 4 bytes) says, read in network byte
+ * order, or in this host's (little-endian) order with `little`.
+ */
+export function headerValue(header: Uint8Array, little = false): number {
+  const view = new DataView(header.buffer, header.byteOffset, header.length);
+  return header.length === 2 ? view.getUint16(0, little) : view.getUint32(0, little);
 }
 
 function failWith(
@@ -152,9 +165,7 @@ function checkRequest(t: CaseContext, x: ClientExchange, e: Expectation): void {
       `The server received a datagram of ${
         describeBytes(bad.data, 60)
       }, not the ${want.length}-byte request${
-        bad.data.length < want.length && equals(bad.data, want.subarray(0, bad.data.length))
-          ? ` (its first ${bad.data.length} bytes)`
-          : ""
+        startsWith(want, bad.data) ? ` (its first ${bad.data.length} bytes)` : ""
       }`,
       { expected: want, actual: bad.data },
     );
@@ -170,7 +181,7 @@ function checkRequest(t: CaseContext, x: ClientExchange, e: Expectation): void {
     : end === "timeout"
     ? "then nothing more came"
     : "then the client was gone";
-  if (got.length < want.length && equals(got, want.subarray(0, got.length))) {
+  if (startsWith(want, got)) {
     failWith(
       t,
       x,
@@ -180,20 +191,14 @@ function checkRequest(t: CaseContext, x: ClientExchange, e: Expectation): void {
       { expected: want, actual: got },
     );
   }
-  let at = 0;
-  while (at < got.length && got[at] === want[at]) at++;
-  const framing = c.profile.framing;
-  if (
-    framing.kind === "length-prefix" && at < framing.headerBytes &&
-    got.length >= framing.headerBytes
-  ) {
-    const header = got.subarray(0, framing.headerBytes);
-    const view = new DataView(header.buffer, header.byteOffset, header.length);
-    const little = framing.headerBytes === 2 ? view.getUint16(0, true) : view.getUint32(0, true);
-    const big = framing.headerBytes === 2 ? view.getUint16(0) : view.getUint32(0);
-    const length = want.length - framing.headerBytes;
-    if (little === length) {
-      const fn = framing.headerBytes === 2 ? "htons()" : "htonl()";
+  const at = firstDifference(got, want);
+  const h = headerBytesOf(c.profile.framing);
+  if (at < h && got.length >= h) {
+    const header = got.subarray(0, h);
+    const big = headerValue(header);
+    const length = want.length - h;
+    if (headerValue(header, true) === length) {
+      const fn = h === 2 ? "htons()" : "htonl()";
       failWith(
         t,
         x,
@@ -256,7 +261,7 @@ export function judgeReply(t: CaseContext, x: ClientExchange, e: Expectation): v
   const got = out.bytes;
   const evidence = { expected: want, actual: got };
   if (!equals(got, want)) {
-    if (got.length < want.length && equals(got, want.subarray(0, got.length))) {
+    if (startsWith(want, got)) {
       failWith(
         t,
         x,
@@ -268,7 +273,7 @@ export function judgeReply(t: CaseContext, x: ClientExchange, e: Expectation): v
         evidence,
       );
     }
-    if (got.length > want.length && equals(got.subarray(0, want.length), want)) {
+    if (startsWith(got, want)) {
       failWith(
         t,
         x,
@@ -279,8 +284,7 @@ export function judgeReply(t: CaseContext, x: ClientExchange, e: Expectation): v
         evidence,
       );
     }
-    let at = 0;
-    while (at < got.length && got[at] === want[at]) at++;
+    const at = firstDifference(got, want);
     failWith(
       t,
       x,

@@ -4,15 +4,42 @@
  *
  * @module
  */
-import { samplePayload } from "../../harness/mod.ts";
-import type { ClientExchange } from "../../harness/mod.ts";
+import {
+  type Adversary,
+  type ClientExchange,
+  hexPairs,
+  type Pace,
+  samplePayload,
+  type TcpPeer,
+} from "../../harness/mod.ts";
 import { type ClientCase, clientCase } from "./_client_case.ts";
-import { hexPairs, seconds } from "./_judge.ts";
+import { headerBytesOf, headerValue, type Hints, type Problem, seconds } from "./_judge.ts";
 
 /** The header bytes of a length-prefixed reply, or 0 for other framings. */
 function headerBytes(x: ClientExchange): number {
-  const framing = x.connections[0]?.profile.framing;
-  return framing?.kind === "length-prefix" ? framing.headerBytes : 0;
+  return headerBytesOf(x.connections[0]?.profile.framing);
+}
+
+/**
+ * A TCP server that reads the client's request, then has `answer` send the reply it is due; a
+ * client whose request did not come whole and right gets no answer.
+ */
+function answering(
+  answer: (p: TcpPeer, reply: Uint8Array) => Promise<unknown>,
+  options: { pace?: Pace } = {},
+): Adversary {
+  return {
+    transport: "tcp",
+    async tcp(p) {
+      const request = await p.request(options);
+      if (request) await answer(p, p.reply(request));
+    },
+  };
+}
+
+/** The same explanation for each of `problems`. */
+function sameHint(problems: readonly Problem[], hint: (x: ClientExchange) => string): Hints {
+  return Object.fromEntries(problems.map((problem) => [problem, hint]));
 }
 
 export const byteSegments: ClientCase = clientCase({
@@ -21,13 +48,7 @@ export const byteSegments: ClientCase = clientCase({
   requirement:
     "TCP is a byte stream: one recv() returns what has arrived, maybe one byte; a client loops until the whole reply came",
   transport: "tcp",
-  server: {
-    transport: "tcp",
-    async tcp(p) {
-      const request = await p.request();
-      if (request) await p.sendChunked(p.reply(request), { sizes: [1], gapMs: 4 });
-    },
-  },
+  server: answering((p, reply) => p.sendChunked(reply, { sizes: [1], gapMs: 4 })),
   payload: (t, profile) => samplePayload(profile, t.rng, 48),
   expect: "reply",
   hints: {
@@ -47,24 +68,13 @@ export const splitHeader: ClientCase = clientCase({
     "A length header may arrive split across segments like any bytes; a client reads all of it before decoding the length",
   transport: "tcp",
   framing: ["length-prefix"],
-  server: {
-    transport: "tcp",
-    async tcp(p) {
-      const request = await p.request();
-      if (!request) return;
-      const framing = p.profile.framing;
-      const header = framing.kind === "length-prefix" ? framing.headerBytes : 0;
-      const cuts = Array.from({ length: header }, (_, i) => i + 1);
-      await p.sendChunked(p.reply(request), { cuts, gapMs: 50 });
-    },
-  },
+  server: answering((p, reply) => {
+    const cuts = Array.from({ length: headerBytesOf(p.profile.framing) }, (_, i) => i + 1);
+    return p.sendChunked(reply, { cuts, gapMs: 50 });
+  }),
   payload: (t, profile) => samplePayload(profile, t.rng, 300),
   expect: "reply",
-  hints: Object.fromEntries(
-    (["cut", "more", "differs", "exit", "hung"] as const).map((
-      problem,
-    ) => [problem, oneRecvHeader]),
-  ),
+  hints: sameHint(["cut", "more", "differs", "exit", "hung"], oneRecvHeader),
 });
 
 /** What a client that reads the header with one recv() decodes, in words. */
@@ -73,8 +83,7 @@ function oneRecvHeader(x: ClientExchange): string {
   const header = x.reply.subarray(0, h);
   const first = new Uint8Array(h);
   first[0] = header[0];
-  const view = new DataView(first.buffer);
-  const misread = h === 2 ? view.getUint16(0) : view.getUint32(0);
+  const misread = headerValue(first);
   const length = x.reply.length - h;
   return `the reply header ${hexPairs(header)} (${length}) came one byte per segment; ` +
     `a client that takes one recv() for the whole header gets ${hexPairs(first.subarray(0, 1))} ` +
@@ -91,19 +100,13 @@ export const coalesced: ClientCase = clientCase({
     "One recv() may return the end of one frame and the start of the next; a client takes exactly the length its header gives",
   transport: "tcp",
   framing: ["length-prefix"],
-  server: {
-    transport: "tcp",
-    async tcp(p) {
-      const request = await p.request();
-      if (!request) return;
-      const reply = p.reply(request);
-      const next = p.profile.encode(NEXT_FRAME_PAYLOAD);
-      const both = new Uint8Array(reply.length + next.length);
-      both.set(reply);
-      both.set(next, reply.length);
-      await p.send(both);
-    },
-  },
+  server: answering((p, reply) => {
+    const next = p.profile.encode(NEXT_FRAME_PAYLOAD);
+    const both = new Uint8Array(reply.length + next.length);
+    both.set(reply);
+    both.set(next, reply.length);
+    return p.send(both);
+  }),
   payload: (t, profile) => samplePayload(profile, t.rng, 20),
   expect: "reply",
   hints: {
@@ -121,19 +124,13 @@ export const slowReply: ClientCase = clientCase({
   requirement:
     "A server may take its time, and its reply may come in parts; a client waits (a few seconds at least) and reads until the reply is whole",
   transport: "tcp",
-  server: {
-    transport: "tcp",
-    async tcp(p) {
-      const request = await p.request();
-      if (!request) return;
-      const reply = p.reply(request);
-      const half = Math.max(1, Math.floor(reply.length / 2));
-      await p.sleep(1500);
-      await p.send(reply.subarray(0, half));
-      await p.sleep(300);
-      await p.send(reply.subarray(half));
-    },
-  },
+  server: answering(async (p, reply) => {
+    const half = Math.max(1, Math.floor(reply.length / 2));
+    await p.sleep(1500);
+    await p.send(reply.subarray(0, half));
+    await p.sleep(300);
+    await p.send(reply.subarray(half));
+  }),
   payload: (t, profile) => samplePayload(profile, t.rng, 32),
   expect: "reply",
   hints: {
@@ -156,13 +153,7 @@ export const largeSlowReader: ClientCase = clientCase({
   requirement:
     "send() may take only part of the bytes it is given (a short write) when the peer reads slowly; a client loops until every byte is sent",
   transport: "tcp",
-  server: {
-    transport: "tcp",
-    async tcp(p) {
-      const request = await p.request({ pace: SLOW_READER });
-      if (request) await p.send(p.reply(request));
-    },
-  },
+  server: answering((p, reply) => p.send(reply), { pace: SLOW_READER }),
   payload: (t, profile) => samplePayload(profile, t.rng, 1024 * 1024, true),
   expect: "reply",
   hints: {
@@ -179,16 +170,10 @@ export const earlyClose: ClientCase = clientCase({
   requirement:
     'recv() returning 0 means the server closed (EOF), not "no data yet"; a client that got less than the whole reply exits non-zero with a message',
   transport: "tcp",
-  server: {
-    transport: "tcp",
-    async tcp(p) {
-      const request = await p.request();
-      if (!request) return;
-      const reply = p.reply(request);
-      await p.send(reply.subarray(0, Math.max(1, Math.floor(reply.length / 2))));
-      await p.close();
-    },
-  },
+  server: answering(async (p, reply) => {
+    await p.send(reply.subarray(0, Math.max(1, Math.floor(reply.length / 2))));
+    await p.close();
+  }),
   payload: (t, profile) => samplePayload(profile, t.rng, 64),
   expect: "failure",
   hints: {
@@ -256,30 +241,18 @@ export const byteOrder: ClientCase = clientCase({
     "Multi-byte lengths on the wire are big-endian; a client converts them with htons()/htonl() before sending and ntohs()/ntohl() after reading",
   transport: "tcp",
   framing: ["length-prefix"],
-  server: {
-    transport: "tcp",
-    async tcp(p) {
-      const request = await p.request();
-      if (request) await p.send(p.reply(request));
-    },
-  },
+  server: answering((p, reply) => p.send(reply)),
   // 258 bytes: the header 01 02 (or 00 00 01 02) reads as 513 (or 33,619,968) in host order.
   payload: (t, profile) => samplePayload(profile, t.rng, 258),
   expect: "reply",
-  hints: Object.fromEntries(
-    (["cut", "differs", "exit", "hung"] as const).map((
-      problem,
-    ) => [problem, (x: ClientExchange) => {
-      const h = headerBytes(x);
-      const header = x.reply.subarray(0, h);
-      const view = new DataView(header.buffer, header.byteOffset, h);
-      const host = h === 2 ? view.getUint16(0, true) : view.getUint32(0, true);
-      return `the reply's header ${hexPairs(header)} says ${x.reply.length - h} bytes in ` +
-        `network byte order and ${host} in this host's: convert it with ${
-          h === 2 ? "ntohs()" : "ntohl()"
-        }`;
-    }]),
-  ),
+  hints: sameHint(["cut", "differs", "exit", "hung"], (x) => {
+    const h = headerBytes(x);
+    const header = x.reply.subarray(0, h);
+    return `the reply's header ${hexPairs(header)} says ${x.reply.length - h} bytes in ` +
+      `network byte order and ${headerValue(header, true)} in this host's: convert it with ${
+        h === 2 ? "ntohs()" : "ntohl()"
+      }`;
+  }),
 });
 
 /** The TCP client cases, in listing order. */

@@ -6,12 +6,12 @@
  */
 import { type CaseContext, CaseFailure, type Datagram, WAITS } from "../../harness/mod.ts";
 
-/** Default length of a window that waits for silence, in milliseconds (`--param silence=MS`). */
-export const SILENCE_MS: number = WAITS.silenceMs;
-
-/** The window, in milliseconds, a case waits to conclude that nothing comes. */
+/**
+ * The window, in milliseconds, a case waits to conclude that nothing comes: `--param silence=MS`,
+ * by default `WAITS.silenceMs`.
+ */
 export function silenceMs(t: CaseContext): number {
-  return t.param("silence", SILENCE_MS);
+  return t.param("silence", WAITS.silenceMs);
 }
 
 /**

@@ -21,15 +21,12 @@ import {
   WAITS,
 } from "../../harness/mod.ts";
 
-/** Extra connect time for load cases: room for SYN retransmissions (1 s and 3 s after the first). */
-export const SYN_RETRY_MS: number = WAITS.synRetryMs;
-
 /**
  * Runs `step`; a failure inside it, or a connect that failed, gets `context` in front of its
  * message. A failed connect stays a ConnectFailed: whether it is the target's failure or an
  * untestable target is the runner's rule, not this helper's.
  */
-export async function within<T>(context: string, step: () => Promise<T>): Promise<T> {
+export async function within<T>(context: string, step: () => T | Promise<T>): Promise<T> {
   try {
     return await step();
   } catch (e) {
@@ -51,67 +48,69 @@ export function taggedRequest(t: CaseContext, tag: string, size = 32): Uint8Arra
   return p.encode(payload);
 }
 
-/** What {@linkcode openCrowd} opened. */
-export interface Crowd {
-  /** The clients that connected, in client order. */
-  clients: TcpClient[];
-  /** Milliseconds each connect took, in client order (failed ones included). */
-  connectMs: number[];
-  /** Connects that timed out or were refused (only with `tolerant`). */
-  failed: ConnectFailed[];
-}
-
 /**
- * Opens `n` connections, at most `parallel` connects in flight, each allowed `connectMs`. Fails the
- * case, with counts, when any connect times out or is refused, unless `tolerant`: then the failed
- * connects are returned (but when the very first crowd is refused whole, the first refusal ends
- * the case as it is, for the runner's rule to judge).
+ * Connects clients `first` to `first + n - 1` (labelled `label` and their number), at most
+ * `parallel` connects in flight, each allowed `connectMs`, handing each to `connected` as soon as
+ * it is connected. Returns the connects that timed out or were refused, and how long each connect
+ * took, in client order; when the very first crowd is refused whole, the first refusal ends the
+ * case as it is, for the runner's rule to judge.
  */
-export async function openCrowd(
+async function connectEach(
   t: CaseContext,
   n: number,
-  options: {
-    parallel: number;
-    connectMs: number;
-    label: string;
-    firstNumber?: number;
-    tolerant?: boolean;
-  },
-): Promise<Crowd> {
-  const first = options.firstNumber ?? 1;
-  const clients = new Array<TcpClient>(n);
-  const connectMs = new Array<number>(n).fill(0);
+  options: { parallel: number; connectMs: number; label: string; first: number },
+  connected: (c: TcpClient, i: number) => void,
+): Promise<{ failed: { index: number; error: ConnectFailed }[]; connectMs: number[] }> {
   const failed: { index: number; error: ConnectFailed }[] = [];
+  const connectMs = new Array<number>(n).fill(0);
   let next = 0;
   const worker = async () => {
     while (next < n) {
       const i = next++;
       const started = performance.now();
+      let c: TcpClient;
       try {
-        clients[i] = await t.connect({
-          label: `${options.label}${first + i}`,
+        c = await t.connect({
+          label: `${options.label}${options.first + i}`,
           timeoutMs: options.connectMs,
         });
       } catch (e) {
         if (!(e instanceof ConnectFailed) || e.reason === "other" || e.reason === "unreachable") {
           throw e;
         }
+        connectMs[i] = performance.now() - started;
         failed.push({ index: i, error: e });
+        continue;
       }
       connectMs[i] = performance.now() - started;
+      connected(c, i);
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.parallel, n) }, worker));
-  if (first === 1 && failed.length === n && failed.every((f) => f.error.reason === "refused")) {
+  if (
+    options.first === 1 && failed.length === n && failed.every((f) => f.error.reason === "refused")
+  ) {
     throw failed[0].error; // nothing listens there now: the runner knows whether it did at first
   }
-  if (options.tolerant) {
-    return {
-      clients: clients.filter((c) => c !== undefined),
-      connectMs,
-      failed: failed.map((f) => f.error),
-    };
-  }
+  return { failed, connectMs };
+}
+
+/**
+ * Opens `n` connections, at most `parallel` connects in flight, each allowed `connectMs`, and
+ * returns them in client order. Fails the case, with counts, when any connect times out or is
+ * refused (but when the very first crowd is refused whole, the first refusal ends the case as it
+ * is, for the runner's rule to judge).
+ */
+export async function openCrowd(
+  t: CaseContext,
+  n: number,
+  options: { parallel: number; connectMs: number; label: string; firstNumber?: number },
+): Promise<TcpClient[]> {
+  const first = options.firstNumber ?? 1;
+  const clients = new Array<TcpClient>(n);
+  const { failed } = await connectEach(t, n, { ...options, first }, (c, i) => {
+    clients[i] = c;
+  });
   if (failed.length > 0) {
     const timedOut = failed.filter((f) => f.error.reason === "timeout").length;
     const refused = failed.length - timedOut;
@@ -126,7 +125,7 @@ export async function openCrowd(
       { expected: `${n} connections accepted`, actual: `${n - failed.length} accepted, ${how}` },
     );
   }
-  return { clients, connectMs, failed: [] };
+  return clients;
 }
 
 /**
@@ -140,15 +139,6 @@ export async function exchangeAll(
   clients: readonly TcpClient[],
   replyMs: number,
   round = 1,
-): Promise<void> {
-  await exchange(t, clients, replyMs, round);
-}
-
-async function exchange(
-  t: CaseContext,
-  clients: readonly TcpClient[],
-  replyMs: number,
-  round: number,
 ): Promise<void> {
   const p = requestReply(t);
   // Every client at once, each reply within its bound: a crowd costs one wait, not one per client.
@@ -198,34 +188,13 @@ export async function connectAndExchange(
 ): Promise<{ exchanged: Exchanged[]; failed: ConnectFailed[]; connectMs: number[] }> {
   const p = requestReply(t);
   const pending: Promise<Exchanged>[] = [];
-  const failed: ConnectFailed[] = [];
-  const connectMs = new Array<number>(n).fill(0);
-  let next = 0;
-  const worker = async () => {
-    while (next < n) {
-      const i = next++;
-      const started = performance.now();
-      let c: TcpClient;
-      try {
-        c = await t.connect({ label: `${options.label}${i + 1}`, timeoutMs: options.connectMs });
-      } catch (e) {
-        if (!(e instanceof ConnectFailed) || e.reason === "other" || e.reason === "unreachable") {
-          throw e;
-        }
-        connectMs[i] = performance.now() - started;
-        failed.push(e);
-        continue;
-      }
-      connectMs[i] = performance.now() - started;
-      const request = taggedRequest(t, `${c.label}.1`);
-      // Not awaited here: the next connect goes out while this client waits for its reply.
-      pending.push(exchangeOne(c, request, p.expectedReply(request), options.replyMs));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(options.parallel, n) }, worker));
+  const { failed, connectMs } = await connectEach(t, n, { ...options, first: 1 }, (c) => {
+    const request = taggedRequest(t, `${c.label}.1`);
+    // Not awaited here: the next connect goes out while this client waits for its reply.
+    pending.push(exchangeOne(c, request, p.expectedReply(request), options.replyMs));
+  });
   const exchanged = await Promise.all(pending);
-  if (failed.length === n && failed.every((f) => f.reason === "refused")) throw failed[0];
-  return { exchanged, failed, connectMs };
+  return { exchanged, failed: failed.map((f) => f.error), connectMs };
 }
 
 /**

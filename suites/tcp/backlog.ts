@@ -37,7 +37,7 @@ export const burst: Case = {
     const crowd = await connectAndExchange(t, k, { parallel: k, connectMs, replyMs, label: "b" });
     const unserved = await within(
       `In a burst of ${k} connects`,
-      () => Promise.resolve(judge(t, crowd.exchanged, replyMs, true)),
+      () => judge(t, crowd.exchanged, replyMs, true),
     );
     await Promise.all(crowd.exchanged.map((x) => x.client.close()));
     // Whatever the queue did, the server must still serve a fresh client afterwards.
@@ -62,9 +62,6 @@ export const burst: Case = {
     }
   },
 };
-
-/** Each probe connect's deadline: below the first SYN resend, so a dropped SYN times out. */
-const PROBE_CONNECT_MS = WAITS.probeConnectMs;
 
 /** Counts the handshakes that complete while one client holds the server. */
 export const measure: Case = {
@@ -96,7 +93,7 @@ export const measure: Case = {
       if (endsWith(seen, "timeout", "ok")) break;
       try {
         opened.push(
-          await t.connect({ label: `q${seen.length + 1}`, timeoutMs: PROBE_CONNECT_MS }),
+          await t.connect({ label: `q${seen.length + 1}`, timeoutMs: WAITS.probeConnectMs }),
         );
         seen.push("ok");
       } catch (e) {
@@ -114,14 +111,14 @@ export const measure: Case = {
       );
     } else if (seen.at(-1) === "ok") {
       t.info(
-        `While one client held a connection, ${before} connects completed, the next timed out (${PROBE_CONNECT_MS} ms) and a later one completed: the server keeps accepting (concurrent), more slowly than the connects came`,
+        `While one client held a connection, ${before} connects completed, the next timed out (${WAITS.probeConnectMs} ms) and a later one completed: the server keeps accepting (concurrent), more slowly than the connects came`,
         { probes: seen.length, completed, keepsAccepting: true },
       );
     } else {
       t.info(
         `While one client held the server, ${before} more handshakes completed and the next ${
           seen.length - before
-        } timed out (${PROBE_CONNECT_MS} ms each): effective backlog ${before}`,
+        } timed out (${WAITS.probeConnectMs} ms each): effective backlog ${before}`,
         { probes: seen.length, completed, effectiveBacklog: before, keepsAccepting: false },
       );
     }

@@ -5,7 +5,7 @@
  * @module
  */
 import { type Case, requestReply, type TcpClient, WAITS } from "../../harness/mod.ts";
-import { exchangeAll, flood, openCrowd, SYN_RETRY_MS, taggedRequest, within } from "./_crowd.ts";
+import { exchangeAll, flood, openCrowd, taggedRequest, within } from "./_crowd.ts";
 import { transportHints } from "../wrong_transport.ts";
 
 /** A silent client does not block the next one. */
@@ -83,12 +83,12 @@ export const manyClients: Case = {
       const wave = async () => {
         const crowd = await openCrowd(t, count, {
           parallel: count,
-          connectMs: t.timeoutMs + SYN_RETRY_MS,
+          connectMs: t.timeoutMs + WAITS.synRetryMs,
           label: "c",
           firstNumber: clients.length + 1,
         });
-        await exchangeAll(t, crowd.clients, t.timeoutMs);
-        clients.push(...crowd.clients);
+        await exchangeAll(t, crowd, t.timeoutMs);
+        clients.push(...crowd);
       };
       if (clients.length === 0) await wave();
       else {

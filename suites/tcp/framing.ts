@@ -14,6 +14,7 @@ import {
   CaseFailure,
   describeBytes,
   firstDifference,
+  hexPairs,
   randomCuts,
   replyBoundMs,
   requestReply,
@@ -24,9 +25,6 @@ import {
 } from "../../harness/mod.ts";
 import { framingCuts } from "../profiles/framed.ts";
 import { transportHints } from "../wrong_transport.ts";
-
-/** A reply slower than this after the last request byte is allowed but poor: a warn. */
-export const SLOW_REPLY_MS: number = WAITS.slowReplyMs;
 
 /** The size of the large request: 1 MiB, or the profile's largest payload if smaller. */
 export const LARGE_PAYLOAD = 1024 * 1024;
@@ -90,9 +88,9 @@ export const byteByByte: Case = {
       );
     }
     const late = Math.round(doneAt - lastByteAt);
-    if (late > SLOW_REPLY_MS) {
+    if (late > WAITS.slowReplyMs) {
       t.warn(
-        `The reply completed ${late} ms after the last request byte (more than ${SLOW_REPLY_MS} ms)`,
+        `The reply completed ${late} ms after the last request byte (more than ${WAITS.slowReplyMs} ms)`,
       );
     }
   },
@@ -369,9 +367,7 @@ export const byteOrder: Case = {
     const c = await t.connect();
     for (const length of headerBytes === 2 ? [0x0102, 0x0201] : [0x0102, 0x010203]) {
       const request = sampleRequest(p, t.rng, length);
-      const header = Array.from(request.subarray(0, headerBytes), (b) => byteHex(b).slice(2)).join(
-        " ",
-      );
+      const header = hexPairs(request.subarray(0, headerBytes));
       const swapped = swap(length, headerBytes);
       await c.send(request);
       try {
