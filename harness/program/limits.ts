@@ -78,7 +78,7 @@ export function parseLimit(text: string): Partial<Limits> {
     );
   }
   const name = match[1].toLowerCase();
-  if (!(name in EXPECTED)) {
+  if (!Object.hasOwn(EXPECTED, name)) {
     throw new CommandError(
       `Unknown limit ${JSON.stringify(match[1])} in ${JSON.stringify(text)}: ` +
         "expected files, processes, memory or cpu",

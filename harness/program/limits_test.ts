@@ -33,6 +33,8 @@ Deno.test("parseLimit() throws CommandError for unknown names and bad values", (
     CommandError,
     'Unknown limit "fds" in "fds=64": expected files, processes, memory or cpu',
   );
+  // A name every object has is no limit either.
+  assertThrows(() => parseLimit("constructor=5"), CommandError, 'Unknown limit "constructor"');
   assertThrows(
     () => parseLimit("files"),
     CommandError,
