@@ -65,6 +65,7 @@ async function runAutograder(
   const log = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
   assertEquals(out.code, 0, log);
   assertEquals(liveWithMark(mark), [], "nothing of the submission is left running");
+  assertEquals(await exists(`${HERE}../../../.deno`), false, "no Deno cache in the work tree");
   const results = JSON.parse(await Deno.readTextFile(`${root}/results/results.json`));
   return { results, log };
 }
@@ -204,6 +205,15 @@ async function hasUnzip(): Promise<boolean> {
       ["zip", "unzip"].map((tool) => new Deno.Command(tool, { args: ["-v"] }).output()),
     );
     return zip.success && unzip.success;
+  } catch {
+    return false;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
   } catch {
     return false;
   }
