@@ -96,7 +96,17 @@ async function startFromArgs(args: string[]): Promise<Served | null> {
   }
 }
 
-async function main(args: string[]): Promise<number> {
+/**
+ * `serve`: serves a reference server or a mutant until Ctrl-C (or SIGTERM), and returns the exit
+ * code.
+ *
+ * @example
+ * ```ts ignore
+ * import { serveCommand } from "./serve.ts";
+ * Deno.exit(await serveCommand(["--profile", "echo"]));
+ * ```
+ */
+export async function serveCommand(args: string[]): Promise<number> {
   let served: Served | null;
   try {
     served = await startFromArgs(args);
@@ -114,4 +124,4 @@ async function main(args: string[]): Promise<number> {
   return 0;
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) Deno.exit(await serveCommand(Deno.args));

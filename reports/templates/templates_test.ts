@@ -1,7 +1,9 @@
 /**
  * The templates people copy (GitHub Actions workflows, a Kubernetes Indexed Job) parse, and call
- * the commands the README gives: `npx -y deno@VERSION task conform|grade` with the README's Deno
- * version, a task `deno.json` has, and only flags the command's `--help` lists.
+ * the installed command the README gives, from the published package, with no clone of sockspec:
+ * `npx -y deno@VERSION run -A jsr:@sockspec/sockspec@PKG/cli conform|grade` with the README's
+ * Deno version, this package's name and version, its command entry, and only flags the
+ * subcommand's `--help` lists.
  *
  * @module
  */
@@ -10,6 +12,7 @@ import { parse, parseAll } from "@std/yaml";
 import config from "../../deno.json" with { type: "json" };
 import { conform } from "../../harness/cli/conform.ts";
 import { grade } from "../../harness/cli/grade.ts";
+import { SUBCOMMANDS } from "../../harness/cli/sockspec.ts";
 
 const HERE = new URL(".", import.meta.url);
 const read = (name: string) => Deno.readTextFileSync(new URL(name, HERE));
@@ -29,16 +32,19 @@ async function usage(command: "conform" | "grade"): Promise<string> {
 /** A sockspec command line found in a template. */
 interface Call {
   version: string;
+  /** `@scope/name@version/entry` of the package it runs. */
+  pkg: string;
   task: string;
   args: string[];
 }
 
-/** Every `npx -y deno@… task …` call in a shell script, line continuations joined. */
+/** Every `npx -y deno@… run -A jsr:…/cli SUBCOMMAND …` call in a shell script. */
 function callsIn(script: string): Call[] {
   const text = script.replace(/\\\n\s*/g, " ");
   const calls: Call[] = [];
-  for (const m of text.matchAll(/npx -y deno@(\S+) task (\S+)([^\n|;&]*)/g)) {
-    calls.push({ version: m[1], task: m[2], args: m[3].trim().split(/\s+/).filter(Boolean) });
+  for (const m of text.matchAll(/npx -y deno@(\S+) run -A jsr:(\S+) (\S+)([^\n|;&]*)/g)) {
+    const args = m[4].trim().split(/\s+/).filter(Boolean);
+    calls.push({ version: m[1], pkg: m[2], task: m[3], args });
   }
   return calls;
 }
@@ -57,7 +63,13 @@ async function checkCalls(where: string, scripts: string[]): Promise<Call[]> {
   assert(calls.length > 0, `${where} calls sockspec`);
   for (const call of calls) {
     assertEquals(call.version, README_DENO, `${where}: the README's Deno version`);
-    assert(call.task in config.tasks, `${where}: deno task ${call.task} exists`);
+    assertEquals(
+      call.pkg,
+      `${config.name}@${config.version}/cli`,
+      `${where}: this package's entry`,
+    );
+    assert(`./cli` in config.exports, `${where}: the package exports its command`);
+    assert(call.task in SUBCOMMANDS, `${where}: sockspec ${call.task} exists`);
     assert(call.task === "conform" || call.task === "grade", `${where}: ${call.task}`);
     const help = await usage(call.task as "conform" | "grade");
     for (const flag of call.args.filter((a) => a.startsWith("--"))) {
@@ -81,6 +93,15 @@ function workflowJobs(name: string): Record<string, Record<string, unknown>> {
   }
   return jobs;
 }
+
+Deno.test("no template clones sockspec: each runs the published command", () => {
+  for (const name of Deno.readDirSync(HERE)) {
+    if (!/\.ya?ml$/.test(name.name)) continue;
+    const text = read(name.name);
+    assert(!/git clone|repository: \S+\/sockspec|sockspec\.git/.test(text), `${name.name} clones`);
+    assert(callsIn(text).length > 0, `${name.name} runs sockspec`);
+  }
+});
 
 const runs = (job: Record<string, unknown>) =>
   (job.steps as { run?: string }[]).flatMap((s) => s.run ? [s.run] : []);
