@@ -5,7 +5,7 @@ import { CaseError, CaseFailure, CaseSkip, type Evidence } from "./errors.ts";
 import { describeBytes } from "./hexdump.ts";
 import { isRequestReply, sampleRequest } from "./profile.ts";
 import type { ProgramUnderTest } from "./watched_program.ts";
-import { type ClientUnderTest, NO_CLIENT } from "./client_program.ts";
+import { type ClientUnderTest, NO_CLIENT } from "./client/types.ts";
 import { makeRng, type Rng } from "./rng.ts";
 import type { Target, Targets, Transport } from "./target.ts";
 import { ConnectFailed, TcpClient } from "./tcp_client.ts";

@@ -21,7 +21,7 @@ type Layer = "engine" | "suites" | "fixtures" | "reports" | "cli" | "test";
 
 function layerOf(file: string): Layer {
   if (/(_test\.ts|_test_utils\.ts)$/.test(file)) return "test";
-  if (file.startsWith("harness/cli/")) return "cli";
+  if (/^harness\/(cli|subject|grade|bench|package|deploy)\//.test(file)) return "cli";
   if (file.startsWith("harness/")) return "engine";
   return file.split("/")[0] as Layer;
 }
@@ -158,8 +158,8 @@ Deno.test("every import runs one way: engine ← suites, fixtures, reports ← a
 Deno.test("the layering check names both files of a cycle and of a wrong-way import", () => {
   const graph: Graph = new Map([
     ["harness/case.ts", ["harness/profile.ts"]],
-    ["harness/profile.ts", ["harness/case.ts", "fixtures/tcp_server.ts"]],
-    ["fixtures/tcp_server.ts", ["harness/target.ts"]],
+    ["harness/profile.ts", ["harness/case.ts", "fixtures/references/tcp_server.ts"]],
+    ["fixtures/references/tcp_server.ts", ["harness/target.ts"]],
     ["reports/html.ts", ["suites/mod.ts", "harness/mod.ts"]],
     ["harness/cli/grade.ts", ["suites/mod.ts", "reports/mod.ts", "harness/runner.ts"]],
     ["suites/x_test.ts", ["harness/cli/grade.ts"]],
@@ -167,8 +167,11 @@ Deno.test("the layering check names both files of a cycle and of a wrong-way imp
   ]);
   assertEquals(cycles(graph), ["harness/case.ts → harness/profile.ts → harness/case.ts"]);
   const wrong = wrongWayImports(graph).join("\n");
-  assertStringIncludes(wrong, "harness/profile.ts → fixtures/tcp_server.ts: the engine imports");
-  assertStringIncludes(wrong, "fixtures/tcp_server.ts → harness/target.ts: goes around");
+  assertStringIncludes(
+    wrong,
+    "harness/profile.ts → fixtures/references/tcp_server.ts: the engine imports",
+  );
+  assertStringIncludes(wrong, "fixtures/references/tcp_server.ts → harness/target.ts: goes around");
   assertStringIncludes(wrong, "reports/html.ts → suites/mod.ts: reports imports suites");
   assertStringIncludes(wrong, "harness/cli/serve.ts → harness/cli/_test_utils.ts: product code");
   assertEquals(wrong.split("\n").length, 4);

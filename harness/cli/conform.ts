@@ -32,16 +32,16 @@ import {
   type Targets,
   UsageError,
 } from "../mod.ts";
-import { CONSOLE_IO, EXIT, exitOnError, type Io, wholeNumber } from "./args.ts";
+import { CONSOLE_IO, EXIT, exitOnError, type Io, wholeNumber } from "../subject/args.ts";
 import {
   appendStepSummary,
   checkWritable,
   type ReportSpec,
   runWithLiveReports,
   writeReports,
-} from "./output.ts";
-import { envVar, needs, requireNet } from "./permissions.ts";
-import { loadProfile, PROFILES } from "./profiles.ts";
+} from "../subject/output.ts";
+import { envVar, needs, requireNet } from "../subject/permissions.ts";
+import { loadProfile, PROFILES } from "../subject/profiles.ts";
 import {
   optionLine,
   readRunFlags,
@@ -50,11 +50,17 @@ import {
   runFlagLine,
   type RunFlags,
   runOptions,
-} from "./run_flags.ts";
-import { catchStrays } from "./stray.ts";
-import { type ExecSession, notStartedReport, openExec } from "./exec_session.ts";
-import { EXEC_FLAGS, execFlagLines, type ExecSpec, readExecFlags, withExec } from "./exec_spec.ts";
-import { TargetWatch } from "./target_watch.ts";
+} from "../subject/run_flags.ts";
+import { catchStrays } from "../subject/stray.ts";
+import { type ExecSession, notStartedReport, openExec } from "../subject/program/session.ts";
+import {
+  EXEC_FLAGS,
+  execFlagLines,
+  type ExecSpec,
+  readExecFlags,
+  withExec,
+} from "../subject/program/spec.ts";
+import { TargetWatch } from "../subject/target/watch.ts";
 import {
   casesFor,
   checkClient,
@@ -64,7 +70,7 @@ import {
   LISTED_CASES,
   readClientFlags,
   withClient,
-} from "./client.ts";
+} from "../subject/client/client.ts";
 
 /** The parsed command line of `conform`: the shared run flags and conform's own. */
 export interface ConformArgs extends RunFlags {
@@ -243,9 +249,9 @@ export interface ConformOptions {
  *
  * @example
  * ```ts
- * import { serve } from "../../fixtures/serve.ts";
+ * import { serve } from "../../fixtures/references/serve.ts";
  * import { conform } from "./conform.ts";
- * import { PROFILES } from "./profiles.ts";
+ * import { PROFILES } from "../subject/profiles.ts";
  *
  * await using served = serve(PROFILES.echo.reference!);
  * const lines: string[] = [];

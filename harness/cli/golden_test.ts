@@ -11,11 +11,11 @@
  */
 import { assertEquals } from "@std/assert";
 import { compileC, findCompiler } from "../../fixtures/c/compile.ts";
-import { serve } from "../../fixtures/serve.ts";
+import { serve } from "../../fixtures/references/serve.ts";
 import { wrongBytes } from "../../fixtures/mutants/wrong_bytes.ts";
 import { WRITERS } from "../../reports/mod.ts";
 import { conform } from "./conform.ts";
-import { PROFILES } from "./profiles.ts";
+import { PROFILES } from "../subject/profiles.ts";
 
 const GOLDEN = new URL("./testdata/golden/", import.meta.url);
 const ROOT = new URL("../../", import.meta.url).pathname;

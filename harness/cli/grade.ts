@@ -24,17 +24,34 @@ import {
   type Rubric,
 } from "../../reports/rubric.ts";
 import { type Case, errorText, groupOf, selectCases, TOOL, UsageError } from "../mod.ts";
-import { CONSOLE_IO, EXIT, exitOnError, type Io, wholeNumber } from "./args.ts";
-import { BATCH_FILES, writeBatchJunit, writeGradebook, writeManifest } from "./batch_files.ts";
-import { checkCanLaunch } from "./grade_program.ts";
-import { batchCases, checkCanWatchClients, LISTED_CASES } from "./client.ts";
-import { type Batch, type BatchCache, gradeStudent, profileOf } from "./grade_student.ts";
-import { type Manifest, type ManifestRow, sha256 } from "./manifest.ts";
-import { mergeShards } from "./merge.ts";
-import { join, prepareOut } from "./output.ts";
-import { deniedPermission, envVar, needs, PermissionNeeded, requireNet } from "./permissions.ts";
-import { parseRoster, type RosterEntry } from "./roster.ts";
-import { optionLine, readRunFlags, RUN_FLAGS, runFlagLine, type RunFlags } from "./run_flags.ts";
+import { CONSOLE_IO, EXIT, exitOnError, type Io, wholeNumber } from "../subject/args.ts";
+import {
+  BATCH_FILES,
+  writeBatchJunit,
+  writeGradebook,
+  writeManifest,
+} from "../grade/batch_files.ts";
+import { checkCanLaunch } from "../grade/program.ts";
+import { batchCases, checkCanWatchClients, LISTED_CASES } from "../subject/client/client.ts";
+import { type Batch, type BatchCache, gradeStudent, profileOf } from "../grade/student.ts";
+import { type Manifest, type ManifestRow, sha256 } from "../grade/manifest.ts";
+import { mergeShards } from "../grade/merge.ts";
+import { join, prepareOut } from "../subject/output.ts";
+import {
+  deniedPermission,
+  envVar,
+  needs,
+  PermissionNeeded,
+  requireNet,
+} from "../subject/permissions.ts";
+import { parseRoster, type RosterEntry } from "../grade/roster.ts";
+import {
+  optionLine,
+  readRunFlags,
+  RUN_FLAGS,
+  runFlagLine,
+  type RunFlags,
+} from "../subject/run_flags.ts";
 import {
   JOB_INDEX_VAR,
   parseShard,
@@ -42,8 +59,8 @@ import {
   shardFromJobIndex,
   shardRows,
   shardText,
-} from "./shard.ts";
-import { catchStrays } from "./stray.ts";
+} from "../grade/shard.ts";
+import { catchStrays } from "../subject/stray.ts";
 
 /**
  * Students graded at once when `--concurrency` is not given, measured on a 2-core machine with
@@ -214,9 +231,9 @@ export interface GradeOptions {
  *
  * @example
  * ```ts
- * import { serve } from "../../fixtures/serve.ts";
+ * import { serve } from "../../fixtures/references/serve.ts";
  * import { grade } from "./grade.ts";
- * import { PROFILES } from "./profiles.ts";
+ * import { PROFILES } from "../subject/profiles.ts";
  *
  * await using served = serve(PROFILES.echo.reference!);
  * const dir = await Deno.makeTempDir();

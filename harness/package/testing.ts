@@ -1,0 +1,279 @@
+/**
+ * sockspec's cases as `Deno.test`s in your own repository: one test per case that applies to your
+ * target and profile, named by its id, failing exactly when `conform` would count the case against
+ * the run (fail, error or flaky), with the requirement, the evidence and a reproduce line.
+ *
+ * ```ts ignore
+ * // my_server_test.ts — deno test --allow-net my_server_test.ts
+ * import { conformanceTests } from "jsr:@sockspec/sockspec/testing";
+ * conformanceTests({ target: "tcp://127.0.0.1:7777", profile: "echo" });
+ * ```
+ *
+ * UDP targets need `--unstable-net` (or `"unstable": ["net"]` in your deno.json). A client
+ * program (`client: "./client {host} {port}"`) is tested by the client cases instead; that needs
+ * `--allow-all`. With `exec` instead of a target, each test launches your server on fresh ports
+ * and kills it after (`--allow-all` too: sockspec watches it through `/proc`):
+ *
+ * ```ts ignore
+ * conformanceTests({ exec: { command: "./server {port}", build: "make" }, profile: "echo" });
+ * ```
+ *
+ * @module
+ */
+import { serve } from "../../fixtures/references/serve.ts";
+import { caseDetail } from "../../reports/mod.ts";
+import {
+  type Case,
+  type CaseResult,
+  clientNotApplicable,
+  isProblem,
+  makeTarget,
+  notApplicable,
+  type Params,
+  parseTargets,
+  type Profile,
+  runCase,
+  runCases,
+  type RunOptions,
+  selectCases,
+  type Targets,
+  UsageError,
+} from "../mod.ts";
+import { casesFor, parseClient, withClient } from "../subject/client/client.ts";
+import { runBuild } from "../subject/program/build.ts";
+import { openExec } from "../subject/program/session.ts";
+import {
+  type ExecSpec,
+  execSpec,
+  execTransports,
+  readLimits,
+  withExec,
+} from "../subject/program/spec.ts";
+import { PROFILES } from "../subject/profiles.ts";
+import {
+  DEFAULT_CASE_TIMEOUT_MS,
+  DEFAULT_TIMEOUT_MS,
+  reproduceCommand,
+  type RunFlags,
+} from "../subject/run_flags.ts";
+
+/** What {@linkcode conformanceTests} tests, and how. */
+export interface ConformanceTestOptions {
+  /**
+   * The target(s): `tcp://HOST:PORT` and/or `udp://HOST:PORT` (a list, or one string with spaces
+   * between). Without one, the tests run against the profile's own reference servers.
+   */
+  target?: string | readonly string[];
+  /**
+   * A client program to test instead of a target: its command line with `{host}` and `{port}`;
+   * the client cases run it against servers of their own.
+   */
+  client?: string;
+  /** With `client`: only the cases of this transport (`tcp` or `udp`). */
+  transport?: string;
+  /** A built-in profile name (`echo`, `lp16`, …) or a profile object (default `echo`). */
+  profile?: string | Profile;
+  /** Only cases whose id starts with one of these prefixes (e.g. `tcp.framing`). */
+  only?: readonly string[];
+  /** Leave out cases whose id starts with one of these prefixes. */
+  skip?: readonly string[];
+  /** The seed for split plans and payloads (default: random, printed in every failure). */
+  seed?: number;
+  /** Wait for a connect or for bytes, in milliseconds (default 2000). */
+  timeoutMs?: number;
+  /** Deadline of one case, in milliseconds (default 30 000). */
+  caseTimeoutMs?: number;
+  /** Count warnings as failures. */
+  strict?: boolean;
+  /** Run parameters, e.g. `{ clients: 100 }`. */
+  params?: Params;
+  /**
+   * The program under test, launched for each test on fresh ports and killed after it: a command
+   * line with placeholders (`./server {port}`), or the command with a working directory, a build
+   * command (run once, before the first test), a ready time-out and `--limit` values. Not with
+   * `target`. The `process.*` cases apply then. Needs `--allow-all`.
+   */
+  exec?: string | ConformanceExec;
+  /** Put before every test name (default none). */
+  prefix?: string;
+  /** The command that reruns one case, for failure messages (default: a `deno task conform` line). */
+  reproduce?: (id: string, seed: number) => string;
+  /** Registers a test (default `Deno.test`). */
+  register?: (name: string, fn: () => Promise<void>) => void;
+}
+
+/** The program under test of {@linkcode conformanceTests}, with what goes with it. */
+export interface ConformanceExec {
+  /** The command line, e.g. `./server {port}`. */
+  command: string;
+  /** Where the build and the program run. */
+  cwd?: string;
+  /** Run once, before the first test, e.g. `make`. */
+  build?: string;
+  /** How long a start may take to serve its ports (default 10 000 ms). */
+  readyTimeoutMs?: number;
+  /** `--limit` values, e.g. `["files=256"]`. */
+  limits?: readonly string[];
+}
+
+/** One registered test: its name and the case it runs. */
+export interface ConformanceTest {
+  name: string;
+  case: Case;
+}
+
+/**
+ * Registers one `Deno.test` per sockspec case that applies to the target and profile, and returns
+ * what it registered. A case that fails throws with its requirement, what it observed, expected vs
+ * actual and the reproduce line.
+ *
+ * @throws {UsageError} for a malformed target or an unknown profile name.
+ * @example
+ * ```ts
+ * import { conformanceTests } from "./testing.ts";
+ * // No target: the `lp16` reference servers; only the basic TCP cases, run here by hand.
+ * const tests = new Map<string, () => Promise<void>>();
+ * conformanceTests({
+ *   profile: "lp16",
+ *   only: ["tcp.basic"],
+ *   seed: 7,
+ *   register: (name, fn) => tests.set(name, fn),
+ * });
+ * for (const [name, run] of tests) {
+ *   await run(); // throws with the evidence when the case fails
+ *   console.log("ok", name);
+ * }
+ * ```
+ */
+export function conformanceTests(options: ConformanceTestOptions = {}): ConformanceTest[] {
+  const profile = resolveProfile(options.profile ?? "echo");
+  const texts = typeof options.target === "string"
+    ? options.target.trim().split(/\s+/).filter(Boolean)
+    : [...(options.target ?? [])];
+  const remote: Targets | null = texts.length > 0 ? parseTargets(texts) : null;
+  const exec = options.exec === undefined ? undefined : execSpecOf(options.exec);
+  if (exec && remote) throw new UsageError("Give a target or exec, not both");
+  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
+  // The flags a reproduce line repeats: what this call changed from conform's defaults.
+  const flags: RunFlags = {
+    only: [],
+    skip: [],
+    seed,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    caseTimeoutMs: options.caseTimeoutMs ?? DEFAULT_CASE_TIMEOUT_MS,
+    concurrency: 1,
+    params: { ...options.params },
+    strict: options.strict ?? false,
+    repeat: 1,
+  };
+  let built: Promise<void> | undefined;
+  const build = () =>
+    built ??= (async () => {
+      if (exec?.build === undefined) return;
+      const b = await runBuild(exec.build, { cwd: exec.cwd, timeoutMs: exec.buildTimeoutMs });
+      if (!b.ok) {
+        throw new Error(
+          `The build ${JSON.stringify(b.command)} failed: ${b.description}\n${b.output}`,
+        );
+      }
+    })();
+  const execTargets: Targets | undefined = exec && Object.fromEntries(
+    execTransports(exec.command, profile.transports)
+      .map((t) => [t, makeTarget(t, "127.0.0.1", 1)]),
+  );
+  // Without a target the reference runs on ephemeral ports per test; any port says "present".
+  const declared: Targets = remote ?? execTargets ?? {
+    tcp: profile.reference?.tcp ? makeTarget("tcp", "127.0.0.1", 1) : undefined,
+    udp: profile.reference?.udp ? makeTarget("udp", "127.0.0.1", 1) : undefined,
+  };
+  const client = options.client === undefined
+    ? undefined
+    : parseClient(options.client, options.transport);
+  const cases = selectCases(casesFor(client), options.only ?? [], options.skip ?? [])
+    .filter((c) =>
+      (clientNotApplicable(c.appliesTo, profile, client) ??
+        notApplicable(c, declared, profile, exec !== undefined)) === null
+    );
+  const registered: ConformanceTest[] = [];
+  for (const c of cases) {
+    const name = `${options.prefix ?? ""}${c.id}`;
+    registered.push({ name, case: c });
+    (options.register ?? Deno.test)(name, async () => {
+      if (exec) {
+        await build();
+        const result = await runOnProgram(c, exec, profile, {
+          seed,
+          timeoutMs: options.timeoutMs,
+          caseTimeoutMs: options.caseTimeoutMs,
+          strict: options.strict,
+          params: options.params,
+          reproduce: (id) =>
+            options.reproduce?.(id, seed) ??
+              withExec(reproduceCommand(flags, {}, profile.name, id), exec),
+        });
+        if (isProblem(result)) throw new Error(caseDetail(result).join("\n"));
+        return;
+      }
+      await using served = remote || client ? null : serve(profile.reference ?? {});
+      const targets = client ? {} : remote ?? served!.targets;
+      const result = await runCase(c, {
+        targets,
+        profile,
+        seed,
+        timeoutMs: options.timeoutMs,
+        caseTimeoutMs: options.caseTimeoutMs,
+        strict: options.strict,
+        params: options.params,
+        client,
+        reproduce: (id) =>
+          options.reproduce?.(id, seed) ??
+            withClient(reproduceCommand(flags, targets, profile.name, id), client),
+      });
+      if (isProblem(result)) throw new Error(caseDetail(result).join("\n"));
+    });
+  }
+  return registered;
+}
+
+/** Launches the program, runs one case against it with the crash watch, and kills it. */
+async function runOnProgram(
+  c: Case,
+  exec: ExecSpec,
+  profile: Profile,
+  options: Omit<RunOptions, "targets" | "profile">,
+): Promise<CaseResult> {
+  const opened = await openExec({ ...exec, build: undefined }, profile);
+  if (!opened.ok) {
+    throw new Error([opened.message, ...opened.details.map((l) => `  ${l}`)].join("\n"));
+  }
+  try {
+    const report = await runCases([c], opened.runOptions({ ...options, targets: {}, profile }));
+    return report.cases[0];
+  } finally {
+    await opened.close();
+  }
+}
+
+function execSpecOf(exec: string | ConformanceExec): ExecSpec {
+  const e = typeof exec === "string" ? { command: exec } : exec;
+  return execSpec({
+    command: e.command,
+    cwd: e.cwd,
+    build: e.build,
+    readyTimeoutMs: e.readyTimeoutMs,
+    limits: readLimits(e.limits ?? []),
+  });
+}
+
+function resolveProfile(spec: string | Profile): Profile {
+  if (typeof spec !== "string") return spec;
+  const p = PROFILES[spec];
+  if (!p) {
+    throw new UsageError(
+      `Unknown profile "${spec}": expected one of ${
+        Object.keys(PROFILES).join(", ")
+      } or a profile object`,
+    );
+  }
+  return p;
+}
