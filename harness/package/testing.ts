@@ -20,42 +20,27 @@
  *
  * @module
  */
-import { serve } from "../../fixtures/references/serve.ts";
 import { caseDetail } from "../../reports/mod.ts";
 import {
   type Case,
-  type CaseResult,
   clientNotApplicable,
   isProblem,
-  makeTarget,
   notApplicable,
   type Params,
-  parseTargets,
   type Profile,
-  runCase,
-  runCases,
-  type RunOptions,
   selectCases,
-  type Targets,
   UsageError,
 } from "../mod.ts";
-import { casesFor, parseClient, withClient } from "../subject/client/client.ts";
-import { runBuild } from "../subject/program/build.ts";
-import { openExec } from "../subject/program/session.ts";
-import {
-  type ExecSpec,
-  execSpec,
-  execTransports,
-  readLimits,
-  withExec,
-} from "../subject/program/spec.ts";
 import { PROFILES } from "../subject/profiles.ts";
+import { referenceSubject } from "../subject/reference/subject.ts";
+import { subjectFromOptions } from "../subject/registry.ts";
+import { runSubject } from "../subject/run.ts";
 import {
   DEFAULT_CASE_TIMEOUT_MS,
   DEFAULT_TIMEOUT_MS,
-  reproduceCommand,
   type RunFlags,
 } from "../subject/run_flags.ts";
+import type { Subject } from "../subject/subject.ts";
 
 /** What {@linkcode conformanceTests} tests, and how. */
 export interface ConformanceTestOptions {
@@ -147,12 +132,8 @@ export interface ConformanceTest {
  */
 export function conformanceTests(options: ConformanceTestOptions = {}): ConformanceTest[] {
   const profile = resolveProfile(options.profile ?? "echo");
-  const texts = typeof options.target === "string"
-    ? options.target.trim().split(/\s+/).filter(Boolean)
-    : [...(options.target ?? [])];
-  const remote: Targets | null = texts.length > 0 ? parseTargets(texts) : null;
-  const exec = options.exec === undefined ? undefined : execSpecOf(options.exec);
-  if (exec && remote) throw new UsageError("Give a target or exec, not both");
+  // Without a target, exec or client: the profile's reference servers, served per test.
+  const subject: Subject = subjectFromOptions(options) ?? referenceSubject();
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   // The flags a reproduce line repeats: what this call changed from conform's defaults.
   const flags: RunFlags = {
@@ -166,103 +147,38 @@ export function conformanceTests(options: ConformanceTestOptions = {}): Conforma
     strict: options.strict ?? false,
     repeat: 1,
   };
-  let built: Promise<void> | undefined;
-  const build = () =>
-    built ??= (async () => {
-      if (exec?.build === undefined) return;
-      const b = await runBuild(exec.build, { cwd: exec.cwd, timeoutMs: exec.buildTimeoutMs });
-      if (!b.ok) {
-        throw new Error(
-          `The build ${JSON.stringify(b.command)} failed: ${b.description}\n${b.output}`,
-        );
-      }
-    })();
-  const execTargets: Targets | undefined = exec && Object.fromEntries(
-    execTransports(exec.command, profile.transports)
-      .map((t) => [t, makeTarget(t, "127.0.0.1", 1)]),
-  );
-  // Without a target the reference runs on ephemeral ports per test; any port says "present".
-  const declared: Targets = remote ?? execTargets ?? {
-    tcp: profile.reference?.tcp ? makeTarget("tcp", "127.0.0.1", 1) : undefined,
-    udp: profile.reference?.udp ? makeTarget("udp", "127.0.0.1", 1) : undefined,
-  };
-  const client = options.client === undefined
-    ? undefined
-    : parseClient(options.client, options.transport);
-  const cases = selectCases(casesFor(client), options.only ?? [], options.skip ?? [])
+  const declared = subject.declared(profile);
+  const cases = selectCases(subject.cases, options.only ?? [], options.skip ?? [])
     .filter((c) =>
-      (clientNotApplicable(c.appliesTo, profile, client) ??
-        notApplicable(c, declared, profile, exec !== undefined)) === null
+      (clientNotApplicable(c.appliesTo, profile, subject.client) ??
+        notApplicable(c, declared, profile, subject.launched)) === null
     );
+  const given = options.reproduce;
+  const run: Subject = given
+    ? { ...subject, reproduce: (_flags, _spec, id) => given(id, seed) }
+    : subject;
   const registered: ConformanceTest[] = [];
   for (const c of cases) {
     const name = `${options.prefix ?? ""}${c.id}`;
     registered.push({ name, case: c });
     (options.register ?? Deno.test)(name, async () => {
-      if (exec) {
-        await build();
-        const result = await runOnProgram(c, exec, profile, {
-          seed,
-          timeoutMs: options.timeoutMs,
-          caseTimeoutMs: options.caseTimeoutMs,
-          strict: options.strict,
-          params: options.params,
-          reproduce: (id) =>
-            options.reproduce?.(id, seed) ??
-              withExec(reproduceCommand(flags, {}, profile.name, id), exec),
-        });
-        if (isProblem(result)) throw new Error(caseDetail(result).join("\n"));
-        return;
-      }
-      await using served = remote || client ? null : serve(profile.reference ?? {});
-      const targets = client ? {} : remote ?? served!.targets;
-      const result = await runCase(c, {
-        targets,
+      const ran = await runSubject({
+        subject: run,
+        cases: [c],
         profile,
-        seed,
-        timeoutMs: options.timeoutMs,
-        caseTimeoutMs: options.caseTimeoutMs,
-        strict: options.strict,
-        params: options.params,
-        client,
-        reproduce: (id) =>
-          options.reproduce?.(id, seed) ??
-            withClient(reproduceCommand(flags, targets, profile.name, id), client),
+        profileSpec: profile.name,
+        flags,
       });
+      if (!ran.ok) {
+        const { message, details } = ran.failure;
+        throw new Error([message, ...details.map((l) => `  ${l}`)].join("\n"));
+      }
+      if (ran.stopped) throw ran.stopped;
+      const result = ran.report.cases[0];
       if (isProblem(result)) throw new Error(caseDetail(result).join("\n"));
     });
   }
   return registered;
-}
-
-/** Launches the program, runs one case against it with the crash watch, and kills it. */
-async function runOnProgram(
-  c: Case,
-  exec: ExecSpec,
-  profile: Profile,
-  options: Omit<RunOptions, "targets" | "profile">,
-): Promise<CaseResult> {
-  const opened = await openExec({ ...exec, build: undefined }, profile);
-  if (!opened.ok) {
-    throw new Error([opened.message, ...opened.details.map((l) => `  ${l}`)].join("\n"));
-  }
-  try {
-    const report = await runCases([c], opened.runOptions({ ...options, targets: {}, profile }));
-    return report.cases[0];
-  } finally {
-    await opened.close();
-  }
-}
-
-function execSpecOf(exec: string | ConformanceExec): ExecSpec {
-  const e = typeof exec === "string" ? { command: exec } : exec;
-  return execSpec({
-    command: e.command,
-    cwd: e.cwd,
-    build: e.build,
-    readyTimeoutMs: e.readyTimeoutMs,
-    limits: readLimits(e.limits ?? []),
-  });
 }
 
 function resolveProfile(spec: string | Profile): Profile {

@@ -8,7 +8,15 @@
  *
  * @module
  */
-import type { Case, Profile, ProgramReport, RunOptions, RunReport, Targets } from "../mod.ts";
+import type {
+  Case,
+  ClientUnderTest,
+  Profile,
+  ProgramReport,
+  RunOptions,
+  RunReport,
+  Targets,
+} from "../mod.ts";
 import type { RunFlags } from "./run_flags.ts";
 
 /** Why a subject could not be tested, before any case ran. */
@@ -53,6 +61,8 @@ export interface Subject {
   declared(profile: Profile): Targets;
   /** Whether the `process.*` cases (a program sockspec launched) apply. */
   readonly launched?: boolean;
+  /** The client under test the runner gets, if this subject is one (the client cases apply). */
+  readonly client?: ClientUnderTest;
   /** Throws a `UsageError` when it cannot be tested with `profile` (checked before any case). */
   check?(profile: Profile): void;
   /** The command that reruns case `id` against this subject with these flags. */

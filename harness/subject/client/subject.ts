@@ -26,6 +26,7 @@ export function clientSubject(client: ClientUnderTest): Subject {
     cases: CLIENT_CASES,
     list: CLIENT_CASES,
     concurrency: CLIENT_CONCURRENCY,
+    client,
     declared: () => ({}),
     check: (profile) => checkClient(client, profile),
     reproduce: (flags, profileSpec, id) =>
