@@ -20,13 +20,7 @@ import {
   WRITERS,
 } from "../../reports/mod.ts";
 import { checkRubricIds, loadRubric } from "../../reports/rubric.ts";
-import {
-  isProblem,
-  type Profile,
-  type RunReport,
-  selectCases,
-  UsageError,
-} from "../mod.ts";
+import { isProblem, type Profile, type RunReport, selectCases, UsageError } from "../mod.ts";
 import { CONSOLE_IO, EXIT, exitOnError, type Io, wholeNumber } from "../subject/args.ts";
 import {
   appendStepSummary,

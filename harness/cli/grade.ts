@@ -31,8 +31,8 @@ import {
   writeGradebook,
   writeManifest,
 } from "../grade/batch_files.ts";
-import { checkCanLaunch } from "../grade/program.ts";
-import { batchCases, checkCanWatchClients, LISTED_CASES } from "../subject/client/client.ts";
+import { LISTED_CASES } from "../subject/client/client.ts";
+import { batchCases, checkRows } from "../subject/registry.ts";
 import { type Batch, type BatchCache, gradeStudent, profileOf } from "../grade/student.ts";
 import { type Manifest, type ManifestRow, sha256 } from "../grade/manifest.ts";
 import { mergeShards } from "../grade/merge.ts";
@@ -292,11 +292,8 @@ async function gradeRoster(a: GradeArgs, io: Io, line: ProgressLine | undefined)
   const flags: RunFlags = { ...a, seed };
   const rubric = a.rubric ? await needs("--rubric", () => loadRubric(a.rubric!)) : DEFAULT_RUBRIC;
   if (a.rubric) checkRubricIds(rubric, LISTED_CASES.map((c) => c.id), a.rubric);
-  const has = {
-    servers: roster.some((r) => r.ok && (r.targets.tcp || r.targets.udp || r.exec)),
-    clients: roster.some((r) => r.ok && r.client),
-  };
-  const cases = selectCases(batchCases(has), a.only, a.skip);
+  const graded = roster.flatMap((r) => r.ok ? [r] : []);
+  const cases = selectCases(batchCases(graded), a.only, a.skip);
   if (cases.length === 0) {
     throw new UsageError(`No case matches --only ${a.only.join(" ")} --skip ${a.skip.join(" ")}`);
   }
@@ -305,8 +302,7 @@ async function gradeRoster(a: GradeArgs, io: Io, line: ProgressLine | undefined)
   const entries = selected.flatMap((r, i) => (r.ok ? [{ entry: r, index: i }] : []));
   const cache: BatchCache = { profiles: new Map(), references: new Map() };
   await checkPermissions(entries.map((e) => e.entry), cache);
-  checkCanLaunch(entries.map((e) => e.entry));
-  if (has.clients) checkCanWatchClients("The roster's client column", "grade");
+  checkRows(entries.map((e) => e.entry));
   const groups = countedGroups(cases, rubric);
   const title = `Gradebook: ${a.roster}`;
   // The rows are all a batch keeps of its students: each one's results are written and dropped.

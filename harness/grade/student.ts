@@ -6,36 +6,26 @@
  * @module
  */
 import { emptyRow, scoreRow } from "./row.ts";
-import { serve } from "../../fixtures/references/serve.ts";
-import type { GradebookRow, RenderOptions } from "../../reports/mod.ts";
+import { type GradebookRow, programStatus, type RenderOptions } from "../../reports/mod.ts";
 import type { Rubric } from "../../reports/rubric.ts";
 import {
   type Case,
   clientNotApplicable,
   errorText,
-  isRequestReply,
-  makeRng,
   notApplicable,
-  parseTarget,
-  probeUdp,
   type Profile,
-  runCases,
-  type RunReport,
-  sampleRequest,
-  summarize,
-  type Target,
-  targetList,
-  type Targets,
-  TcpClient,
-  Transcript,
-  type Transport,
+  UsageError,
 } from "../mod.ts";
-import { join, runWithLiveReports, studentReports, writeReports } from "../subject/output.ts";
+import { CLIENT_CASE_IDS } from "../subject/client/client.ts";
+import { join, studentReports, writeReports } from "../subject/output.ts";
 import { loadProfile } from "../subject/profiles.ts";
-import { gradeProgram } from "./program.ts";
-import { CLIENT_CASE_IDS, withClient } from "../subject/client/client.ts";
+import { referenceSubject } from "../subject/reference/subject.ts";
+import { subjectFromRow } from "../subject/registry.ts";
+import { runSubject } from "../subject/run.ts";
+import type { RunFlags } from "../subject/run_flags.ts";
+import type { Subject } from "../subject/subject.ts";
+import { failureStatus, writeProgramLog } from "./program.ts";
 import type { RosterEntry } from "./roster.ts";
-import { reproduceCommand, type RunFlags, runOptions } from "../subject/run_flags.ts";
 
 /** What the students of a batch share: loaded profiles, and what each reference is graded on. */
 export interface BatchCache {
@@ -91,10 +81,14 @@ function referenceCases(
   if (!found) {
     found = (async () => {
       if (!profile.reference) return undefined;
-      await using served = serve(profile.reference);
       // Once is enough: which cases the reference skips does not change with --repeat.
-      const options = { ...runOptions(batch.flags), repeat: 1 };
-      const report = await runCases(batch.cases, { ...options, targets: served.targets, profile });
+      const { report } = await runSubject({
+        subject: referenceSubject(),
+        cases: batch.cases,
+        profile,
+        profileSpec: profile.name,
+        flags: { ...batch.flags, repeat: 1 },
+      });
       // Client cases have no reference server: those that apply to the profile are graded.
       const clientCases = batch.cases.filter((c) =>
         CLIENT_CASE_IDS.has(c.id) &&
@@ -163,144 +157,42 @@ export async function gradeStudent(
     }
     const dir = join(batch.out, entry.dir);
     await Deno.mkdir(dir, { recursive: true });
-    if (entry.exec) {
-      const program = { ...entry, exec: entry.exec };
-      const graded = referenceCases(batch, profile);
-      return await gradeProgram(program, batch, profile, dir, graded, onStep);
+    let subject: Subject;
+    try {
+      subject = subjectFromRow(entry);
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      row.status = `cannot run: ${e.message}`;
+      return row;
     }
-    const unreachable = await preflight(entry.targets, profile, flags.timeoutMs);
-    const targets: Targets = { ...entry.targets };
-    for (const u of unreachable) delete targets[u.target.transport];
-    const reproduce = (id: string) =>
-      CLIENT_CASE_IDS.has(id)
-        ? withClient(reproduceCommand(flags, {}, entry.profile, id), entry.client)
-        : reproduceCommand(flags, entry.targets, entry.profile, id);
     // The reference runs beside the student's cases; its answer is needed only for the scores.
+    const graded = referenceCases(batch, profile);
     const render: RenderOptions = { rubric };
-    const reference = referenceCases(batch, profile).then((set) => render.graded = set);
     const reports = studentReports(dir);
-    const meta = {
-      targets: entry.targets,
-      profile: profile.name,
-      seed: flags.seed,
-      strict: flags.strict,
-      reproduce,
-    };
-    const ran = await runWithLiveReports(
-      cases,
-      meta,
-      { reports, render, warn: batch.warn },
-      (onResult) =>
-        runCases(cases, {
-          ...runOptions(flags),
-          targets,
-          client: entry.client,
-          profile,
-          reproduce,
-          onResult: (r, done) => {
-            onResult(r);
-            onStep(done);
-          },
-        }),
+    const run = await runSubject(
+      { subject, cases, profile, profileSpec: entry.profile, flags },
+      { reports, render, warn: batch.warn, onResult: (_r, done) => onStep(done) },
     );
-    let report = ran.report;
-    if (ran.stopped) row.status = `The run stopped part-way: ${errorText(ran.stopped)}`;
-    report = markMissing(report, cases, profile, entry.targets, targets, unreachable);
-    await reference;
+    const report = run.report;
+    if (!run.ok) row.status = failureStatus(run.failure);
+    else if (run.stopped) row.status = `The run stopped part-way: ${errorText(run.stopped)}`;
+    if (row.status === "ok" && report.program) row.status = programStatus(report.program);
+    // Graded on what the reference is graded on, and on the cases only a launched program has.
+    const reference = await graded;
+    const targets = run.ok ? subject.declared(profile) : {};
+    render.graded = reference && new Set([
+      ...reference,
+      ...cases.filter((c) =>
+        c.appliesTo.program && notApplicable(c, targets, profile, subject.launched) === null
+      ).map((c) => c.id),
+    ]);
     await writeReports(report, reports, { render, atomic: true });
+    if (report.program) writeProgramLog(dir, report.program);
     scoreRow(row, report, rubric, render.graded, entry.dir);
-    if (unreachable.length > 0 && row.status === "ok") {
-      row.status = unreachable.map((u) => `${u.target.url} unreachable: ${u.reason}`).join("; ");
-    }
+    const notes = run.ok ? run.notes : [];
+    if (notes.length > 0 && row.status === "ok") row.status = notes.join("; ");
   } catch (e) {
     row.status = `Internal error while grading: ${errorText(e)}`;
   }
   return row;
-}
-
-/** A target that did not answer before the run. */
-interface Unreachable {
-  target: Target;
-  reason: string;
-}
-
-/**
- * Checks that each target is there: a TCP connect, and a UDP datagram that is not refused (an
- * ICMP port unreachable, where the platform reports one). A silent UDP target is not called
- * unreachable: its cases will say what it did.
- */
-async function preflight(
-  targets: Targets,
-  profile: Profile,
-  timeoutMs: number,
-): Promise<Unreachable[]> {
-  const out: Unreachable[] = [];
-  if (targets.tcp) {
-    try {
-      const c = await TcpClient.connect(targets.tcp, {
-        label: "preflight",
-        transcript: new Transcript(),
-        timeoutMs,
-      });
-      await c.close();
-    } catch (e) {
-      out.push({ target: targets.tcp, reason: errorText(e) });
-    }
-  }
-  if (targets.udp) {
-    const datagram = isRequestReply(profile)
-      ? sampleRequest(profile, makeRng(1), 8)
-      : new Uint8Array(0);
-    try {
-      const r = await probeUdp(targets.udp, [datagram], { windowMs: Math.min(timeoutMs, 500) });
-      if (r.kind === "refused") {
-        out.push({ target: targets.udp, reason: "ICMP port unreachable: no socket bound there" });
-      }
-    } catch (e) {
-      out.push({ target: targets.udp, reason: errorText(e) });
-    }
-  }
-  return out;
-}
-
-/**
- * Turns the skips of cases that would apply had every target been there into errors that say
- * why the target was missing (not in the roster, or unreachable before the run), so they count
- * as not passed; cases that do not apply to the profile stay skipped. Puts the roster's targets
- * back in the report's list.
- */
-function markMissing(
-  report: RunReport,
-  cases: readonly Case[],
-  profile: Profile,
-  given: Targets,
-  ran: Targets,
-  unreachable: readonly Unreachable[],
-): RunReport {
-  const full: Targets = {
-    tcp: ran.tcp ?? given.tcp ?? parseTarget("tcp://192.0.2.1:9"),
-    udp: ran.udp ?? given.udp ?? parseTarget("udp://192.0.2.1:9"),
-  };
-  const byId = new Map(cases.map((c) => [c.id, c]));
-  const why = (t: Transport) => {
-    const u = unreachable.find((u) => u.target.transport === t);
-    return u
-      ? `The ${t.toUpperCase()} target ${u.target.url} was unreachable before the run: ${u.reason}`
-      : `The roster gives no ${t.toUpperCase()} target: this case counts as not passed`;
-  };
-  let changed = false;
-  const results = report.cases.map((r) => {
-    const c = byId.get(r.id);
-    if (r.outcome !== "skip" || !c) return r;
-    if (r.message !== notApplicable(c, ran, profile) || notApplicable(c, full, profile) !== null) {
-      return r;
-    }
-    const missing = (["tcp", "udp"] as const).filter((t) =>
-      !ran[t] && (c.appliesTo.transport === t || c.appliesTo.transport === "any")
-    );
-    changed = true;
-    return { ...r, outcome: "error" as const, message: missing.map(why).join("; ") };
-  });
-  if (!changed && unreachable.length === 0) return report;
-  return { ...report, targets: targetList(given), cases: results, summary: summarize(results) };
 }

@@ -90,7 +90,7 @@ const TARGET: SubjectKind = {
     return given.length > 0 ? targetSubject(parseTargets(given)) : undefined;
   },
   inRow: (row) => row.targets.tcp !== undefined || row.targets.udp !== undefined,
-  fromRow: (row) => targetSubject(row.targets),
+  fromRow: (row) => targetSubject(row.targets, { preflight: true }),
   fromOptions(options) {
     const texts = typeof options.target === "string"
       ? options.target.trim().split(/\s+/).filter(Boolean)

@@ -85,7 +85,7 @@ export async function runSubject(plan: RunPlan, sinks: RunSinks = {}): Promise<S
     strict: flags.strict,
     reproduce,
   };
-  const opened = await subject.open(profile, { note: sinks.note });
+  const opened = await subject.open(profile, { note: sinks.note, timeoutMs: flags.timeoutMs });
   if (!opened.ok) {
     return { ok: false, report: notStartedReport(cases, meta, opened), failure: opened };
   }
@@ -115,10 +115,10 @@ export async function runSubject(plan: RunPlan, sinks: RunSinks = {}): Promise<S
         return sinks.onStray ? catchStrays(run, sinks.onStray) : run();
       },
     );
-    const report: RunReport = ran.report;
     const section = await opened.close();
-    if (section) report.program = section;
-    return { ok: true, report, stopped: ran.stopped };
+    if (section) ran.report.program = section;
+    const report: RunReport = opened.finish?.(ran.report, cases) ?? ran.report;
+    return { ok: true, report, stopped: ran.stopped, notes: opened.notes ?? [] };
   } finally {
     await opened.close(); // nothing the subject started outlives the run, whatever happened
   }

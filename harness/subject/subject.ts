@@ -45,6 +45,10 @@ export interface OpenSubject {
   options(base: RunOptions): RunOptions;
   /** Stops what the subject started and gives its section of the report, if it has one. */
   close(): Promise<ProgramReport | undefined>;
+  /** The subject's last word on the finished report (a missing target's cases count). */
+  finish?(report: RunReport, cases: readonly Case[]): RunReport;
+  /** Problems found while opening that did not stop the run (a target that did not answer). */
+  notes?: readonly string[];
 }
 
 /** What a run tests. */
@@ -71,14 +75,17 @@ export interface Subject {
   open(profile: Profile, options?: OpenOptions): Promise<OpenSubject | SubjectFailure>;
 }
 
-/** What {@linkcode Subject.open} prints as it goes (deaths, reruns, restarts). */
+/** How {@linkcode Subject.open} goes. */
 export interface OpenOptions {
+  /** Prints a line as it goes (deaths, reruns, restarts). */
   note?: (line: string) => void;
+  /** How long a check of the subject (a connect) may wait, in milliseconds. */
+  timeoutMs?: number;
 }
 
 /** A finished run of a subject. */
 export type SubjectRun =
-  | { ok: true; report: RunReport; stopped?: unknown }
+  | { ok: true; report: RunReport; stopped?: unknown; notes: readonly string[] }
   | { ok: false; report: RunReport; failure: SubjectFailure };
 
 /**
@@ -124,6 +131,8 @@ export function combined(subjects: readonly Subject[]): Subject {
         ok: true,
         targets: () => Object.assign({}, ...opened.map((o) => o.targets())),
         options: (base) => opened.reduce((run, o) => o.options(run), base),
+        finish: (report, cases) => opened.reduce((r, o) => o.finish?.(r, cases) ?? r, report),
+        notes: opened.flatMap((o) => o.notes ?? []),
         async close() {
           let section: ProgramReport | undefined;
           for (const o of opened) section ??= await o.close();

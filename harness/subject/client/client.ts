@@ -166,34 +166,6 @@ export function checkCanWatchClients(what: string, command: "conform" | "grade")
   );
 }
 
-/**
- * The cases a run gets: the client cases with a client, the target cases without.
- *
- * @example
- * ```ts
- * import { casesFor } from "./client.ts";
- * casesFor({ command: "./client {host} {port}" })[0].id; // "client.tcp.byte-segments"
- * ```
- */
-export function casesFor(client: ClientUnderTest | undefined): readonly Case[] {
-  return client ? CLIENT_CASES : ALL_CASES;
-}
-
-/**
- * The cases a batch grades: the target cases when some row has targets (or a program), the
- * client cases when some row has a client, both when both.
- *
- * @example
- * ```ts
- * import { batchCases, CLIENT_CASE_IDS } from "./client.ts";
- * batchCases({ servers: false, clients: true }).every((c) => CLIENT_CASE_IDS.has(c.id)); // true
- * ```
- */
-export function batchCases(has: { servers: boolean; clients: boolean }): readonly Case[] {
-  if (!has.clients) return ALL_CASES;
-  return has.servers ? LISTED_CASES : CLIENT_CASES;
-}
-
 /** The ids of the client cases. */
 export const CLIENT_CASE_IDS: ReadonlySet<string> = new Set(CLIENT_CASES.map((c) => c.id));
 

@@ -7,14 +7,9 @@
  * @module
  */
 import {
-  type Case,
-  type CaseResult,
-  PartialRun,
   type Profile,
   type ProgramReport,
-  type RunMeta,
   type RunOptions,
-  type RunReport,
   type Targets,
   UsageError,
 } from "../../mod.ts";
@@ -23,23 +18,7 @@ import { runBuild } from "./build.ts";
 import { ExecProgram } from "./launched_program.ts";
 import { type ExecSpec, execTransports } from "./spec.ts";
 import { CrashWatch } from "./crash_watch.ts";
-
-/** Why a program could not be tested, before any case ran. */
-export interface ExecFailure {
-  ok: false;
-  /**
-   * `command`: it cannot be run (not found, not executable, a placeholder without a value);
-   * `build`: the build failed; `start`: it exited before it served, bound another port, or never
-   * bound within the ready time-out.
-   */
-  kind: "command" | "build" | "start";
-  /** One line naming the problem. */
-  message: string;
-  /** The lines that back it: the end of the build's output, or of the program's stderr. */
-  details: string[];
-  /** What ran, for the reports. */
-  program: ProgramReport;
-}
+import type { SubjectFailure } from "../subject.ts";
 
 /** A program that started and serves. */
 export interface ExecSession {
@@ -65,7 +44,7 @@ const DETAIL_LINES = 20;
 
 /**
  * Builds the program if asked, starts it on fresh ports and waits until it serves them. Never
- * throws for the program's own problems: those are an {@linkcode ExecFailure} with its kind, and
+ * throws for the program's own problems: those are an {@linkcode SubjectFailure} with its kind, and
  * nothing of the program is left running then.
  *
  * @example
@@ -81,7 +60,7 @@ export async function openExec(
   spec: ExecSpec,
   profile: Profile,
   options: ExecOptions = {},
-): Promise<ExecSession | ExecFailure> {
+): Promise<ExecSession | SubjectFailure> {
   if (!canReadProc()) {
     throw new UsageError(
       Deno.build.os === "linux"
@@ -148,26 +127,4 @@ export async function openExec(
       return closing;
     },
   };
-}
-
-/**
- * The report of a run that never started because the program could not be tested: every case an
- * `error` saying why, and the program's section (the build's output, the failed start).
- *
- * @example
- * ```ts ignore
- * const report = notStartedReport(cases, meta, failure);
- * report.summary.error === cases.length; // true
- * ```
- */
-export function notStartedReport(
-  cases: readonly Case[],
-  meta: RunMeta,
-  failure: ExecFailure,
-): RunReport {
-  const report = new PartialRun(cases, meta).report();
-  const why = `Not run: ${failure.message}`;
-  report.cases = report.cases.map((c): CaseResult => ({ ...c, message: why }));
-  report.program = failure.program;
-  return report;
 }
