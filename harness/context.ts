@@ -1,3 +1,9 @@
+/**
+ * The case context: what a running case is given (`t.connect()`, `t.profile`, `t.rng`, hooks), and the
+ * run's tally and shared probe of whether the target answers one client at all.
+ *
+ * @module
+ */
 import { equals } from "@std/bytes";
 import { sleep } from "./_deadline.ts";
 import type { CaseContext, CaseHooks, Params, Profile } from "./case.ts";

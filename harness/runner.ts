@@ -1,3 +1,9 @@
+/**
+ * The runner: runs cases against a run's targets with deadlines, hooks and concurrency, and gives the
+ * result tree (`RunReport`) every reporter reads.
+ *
+ * @module
+ */
 import { pooledMap } from "@std/async/pool";
 import { encodeHex } from "@std/encoding/hex";
 import { raceDeadline } from "./_deadline.ts";

@@ -1,3 +1,8 @@
+/**
+ * The console report: one line per case, the detail of each problem, and the closing lines.
+ *
+ * @module
+ */
 import { bold, cyan, dim, green, red, yellow } from "@std/fmt/colors";
 import {
   type CaseResult,

@@ -1,3 +1,8 @@
+/**
+ * The Gradescope `results.json`: scores per case from the rubric, with the evidence as output.
+ *
+ * @module
+ */
 import type { CaseResult, RunReport } from "../harness/mod.ts";
 import { DEFAULT_RUBRIC, type Rubric, scoreReport, type Visibility } from "./rubric.ts";
 import { summaryLine } from "./console.ts";

@@ -1,3 +1,8 @@
+/**
+ * The HTML report: one self-contained page, with filters and transcripts, every byte escaped.
+ *
+ * @module
+ */
 import { decodeHex } from "@std/encoding/hex";
 import { escape } from "@std/html";
 import {

@@ -1,3 +1,8 @@
+/**
+ * The JUnit XML report: one test suite per case group.
+ *
+ * @module
+ */
 import { escape } from "@std/html";
 import { type CaseResult, hexdump, type RunReport } from "../harness/mod.ts";
 import { subjectSection } from "./section.ts";

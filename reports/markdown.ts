@@ -1,3 +1,8 @@
+/**
+ * The Markdown report (also the GitHub step summary), kept under a size limit.
+ *
+ * @module
+ */
 import { escape } from "@std/html";
 import { isProblem, OUTCOMES, problemCount, type RunReport } from "../harness/mod.ts";
 import { subjectSection } from "./section.ts";

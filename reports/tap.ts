@@ -1,3 +1,8 @@
+/**
+ * The TAP 13 report: one test point per case, the evidence as YAML.
+ *
+ * @module
+ */
 import { stringify } from "@std/yaml";
 import { type CaseResult, isProblem, type RunReport } from "../harness/mod.ts";
 import { subjectSection } from "./section.ts";

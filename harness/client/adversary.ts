@@ -75,10 +75,10 @@ export interface ReceivedDatagram {
   from: { host: string; port: number };
 }
 
-/** How long a by-hand stream request may pause before it counts as whole, in milliseconds. */
-const STREAM_IDLE_MS = 300;
-/** How long the server keeps reading after its last reply, for bytes sent after the request. */
-const DRAIN_MS = 30;
+/** How long a by-hand stream request may pause before it counts as whole (see `WAITS`). */
+const STREAM_IDLE_MS = WAITS.clientIdleMs;
+/** How long the server keeps reading after its last reply (see `WAITS`). */
+const DRAIN_MS = WAITS.clientDrainMs;
 
 /**
  * The server's side of one accepted TCP connection, for a {@linkcode TcpBehaviour}: read the

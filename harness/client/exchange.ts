@@ -15,9 +15,10 @@ import type { CaseContext } from "../case.ts";
 import { clientContract } from "./contract.ts";
 import { CLIENT_WAIT_MS, type ClientRun, runClient } from "./run.ts";
 import { requestReply } from "../profile.ts";
+import { WAITS } from "../waits.ts";
 
-/** How long the server may go on reading after the client exited, in milliseconds. */
-const SETTLE_MS = 300;
+/** How long the server may go on reading after the client exited (see `WAITS`). */
+const SETTLE_MS = WAITS.clientSettleMs;
 
 /** Everything one run of the client against a case's server produced, and what it should have. */
 export interface ClientExchange {

@@ -13,12 +13,13 @@ import { fillPlaceholders } from "../program/placeholders.ts";
 import { launch } from "../program/launch.ts";
 import type { ExitInfo, OutputTail, Program } from "../program/program.ts";
 import type { Transcript } from "../transcript.ts";
+import { WAITS } from "../waits.ts";
 
 /**
  * How long a client may take before sockspec kills it, in milliseconds, unless the run sets the
  * `client-wait` parameter: the client contract gives a client that cannot recover 10 s to say so.
  */
-export const CLIENT_WAIT_MS = 10_000;
+export const CLIENT_WAIT_MS: number = WAITS.clientWaitMs;
 
 /** What to run, against which address, with what input. */
 export interface ClientRunOptions {

@@ -17,7 +17,7 @@ import {
   type RunReport,
 } from "../mod.ts";
 import { type ReportSpec, runWithLiveReports } from "./output.ts";
-import { type RunFlags, runOptions } from "./run_flags.ts";
+import { flagOptions, type RunFlags } from "./run_flags.ts";
 import { catchStrays } from "./stray.ts";
 import type { OpenOptions, Subject, SubjectFailure, SubjectRun } from "./subject.ts";
 
@@ -98,7 +98,7 @@ export async function runSubject(plan: RunPlan, sinks: RunSinks = {}): Promise<S
       (onResult) => {
         const options = opened.options(
           {
-            ...runOptions(flags),
+            ...flagOptions(flags),
             targets,
             profile,
             runTimeoutMs: plan.runTimeoutMs,

@@ -146,12 +146,12 @@ export function readRunFlags(raw: Record<string, unknown>): RunFlags {
  * @example
  * ```ts
  * import { parseArgs } from "@std/cli/parse-args";
- * import { readRunFlags, RUN_FLAGS, runOptions } from "./run_flags.ts";
- * runOptions(readRunFlags(parseArgs(["--seed", "7", "--strict"], RUN_FLAGS)));
+ * import { flagOptions, readRunFlags, RUN_FLAGS } from "./run_flags.ts";
+ * flagOptions(readRunFlags(parseArgs(["--seed", "7", "--strict"], RUN_FLAGS)));
  * // { seed: 7, strict: true, timeoutMs: 2000, caseTimeoutMs: 30000, params: {}, repeat: 1 }
  * ```
  */
-export function runOptions(
+export function flagOptions(
   flags: RunFlags,
 ): Required<
   Pick<RunOptions, "seed" | "strict" | "timeoutMs" | "caseTimeoutMs" | "params" | "repeat">

@@ -1,3 +1,8 @@
+/**
+ * Catches the errors a case leaves unhandled, so one buggy case cannot end a whole run.
+ *
+ * @module
+ */
 import { errorText } from "../mod.ts";
 
 /**

@@ -21,6 +21,7 @@ import {
   startAdversary,
   Transcript,
   UsageError,
+  WAITS,
 } from "../../mod.ts";
 import { loadProfile } from "../profiles.ts";
 
@@ -89,7 +90,7 @@ export function serveClientCase(
   return startAdversary(c.server, {
     profile,
     transcript: new PrintingTranscript(options.print),
-    timeoutMs: 60_000,
+    timeoutMs: WAITS.serveCaseMs,
     hostname: options.hostname,
     port: options.port,
   });

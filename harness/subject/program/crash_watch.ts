@@ -19,6 +19,7 @@ import {
   runCase,
   type RunOptions,
   type Targets,
+  WAITS,
 } from "../../mod.ts";
 import type { Death, ExecProgram } from "./launched_program.ts";
 import type { RestartPolicy } from "./spec.ts";
@@ -151,7 +152,7 @@ export class CrashWatch {
   async #diesSoon(): Promise<boolean> {
     for (let i = 0; i < 3; i++) {
       if (!this.#program.running) return true;
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, WAITS.deathPollMs));
     }
     return !this.#program.running;
   }

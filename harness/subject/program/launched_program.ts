@@ -33,6 +33,7 @@ import {
   type Targets,
   TIMED_OUT,
   type Transport,
+  WAITS,
 } from "../../mod.ts";
 import type { ExecSpec } from "./spec.ts";
 
@@ -183,7 +184,7 @@ export class ExecProgram implements ProgramUnderTest {
   }
 
   async stop(options: { signal?: Deno.Signal; graceMs?: number } = {}): Promise<StopResult> {
-    const { signal = "SIGTERM", graceMs = 2000 } = options;
+    const { signal = "SIGTERM", graceMs = WAITS.stopGraceMs } = options;
     const run = this.#runs.at(-1);
     if (run === undefined) return { exitedInTime: true, ms: 0, description: "not started" };
     run.planned = true;

@@ -24,6 +24,7 @@ import {
   TcpClient,
   Transcript,
   type Transport,
+  WAITS,
 } from "../../mod.ts";
 
 /** A target that did not answer before the run. */
@@ -60,7 +61,9 @@ export async function preflight(
       ? sampleRequest(profile, makeRng(1), 8)
       : new Uint8Array(0);
     try {
-      const r = await probeUdp(targets.udp, [datagram], { windowMs: Math.min(timeoutMs, 500) });
+      const r = await probeUdp(targets.udp, [datagram], {
+        windowMs: Math.min(timeoutMs, WAITS.preflightUdpMs),
+      });
       if (r.kind === "refused") {
         out.push({ target: targets.udp, reason: "ICMP port unreachable: no socket bound there" });
       }

@@ -15,6 +15,7 @@ import {
   type Target,
   TcpClient,
   Transcript,
+  WAITS,
 } from "../../mod.ts";
 
 /** How a connect to the target went. */
@@ -46,7 +47,7 @@ export class TargetWatch {
     this.#target = target;
     // Only a refusal counts, and a refusal (RST) comes back at once: a short wait keeps a target
     // whose listen queue is full from costing every failed case another connect time-out.
-    this.#timeoutMs = Math.min(timeoutMs, 250);
+    this.#timeoutMs = Math.min(timeoutMs, WAITS.downProbeMs);
   }
 
   /** Whether the target is down for the rest of the run, and since which case. */
@@ -84,7 +85,7 @@ export class TargetWatch {
     if (!isProblem(r) || !this.#served) return r;
     if (!this.#down) {
       if (await this.#probe() !== "refused") return r;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, WAITS.downRecheckMs));
       if (await this.#probe() !== "refused") return r; // a moment's refusal, not a dead server
       this.#down = { since: c.id, reason: `connect to ${target.url} refused` };
     }
