@@ -16,7 +16,6 @@ import {
   type Profile,
   UsageError,
 } from "../mod.ts";
-import { CLIENT_CASE_IDS } from "../subject/client/client.ts";
 import { join, studentReports, writeReports } from "../subject/output.ts";
 import { loadProfile } from "../subject/profiles.ts";
 import { referenceSubject } from "../subject/reference/subject.ts";
@@ -82,16 +81,17 @@ function referenceCases(
     found = (async () => {
       if (!profile.reference) return undefined;
       // Once is enough: which cases the reference skips does not change with --repeat.
+      const reference = referenceSubject();
       const { report } = await runSubject({
-        subject: referenceSubject(),
+        subject: reference,
         cases: batch.cases,
         profile,
         profileSpec: profile.name,
         flags: { ...batch.flags, repeat: 1 },
       });
-      // Client cases have no reference server: those that apply to the profile are graded.
+      // Cases no reference server runs (a client's) are graded when they apply to the profile.
       const clientCases = batch.cases.filter((c) =>
-        CLIENT_CASE_IDS.has(c.id) &&
+        !reference.cases.includes(c) &&
         (clientNotApplicable(c.appliesTo, profile, { command: "{port}" }) ??
             notApplicable(c, {}, profile)) === null
       );

@@ -166,9 +166,6 @@ export function checkCanWatchClients(what: string, command: "conform" | "grade")
   );
 }
 
-/** The ids of the client cases. */
-export const CLIENT_CASE_IDS: ReadonlySet<string> = new Set(CLIENT_CASES.map((c) => c.id));
-
 /** Every case `conform --list` prints: the target cases, then the client cases. */
 export const LISTED_CASES: readonly Case[] = [...ALL_CASES, ...CLIENT_CASES];
 
