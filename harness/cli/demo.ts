@@ -8,10 +8,10 @@
  *
  * @module
  */
-import { serve } from "../../fixtures/serve.ts";
-import { EXIT, exitOnError } from "./args.ts";
+import { serve } from "../../fixtures/references/serve.ts";
+import { EXIT, exitOnError } from "../subject/args.ts";
 import { conform } from "./conform.ts";
-import { PROFILES } from "./profiles.ts";
+import { PROFILES } from "../subject/profiles.ts";
 
 /**
  * Runs the demo for the profile named in `args` (`--profile NAME`, default echo, or all), and

@@ -9,11 +9,11 @@
  */
 import { parseArgs } from "@std/cli/parse-args";
 import { MUTANTS } from "../../fixtures/mutants/mod.ts";
-import { serve, type Served } from "../../fixtures/serve.ts";
-import { exitOnError } from "./args.ts";
+import { serve, type Served } from "../../fixtures/references/serve.ts";
+import { exitOnError } from "../subject/args.ts";
 import { errorText, UsageError } from "../mod.ts";
-import { loadProfile } from "./profiles.ts";
-import { serveCase } from "./serve_case.ts";
+import { loadProfile } from "../subject/profiles.ts";
+import { serveCase } from "../subject/client/serve_case.ts";
 
 const USAGE = `Usage: deno task serve --profile NAME [--tcp PORT] [--udp PORT] [--host HOST]
        deno task serve --mutant NAME

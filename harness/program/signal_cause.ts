@@ -1,3 +1,9 @@
+/**
+ * The usual cause of a signal in a student's program (SIGSEGV: a bad pointer, SIGPIPE: a write to a
+ * closed connection).
+ *
+ * @module
+ */
 import { nameOf, numberOf } from "./_signal_table.ts";
 
 const CAUSES: Readonly<Record<string, string>> = {

@@ -8,7 +8,7 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
 import { findCompiler } from "../../fixtures/c/compile.ts";
 import { CLIENT_MUTANTS, type ClientFixture, CORRECT_CLIENTS } from "../../fixtures/clients/mod.ts";
-import { PROFILES } from "../../harness/cli/profiles.ts";
+import { PROFILES } from "../../harness/subject/profiles.ts";
 import { runCases, type RunReport } from "../../harness/mod.ts";
 import { selfTest } from "../_self_check.ts";
 import { ALL_CASES } from "../mod.ts";

@@ -1,7 +1,7 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
-import { echoTcp } from "../../fixtures/echo.ts";
+import { echoTcp } from "../../fixtures/references/echo.ts";
 import { globalConn } from "../../fixtures/mutants/global_conn.ts";
-import { serve } from "../../fixtures/serve.ts";
+import { serve } from "../../fixtures/references/serve.ts";
 import { runCase } from "../../harness/mod.ts";
 import { echo } from "../../harness/cli/_test_utils.ts";
 import { idleClient, manyClients, slowReader } from "./concurrency.ts";

@@ -1,13 +1,13 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
-import { echoTcp } from "../../fixtures/echo.ts";
+import { echoTcp } from "../../fixtures/references/echo.ts";
 import type { Mutant } from "../../fixtures/mutant.ts";
 import { lp16LittleEndian } from "../../fixtures/mutants/lp16_little_endian.ts";
 import { lineNulTerminated } from "../../fixtures/mutants/line_nul_terminated.ts";
 import { lineOneRecv } from "../../fixtures/mutants/line_one_recv.ts";
 import { lp32ShortSend } from "../../fixtures/mutants/lp32_short_send.ts";
-import { serve } from "../../fixtures/serve.ts";
+import { serve } from "../../fixtures/references/serve.ts";
 import { type Case, type Profile, runCase } from "../../harness/mod.ts";
-import { PROFILES } from "../../harness/cli/profiles.ts";
+import { PROFILES } from "../../harness/subject/profiles.ts";
 import { binary, byteByByte, byteOrder, large, randomSplit } from "./framing.ts";
 import { selfTest } from "../_self_check.ts";
 

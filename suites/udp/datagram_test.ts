@@ -1,6 +1,6 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
-import { echoUdp } from "../../fixtures/echo.ts";
-import { serve } from "../../fixtures/serve.ts";
+import { echoUdp } from "../../fixtures/references/echo.ts";
+import { serve } from "../../fixtures/references/serve.ts";
 import { runCase } from "../../harness/mod.ts";
 import { echo } from "../../harness/cli/_test_utils.ts";
 import { delivery, sizes, zeroLength } from "./datagram.ts";
