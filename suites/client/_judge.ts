@@ -52,6 +52,11 @@ export interface Expectation {
   needsRequest?: boolean;
   /** A failing client slower than this (ms) to give up earns a warning. */
   quickMs?: number;
+  /**
+   * For a client that failed cleanly: what its run shows it got wrong on the way (a warning), or
+   * `undefined`.
+   */
+  failedCleanlyBut?: (x: ClientExchange) => string | undefined;
 }
 
 /** A duration for messages: `10 s`, `1.5 s`, `12 ms`. */
@@ -358,6 +363,8 @@ export function judgeFailure(t: CaseContext, x: ClientExchange, e: Expectation):
       `The client ${exit.description} without a word on stderr: a client that fails says why`,
     );
   }
+  const but = e.failedCleanlyBut?.(x);
+  if (but) t.warn(`The client ${exit.description}${stderrLine(x)}, but ${but}`);
   if (e.quickMs !== undefined && exit.atMs > e.quickMs) {
     t.warn(`The client took ${seconds(exit.atMs)} to give up; it could tell at once`);
   }

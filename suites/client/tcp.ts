@@ -289,6 +289,11 @@ export const refused: ClientCase = clientCase({
   expect: "failure",
   needsRequest: false,
   quickMs: 5000,
+  failedCleanlyBut: (x) =>
+    /broken pipe|EPIPE/i.test(new TextDecoder().decode(x.run.stderr.bytes))
+      ? "its connect() was refused (nothing listens there) and it wrote to the socket anyway " +
+        '(its stderr says "broken pipe", EPIPE): connect()\'s result is not checked'
+      : undefined,
   hints: {
     hung: (x) =>
       `its connect() was refused (nothing listens on TCP 127.0.0.1:${x.port}) and it kept ` +
