@@ -158,18 +158,19 @@ function checkReached(t: CaseContext, x: ClientExchange, e: Expectation): void {
 }
 
 /**
- * What the request shows when it stops or goes wrong at `at`, the first byte the server did not
- * get right: the message's first 0x00 (a C string: fgets() or strlen() stop there) or the end of
- * its first line (one fgets()); otherwise `undefined`, and the message gives the facts only.
+ * What the request shows when it goes wrong at `at`, the first byte the server did not get right:
+ * the message's first 0x00 (a C string: fgets() or strlen() stop there) or, when the request
+ * `stopped` there, the end of its first line (one fgets()); otherwise `undefined`, and the
+ * message gives the facts only.
  */
-function textStop(message: Uint8Array, at: number): string | undefined {
+function textStop(message: Uint8Array, at: number, stopped: boolean): string | undefined {
   if (at === 0) return undefined; // nothing came: no evidence of how the message was read
   if (at < message.length && message[at] === 0x00 && message.indexOf(0x00) === at) {
     return `the request is right up to the message's first 0x00 byte (offset ${at}) and not ` +
       "beyond it: the client handled the message as a C string (strlen(), or fgets() and " +
       "strlen(), stop at the first 0x00); send the byte count read(), not strlen()";
   }
-  if (message[at - 1] === 0x0a && message.indexOf(0x0a) === at - 1) {
+  if (stopped && message[at - 1] === 0x0a && message.indexOf(0x0a) === at - 1) {
     return `the request ends with the message's first line (a newline at offset ${at - 1}): ` +
       "the client read one line of its input (one fgets()) and sent only that";
   }
@@ -209,12 +210,12 @@ function checkRequest(t: CaseContext, x: ClientExchange, e: Expectation): void {
   if (startsWith(want, got)) {
     const observed =
       `The server received ${got.length} of the ${want.length} request bytes, ${then}`;
-    const text = textStop(want, got.length);
+    const text = textStop(want, got.length, true);
     if (text) t.fail(`${observed}: ${text}`, { expected: want, actual: got });
     failWith(t, x, e, "request", observed, { expected: want, actual: got });
   }
   const at = firstDifference(got, want);
-  const text = textStop(want, at);
+  const text = textStop(want, at, false);
   if (text) {
     t.fail(
       `The request differs from the message at byte ${at}: the server received ${

@@ -223,16 +223,16 @@ export const reset: ClientCase = clientCase({
       await p.reset();
     },
   },
-  // More than the buffers hold: the client is still sending when the reset comes, however late.
+  // More than the buffers hold: the client is still sending when the reset comes, however late
+  // (lp16 frames hold 65,535 bytes at most).
   payload: (t, profile) => samplePayload(profile, t.rng, BEYOND_BUFFERS),
   expect: "failure",
   hints: {
     exit: (x) =>
       diedOfSigpipe(
         x,
-        "the server reset the connection while the client was still writing (8 MiB, more " +
-          "than the buffers hold); a write after that fails with ECONNRESET, the next one with " +
-          "EPIPE",
+        `the server reset the connection while the client was still writing the ${x.request.length}-byte ` +
+          "request; a write after that fails with ECONNRESET, the next one with EPIPE",
       ),
     succeeded: () =>
       "the server reset the connection before any reply and the client reported success",
@@ -257,16 +257,17 @@ export const closedWhileSending: ClientCase = clientCase({
       await p.close(); // unread bytes are queued: the kernel answers them with RST
     },
   },
-  // More than the buffers hold: the client is still sending when the server closes, however late.
+  // More than the buffers hold: the client is still sending when the server closes, however late
+  // (lp16 frames hold 65,535 bytes at most).
   payload: (t, profile) => samplePayload(profile, t.rng, BEYOND_BUFFERS),
   expect: "failure",
   hints: {
     exit: (x) =>
       diedOfSigpipe(
         x,
-        "the server read the first bytes of the 8 MiB request and closed the connection (FIN, " +
-          "then RST for the bytes that kept coming) while the client was still writing; the " +
-          "write after that failed with EPIPE",
+        `the server read the first bytes of the ${x.request.length}-byte request and closed the ` +
+          "connection (FIN, then RST for the bytes that kept coming) while the client was still " +
+          "writing; the write after that failed with EPIPE",
       ),
     succeeded: () =>
       "the server closed the connection after reading part of the request, and the client " +
