@@ -156,7 +156,7 @@ export const slowReply: ClientCase = clientCase({
 export const BEYOND_BUFFERS = 8 * 1024 * 1024;
 
 /** How the server reads the large request: nothing for a while, then as fast as it comes. */
-const UNREAD_FIRST = { firstMs: WAITS.unreadMs, chunk: 1024 * 1024, gapMs: 0 };
+const UNREAD_FIRST = { firstMs: WAITS.unreadMs, chunk: 65536, gapMs: 0 };
 
 export const largeSlowReader: ClientCase = clientCase({
   id: "client.tcp.large-slow-reader",
