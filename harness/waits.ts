@@ -74,6 +74,13 @@ export const WAITS = {
   randomGapMs: 5,
   /** The large case's pauses while reading, so the server's send buffer fills and send() returns short counts. */
   slowReadPauseMs: 30,
+  /**
+   * How long a client case's server leaves a large request unread: the client sends right after
+   * it connects, so its send() meets full buffers (measured here: one non-blocking send() on a
+   * fresh loopback connection whose peer does not read takes at most 3,919,467 bytes) and a
+   * non-blocking one comes back short.
+   */
+  unreadMs: 1000,
   /** Soft threshold: a reply completing later than this after the last request byte is a warn. */
   slowReplyMs: 1000,
   /** How long UDP robustness lets the garbage be answered before the probe. */

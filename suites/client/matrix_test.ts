@@ -28,6 +28,8 @@ const NAMED: Readonly<Record<string, string>> = {
   "sigpipe-client": "SIGPIPE",
   "refused-hang": "kept trying",
   "short-write": "short write",
+  "fgets-strlen": "C string",
+  "unchecked-connect": "connect()'s result is not checked",
   "lp16-host-order": "htons()",
   "lp32-host-order": "htonl()",
   "lp16-one-recv-header": "one recv() for the whole header",
