@@ -42,6 +42,7 @@ import {
 } from "./output.ts";
 import { envVar, needs, requireNet } from "./permissions.ts";
 import { loadProfile, PROFILES } from "./profiles.ts";
+import { profileCases } from "../../suites/protocol/mod.ts";
 import {
   optionLine,
   readRunFlags,
@@ -273,8 +274,9 @@ export async function conform(args: string[], options: ConformOptions = {}): Pro
     setColorEnabled(options.color ?? (stream.isTerminal() && !env("NO_COLOR")));
     const progress = options.progress ?? (tty ? ProgressLine.on(stream) : undefined);
     const profile = options.profile ?? await needs("--profile", () => loadProfile(a.profileSpec));
+    const own = a.client ? [] : profileCases(profile);
     const cases = selectCases(
-      a.list && !a.client ? LISTED_CASES : casesFor(a.client),
+      [...(a.list && !a.client ? LISTED_CASES : casesFor(a.client)), ...own],
       a.only,
       a.skip,
     );
@@ -286,7 +288,7 @@ export async function conform(args: string[], options: ConformOptions = {}): Pro
       throw new UsageError(`No case matches --only ${a.only.join(" ")} --skip ${a.skip.join(" ")}`);
     }
     const rubric = a.rubric ? await needs("--rubric", () => loadRubric(a.rubric!)) : undefined;
-    if (rubric) checkRubricIds(rubric, LISTED_CASES.map((c) => c.id), a.rubric!);
+    if (rubric) checkRubricIds(rubric, [...LISTED_CASES, ...own].map((c) => c.id), a.rubric!);
     if (a.client) checkClient(a.client, profile);
     for (const r of a.reports) await checkWritable(r.path);
     requireNet("--target", [a.targets.tcp, a.targets.udp]);
