@@ -184,7 +184,7 @@ export const TRANSFORMATIONS: readonly Transformation[] = [
         : same(pipelinedSteps(s.steps), s.steps)
         ? "no connection sends after reading"
         : null,
-    plan: (_, s) => ({ steps: pipelinedSteps(s.steps) }),
+    plan: (_, s) => ({ steps: pipelinedSteps(s.steps), coalesce: true }),
   },
   {
     name: "half-close",

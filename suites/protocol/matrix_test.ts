@@ -1,0 +1,61 @@
+/**
+ * The case↔mutant matrix of the protocol-file examples: each example's reference passes every
+ * case its file generates, each mutant fails exactly the cases it names, and every generated case
+ * is failed by some mutant.
+ *
+ * @module
+ */
+import { assertEquals } from "@std/assert";
+import { PROTOCOL_MUTANTS } from "../../fixtures/protocol/mutants/mod.ts";
+import { PROTOCOL_REFERENCES } from "../../fixtures/protocol/mod.ts";
+import { pooledMap } from "@std/async/pool";
+import { serve, type Served } from "../../fixtures/serve.ts";
+import { type Case, runCases } from "../../harness/mod.ts";
+import { selfTest } from "../_self_check.ts";
+import { loadProtocolFile } from "./load.ts";
+
+const EXAMPLES = Object.keys(PROTOCOL_REFERENCES);
+const profileOf = (name: string) =>
+  loadProtocolFile(new URL(`./examples/${name}.toml`, import.meta.url).pathname);
+const OPTIONS = { seed: 1, timeoutMs: 1000 };
+
+/** Each case against a fresh server from `start`, six at a time: a case cannot see another's. */
+async function failures(
+  name: string,
+  start: () => Promise<Served> | Served,
+): Promise<{ id: string; text: string }[]> {
+  const profile = profileOf(name);
+  const out: { id: string; text: string }[] = [];
+  const runOne = async (c: Case) => {
+    await using served = await start();
+    const report = await runCases([c], { ...OPTIONS, targets: served.targets, profile });
+    const r = report.cases[0];
+    if (r.outcome !== "pass") out.push({ id: r.id, text: `${r.id}: ${r.outcome}: ${r.message}` });
+  };
+  for await (const _ of pooledMap(6, profile.cases, runOne)) { /* drained */ }
+  return out.sort((a, b) => a.id < b.id ? -1 : 1);
+}
+
+for (const name of EXAMPLES) {
+  selfTest(`the ${name} reference passes every case ${name}.toml generates`, async () => {
+    const bad = await failures(name, () => serve({ tcp: PROTOCOL_REFERENCES[name]() }));
+    assertEquals(bad.map((f) => f.text), []);
+  });
+}
+
+for (const mutant of PROTOCOL_MUTANTS) {
+  selfTest(`mutant ${mutant.name} fails exactly the ${mutant.profile} cases it names`, async () => {
+    const bad = await failures(mutant.profile, () => mutant.start());
+    assertEquals(
+      bad.map((f) => f.id),
+      [...mutant.catches].sort(),
+      bad.map((f) => f.text).join("\n"),
+    );
+  });
+}
+
+selfTest("every case of every example is failed by some mutant", () => {
+  const caught = new Set(PROTOCOL_MUTANTS.flatMap((m) => m.catches));
+  const ids = EXAMPLES.flatMap((name) => profileOf(name).cases.map((c) => c.id));
+  assertEquals(ids.filter((id) => !caught.has(id)), []);
+});
