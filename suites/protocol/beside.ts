@@ -10,8 +10,8 @@ import type { ProtocolSpec, Scenario } from "./spec.ts";
 import { fill } from "./template.ts";
 import type { Vars } from "./play.ts";
 
-/** Largest amount a never-reading client sends before it gives up filling buffers (16 MiB). */
-export const UNREAD_BYTES = 16 * 1024 * 1024;
+/** Largest amount a never-reading client sends before it stops (2 MiB: more than a fresh loopback connection buffers). */
+export const UNREAD_BYTES = 2 * 1024 * 1024;
 
 /**
  * Sets up the other client; the case closes it when it ends.

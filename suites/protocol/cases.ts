@@ -53,6 +53,8 @@ export function protocolCases(spec: ProtocolSpec, learn?: Learn): Case[] {
             transport: tcp && udp ? "any" : udp ? "udp" : "tcp",
             profiles: [spec.name],
           },
+          // A client that never reads loads the server: nothing else runs beside it.
+          exclusive: tr.name === "beside-unread",
           async run(t) {
             const plan = tr.plan(spec, scenario);
             const n = plan.copies ? t.param("copies", DEFAULT_COPIES) : 1;

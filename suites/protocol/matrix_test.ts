@@ -19,7 +19,7 @@ const profileOf = (name: string) =>
   loadProtocolFile(new URL(`./examples/${name}.toml`, import.meta.url).pathname);
 const OPTIONS = { seed: 1, timeoutMs: 1000 };
 
-/** Each case against a fresh server from `start`, six at a time: a case cannot see another's. */
+/** Each case against a fresh server from `start`, six at a time: no case sees another's state. */
 async function failures(
   name: string,
   start: () => Promise<Served> | Served,
@@ -32,7 +32,10 @@ async function failures(
     const r = report.cases[0];
     if (r.outcome !== "pass") out.push({ id: r.id, text: `${r.id}: ${r.outcome}: ${r.message}` });
   };
-  for await (const _ of pooledMap(6, profile.cases, runOne)) { /* drained */ }
+  // Exclusive cases (a client that never reads loads the server) run alone, after the others.
+  const shared = profile.cases.filter((c) => !c.exclusive);
+  for await (const _ of pooledMap(6, shared, runOne)) { /* drained */ }
+  for (const c of profile.cases.filter((c) => c.exclusive)) await runOne(c);
   return out.sort((a, b) => a.id < b.id ? -1 : 1);
 }
 
