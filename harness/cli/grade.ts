@@ -29,6 +29,7 @@ import { BATCH_FILES, writeBatchJunit, writeGradebook, writeManifest } from "./b
 import { checkCanLaunch } from "./grade_program.ts";
 import { batchCases, checkCanWatchClients, LISTED_CASES } from "./client.ts";
 import { type Batch, type BatchCache, gradeStudent, profileOf } from "./grade_student.ts";
+import { protocolCasesFor } from "../../suites/protocol/mod.ts";
 import { type Manifest, type ManifestRow, sha256 } from "./manifest.ts";
 import { mergeShards } from "./merge.ts";
 import { join, prepareOut } from "./output.ts";
@@ -274,12 +275,13 @@ async function gradeRoster(a: GradeArgs, io: Io, line: ProgressLine | undefined)
   const seed = a.shard && !a.seedGiven ? parseInt(rosterHash.slice(0, 8), 16) % 2 ** 31 : a.seed;
   const flags: RunFlags = { ...a, seed };
   const rubric = a.rubric ? await needs("--rubric", () => loadRubric(a.rubric!)) : DEFAULT_RUBRIC;
-  if (a.rubric) checkRubricIds(rubric, LISTED_CASES.map((c) => c.id), a.rubric);
   const has = {
     servers: roster.some((r) => r.ok && (r.targets.tcp || r.targets.udp || r.exec)),
     clients: roster.some((r) => r.ok && r.client),
   };
-  const cases = selectCases(batchCases(has), a.only, a.skip);
+  const own = protocolCasesFor(roster.flatMap((r) => r.ok ? [r.profile] : []));
+  const cases = selectCases([...batchCases(has), ...own], a.only, a.skip);
+  if (a.rubric) checkRubricIds(rubric, [...LISTED_CASES, ...own].map((c) => c.id), a.rubric);
   if (cases.length === 0) {
     throw new UsageError(`No case matches --only ${a.only.join(" ")} --skip ${a.skip.join(" ")}`);
   }

@@ -44,6 +44,7 @@ import { runBuild } from "./exec_build.ts";
 import { openExec } from "./exec_session.ts";
 import { type ExecSpec, execSpec, execTransports, readLimits, withExec } from "./exec_spec.ts";
 import { PROFILES } from "./profiles.ts";
+import { isProtocolFile, loadProtocolFile, profileCases } from "../../suites/protocol/mod.ts";
 import {
   DEFAULT_CASE_TIMEOUT_MS,
   DEFAULT_TIMEOUT_MS,
@@ -183,7 +184,8 @@ export function conformanceTests(options: ConformanceTestOptions = {}): Conforma
   const client = options.client === undefined
     ? undefined
     : parseClient(options.client, options.transport);
-  const cases = selectCases(casesFor(client), options.only ?? [], options.skip ?? [])
+  const own = client ? [] : profileCases(profile);
+  const cases = selectCases([...casesFor(client), ...own], options.only ?? [], options.skip ?? [])
     .filter((c) =>
       (clientNotApplicable(c.appliesTo, profile, client) ??
         notApplicable(c, declared, profile, exec !== undefined)) === null
@@ -261,6 +263,7 @@ function execSpecOf(exec: string | ConformanceExec): ExecSpec {
 
 function resolveProfile(spec: string | Profile): Profile {
   if (typeof spec !== "string") return spec;
+  if (isProtocolFile(spec)) return loadProtocolFile(spec);
   const p = PROFILES[spec];
   if (!p) {
     throw new UsageError(

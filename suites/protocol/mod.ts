@@ -12,7 +12,7 @@
  * @module
  */
 export { DEFAULT_COPIES, type Learn, protocolCases } from "./cases.ts";
-export { isProtocolFile, loadProtocolFile } from "./load.ts";
+export { isProtocolFile, loadProtocolFile, protocolCasesFor } from "./load.ts";
 export { parseProtocol, ProtocolFileError } from "./parse.ts";
 export { profileCases, type ProtocolProfile, protocolProfile } from "./profile.ts";
 export type * from "./spec.ts";
