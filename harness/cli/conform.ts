@@ -20,6 +20,7 @@ import {
   WRITERS,
 } from "../../reports/mod.ts";
 import { checkRubricIds, loadRubric } from "../../reports/rubric.ts";
+import { sideBySide } from "../../reports/side_by_side.ts";
 import {
   type ClientUnderTest,
   isProblem,
@@ -43,6 +44,7 @@ import {
 import { envVar, needs, requireNet } from "./permissions.ts";
 import { loadProfile, PROFILES } from "./profiles.ts";
 import { profileCases } from "../../suites/protocol/mod.ts";
+import { ReferenceProblem, withReference } from "./protocol_reference.ts";
 import {
   optionLine,
   readRunFlags,
@@ -273,7 +275,11 @@ export async function conform(args: string[], options: ConformOptions = {}): Pro
     const tty = options.io === undefined && stream.isTerminal();
     setColorEnabled(options.color ?? (stream.isTerminal() && !env("NO_COLOR")));
     const progress = options.progress ?? (tty ? ProgressLine.on(stream) : undefined);
-    const profile = options.profile ?? await needs("--profile", () => loadProfile(a.profileSpec));
+    const loaded = options.profile ?? await needs("--profile", () => loadProfile(a.profileSpec));
+    // A protocol file's reference program is checked against the file, then asked by each case.
+    const profile = a.list || a.help || a.client
+      ? loaded
+      : await withReference(loaded, (l) => io.err(`sockspec: ${l}`));
     const own = a.client ? [] : profileCases(profile);
     const cases = selectCases(
       [...(a.list && !a.client ? LISTED_CASES : casesFor(a.client)), ...own],
@@ -365,7 +371,7 @@ export async function conform(args: string[], options: ConformOptions = {}): Pro
       }
       for (const r of report.cases.filter(isProblem)) {
         say("");
-        for (const line of caseDetail(r)) say(line);
+        for (const line of [...caseDetail(r), ...sideBySide(r)]) say(line);
       }
       say("");
       for (const line of closingLines(report)) say(line);
@@ -380,6 +386,10 @@ export async function conform(args: string[], options: ConformOptions = {}): Pro
       await session?.close(); // nothing of the program outlives the run, whatever happened
     }
   } catch (e) {
+    if (e instanceof ReferenceProblem) {
+      for (const [i, line] of e.lines.entries()) io.err(i === 0 ? `sockspec: ${line}` : line);
+      return e.code;
+    }
     return exitOnError(e, io.err);
   }
 }

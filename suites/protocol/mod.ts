@@ -13,6 +13,7 @@
  */
 export { DEFAULT_COPIES, type Learn, protocolCases } from "./cases.ts";
 export { isProtocolFile, loadProtocolFile, protocolCasesFor } from "./load.ts";
+export { learnFrom, type RunningReference, type StartReference } from "./oracle.ts";
 export { parseProtocol, ProtocolFileError } from "./parse.ts";
 export { profileCases, type ProtocolProfile, protocolProfile } from "./profile.ts";
 export type * from "./spec.ts";
