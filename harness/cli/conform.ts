@@ -280,7 +280,7 @@ export async function conform(args: string[], options: ConformOptions = {}): Pro
     const profile = a.list || a.help || a.client
       ? loaded
       : await withReference(loaded, (l) => io.err(`sockspec: ${l}`));
-    const own = a.client ? [] : profileCases(profile);
+    const own = profileCases(profile, a.client !== undefined);
     const cases = selectCases(
       [...(a.list && !a.client ? LISTED_CASES : casesFor(a.client)), ...own],
       a.only,
@@ -295,7 +295,7 @@ export async function conform(args: string[], options: ConformOptions = {}): Pro
     }
     const rubric = a.rubric ? await needs("--rubric", () => loadRubric(a.rubric!)) : undefined;
     if (rubric) checkRubricIds(rubric, [...LISTED_CASES, ...own].map((c) => c.id), a.rubric!);
-    if (a.client) checkClient(a.client, profile);
+    if (a.client && own.length === 0) checkClient(a.client, profile);
     for (const r of a.reports) await checkWritable(r.path);
     requireNet("--target", [a.targets.tcp, a.targets.udp]);
     const render: RenderOptions = { rubric };

@@ -184,7 +184,7 @@ export function conformanceTests(options: ConformanceTestOptions = {}): Conforma
   const client = options.client === undefined
     ? undefined
     : parseClient(options.client, options.transport);
-  const own = client ? [] : profileCases(profile);
+  const own = profileCases(profile, client !== undefined);
   const cases = selectCases([...casesFor(client), ...own], options.only ?? [], options.skip ?? [])
     .filter((c) =>
       (clientNotApplicable(c.appliesTo, profile, client) ??

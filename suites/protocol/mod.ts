@@ -12,6 +12,7 @@
  * @module
  */
 export { DEFAULT_COPIES, type Learn, protocolCases } from "./cases.ts";
+export { protocolClientCases } from "./client_cases.ts";
 export { isProtocolFile, loadProtocolFile, protocolCasesFor } from "./load.ts";
 export { learnFrom, type RunningReference, type StartReference } from "./oracle.ts";
 export { parseProtocol, ProtocolFileError } from "./parse.ts";

@@ -6,6 +6,7 @@
  */
 import { type Case, type Framing, makeRng, type Profile } from "../../harness/mod.ts";
 import { type Learn, protocolCases } from "./cases.ts";
+import { protocolClientCases } from "./client_cases.ts";
 import { playCopy, varsFor } from "./play.ts";
 import type { ProtocolSpec, WireFraming } from "./spec.ts";
 
@@ -14,6 +15,8 @@ export interface ProtocolProfile extends Profile {
   protocol: ProtocolSpec;
   /** The generated cases, run beside the generic ones that apply. */
   cases: readonly Case[];
+  /** The generated client cases (`--client`): sockspec plays the server's side. */
+  clientCases: readonly Case[];
 }
 
 /**
@@ -41,6 +44,7 @@ export function protocolProfile(spec: ProtocolSpec, learn?: Learn): ProtocolProf
     forbidden: spec.forbidden,
     protocol: spec,
     cases: protocolCases(spec, learn),
+    clientCases: protocolClientCases(spec),
     async probe(t) {
       const vars = [varsFor(spec, makeRng(t.seed ^ 0x9e3779b9), 0)];
       const learned = learn ? await learn(t, probe, vars) : undefined;
@@ -54,7 +58,7 @@ export function protocolProfile(spec: ProtocolSpec, learn?: Learn): ProtocolProf
 }
 
 /**
- * The cases a profile carries (a protocol file's), or none.
+ * The cases a profile carries (a protocol file's), or none: its client cases when `client`.
  *
  * @example
  * ```ts
@@ -62,8 +66,9 @@ export function protocolProfile(spec: ProtocolSpec, learn?: Learn): ProtocolProf
  * profileCases({ name: "echo", description: "", transports: ["tcp"], framing: { kind: "stream" } }); // []
  * ```
  */
-export function profileCases(profile: Profile): readonly Case[] {
-  return (profile as Partial<ProtocolProfile>).cases ?? [];
+export function profileCases(profile: Profile, client = false): readonly Case[] {
+  const p = profile as Partial<ProtocolProfile>;
+  return (client ? p.clientCases : p.cases) ?? [];
 }
 
 function harnessFraming(f: WireFraming): Framing {
