@@ -60,6 +60,21 @@ const SCENARIO_KEYS = [
 const OPS = ["open", "send", "expect", "shutdown", "close", "abort"] as const;
 const WANTS = ["text", "hex", "regex", "length", "nothing", "eof", "reset", "closed"];
 const STEP_KEYS = [...OPS, "transport", ...WANTS];
+/**
+ * Every key a protocol file may use: at its top, in a scenario, in a step.
+ *
+ * @example
+ * ```ts
+ * import { PROTOCOL_KEYS } from "./parse.ts";
+ * PROTOCOL_KEYS.step.includes("expect"); // true
+ * ```
+ */
+export const PROTOCOL_KEYS: {
+  readonly file: readonly string[];
+  readonly scenario: readonly string[];
+  readonly step: readonly string[];
+} = { file: ROOT_KEYS, scenario: SCENARIO_KEYS, step: STEP_KEYS };
+
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
 
 /**
