@@ -1,7 +1,7 @@
 /**
- * The case↔mutant matrix of the protocol-file examples: each example's reference passes every
- * case its file generates, each mutant fails exactly the cases it names, and every generated case
- * is failed by some mutant.
+ * The case↔mutant matrix of the protocol-file examples, one test file per example so they run in
+ * parallel: each example's reference passes every case its file generates, each mutant fails
+ * exactly the cases it names, and every generated case is failed by some mutant.
  *
  * @module
  */
@@ -14,7 +14,8 @@ import { type Case, runCases } from "../../harness/mod.ts";
 import { selfTest } from "../_self_check.ts";
 import { loadProtocolFile } from "./load.ts";
 
-const EXAMPLES = Object.keys(PROTOCOL_REFERENCES);
+/** The examples, by name (`suites/protocol/examples/NAME.toml`). */
+export const EXAMPLES: readonly string[] = Object.keys(PROTOCOL_REFERENCES);
 const profileOf = (name: string) =>
   loadProtocolFile(new URL(`./examples/${name}.toml`, import.meta.url).pathname);
 const OPTIONS = { seed: 1, timeoutMs: 1000 };
@@ -39,26 +40,29 @@ async function failures(
   return out.sort((a, b) => a.id < b.id ? -1 : 1);
 }
 
-for (const name of EXAMPLES) {
+/** Registers the matrix tests of one example: its reference, then each of its mutants. */
+export function matrixTests(name: string): void {
   selfTest(`the ${name} reference passes every case ${name}.toml generates`, async () => {
     const bad = await failures(name, () => serve({ tcp: PROTOCOL_REFERENCES[name]() }));
     assertEquals(bad.map((f) => f.text), []);
   });
+  for (const mutant of PROTOCOL_MUTANTS.filter((m) => m.profile === name)) {
+    selfTest(`mutant ${mutant.name} fails exactly the ${name} cases it names`, async () => {
+      const bad = await failures(name, () => mutant.start());
+      assertEquals(
+        bad.map((f) => f.id),
+        [...mutant.catches].sort(),
+        bad.map((f) => f.text).join("\n"),
+      );
+    });
+  }
 }
 
-for (const mutant of PROTOCOL_MUTANTS) {
-  selfTest(`mutant ${mutant.name} fails exactly the ${mutant.profile} cases it names`, async () => {
-    const bad = await failures(mutant.profile, () => mutant.start());
-    assertEquals(
-      bad.map((f) => f.id),
-      [...mutant.catches].sort(),
-      bad.map((f) => f.text).join("\n"),
-    );
+/** Registers the test that every case of every example is failed by some mutant. */
+export function coverageTest(): void {
+  selfTest("every case of every example is failed by some mutant", () => {
+    const caught = new Set(PROTOCOL_MUTANTS.flatMap((m) => m.catches));
+    const ids = EXAMPLES.flatMap((name) => profileOf(name).cases.map((c) => c.id));
+    assertEquals(ids.filter((id) => !caught.has(id)), []);
   });
 }
-
-selfTest("every case of every example is failed by some mutant", () => {
-  const caught = new Set(PROTOCOL_MUTANTS.flatMap((m) => m.catches));
-  const ids = EXAMPLES.flatMap((name) => profileOf(name).cases.map((c) => c.id));
-  assertEquals(ids.filter((id) => !caught.has(id)), []);
-});
