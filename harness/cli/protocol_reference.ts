@@ -10,6 +10,7 @@
 import { caseDetail } from "../../reports/mod.ts";
 import { sideBySide } from "../../reports/side_by_side.ts";
 import {
+  LEARN_NOTHING,
   learnFrom,
   type ProtocolProfile,
   protocolProfile,
@@ -87,16 +88,15 @@ export async function withReference(
     return profile;
   }
   const start = startReference(profile, dirname(spec.path));
+  const checkOnly = protocolProfile(spec, LEARN_NOTHING);
   // Each scenario as written, against one fresh reference: what the file spells out must hold.
   for (const scenario of spec.scenarios) {
     const command = scenario.reference ?? spec.reference!;
-    const c = (profile as ProtocolProfile).cases.find((c) =>
-      c.id === `${spec.name}.${scenario.name}.as-written`
-    );
+    const c = checkOnly.cases.find((c) => c.id === `${spec.name}.${scenario.name}.as-written`);
     if (!c) continue;
     const ref = await start(command);
     try {
-      const report = await runCases([c], { targets: ref.targets, profile, seed: 1 });
+      const report = await runCases([c], { targets: ref.targets, profile: checkOnly, seed: 1 });
       const r = report.cases[0];
       if (r.outcome === "fail" || r.outcome === "error") {
         const at = /^Step (\S+:\d+) /.exec(r.message)?.[1] ?? `${spec.path}:${scenario.line}`;

@@ -7,7 +7,7 @@
  */
 import { type CaseContext, CaseFailure, type Targets } from "../../harness/mod.ts";
 import type { Learn } from "./cases.ts";
-import { playCopy } from "./play.ts";
+import { playCopy, UNLEARNED } from "./play.ts";
 import type { ProtocolSpec, Step } from "./spec.ts";
 
 /** A running reference program, and how to stop it. */
@@ -31,7 +31,10 @@ export type StartReference = (command: string) => Promise<RunningReference>;
 export function learnFrom(spec: ProtocolSpec, start: StartReference): Learn {
   return async (t: CaseContext, scenario, vars) => {
     const command = scenario.reference ?? spec.reference;
-    const learns = scenario.steps.some((s) => s.op === "expect" && s.want.kind === "learned");
+    // Learned replies, and regex replies whose unnamed parts must match the reference's.
+    const learns = scenario.steps.some((s) =>
+      s.op === "expect" && (s.want.kind === "learned" || s.want.kind === "regex")
+    );
     if (!command || !learns) return vars.map(() => new Map());
     let ref: RunningReference;
     try {
@@ -63,3 +66,15 @@ export function learnFrom(spec: ProtocolSpec, start: StartReference): Learn {
     }
   };
 }
+
+/**
+ * A {@linkcode Learn} that learns nothing: the cases it makes check only what the file spells
+ * out, and accept any one message where a step leaves the reply out (the reference's own check).
+ *
+ * @example
+ * ```ts ignore
+ * const checkOnly = protocolProfile(spec, LEARN_NOTHING);
+ * ```
+ */
+export const LEARN_NOTHING: Learn = (_t, _scenario, vars) =>
+  Promise.resolve(vars.map(() => UNLEARNED as Map<Step, Uint8Array>));

@@ -82,3 +82,22 @@ Deno.test("conform exits 6 with the reference's stderr when it does not start", 
     assertStringIncludes(io.errors.join("\n"), "stderr: no listener here");
   });
 });
+
+Deno.test("conform compares a regex reply with the reference's outside its named parts", async () => {
+  const file = kvFile(
+    `deno run --allow-net ${KV_REF} {port}`,
+    ', regex = "^[A-Z]+(?<rest>.*)\\\\n$"',
+  );
+  await withFile(file, async (path) => {
+    await using good = serve({ tcp: kvServer() });
+    await using bad = await kvMissingEmpty.start();
+    const args = ["--profile", path, "--only", "kv.missing.as-written", "--seed", "1"];
+    assertEquals(await conform(["--target", good.targets.tcp!.url, ...args], { io: capture() }), 0);
+    const io = capture();
+    assertEquals(await conform(["--target", bad.targets.tcp!.url, ...args], { io }), 1);
+    assertStringIncludes(
+      io.lines.join("\n"),
+      "The reply differs from the reference's outside the parts /^[A-Z]+(?<rest>.*)\\n$/ names",
+    );
+  });
+});

@@ -548,7 +548,7 @@ function readExpectation(
       try {
         return {
           kind: "regex",
-          regex: new RegExp(v.regex as string, "s"),
+          regex: new RegExp(v.regex as string, "sd"),
           source: v.regex as string,
         };
       } catch (e) {

@@ -23,6 +23,12 @@ import type { Expectation, ProtocolSpec, Step } from "./spec.ts";
 import { bytesText, fill, randomOf, textBytes } from "./template.ts";
 import { framingCuts, type PlayPlan } from "./transform.ts";
 
+/**
+ * The replies of a run that checks the file's own expects only (the reference's check before a
+ * run): a step that leaves its reply out reads one message and accepts it.
+ */
+export const UNLEARNED: ReadonlyMap<Step, Uint8Array> = new Map();
+
 /** Placeholder values of one copy of a scenario; regex captures are added as steps run. */
 export type Vars = Map<string, Uint8Array>;
 
@@ -172,8 +178,14 @@ async function expectOn(
     : want.kind === "learned"
     ? options.learned?.get(step)
     : undefined;
-  if (want.kind === "learned" && options.learned && !known) {
+  if (want.kind === "learned" && options.learned && options.learned !== UNLEARNED && !known) {
     t.error(`The reference sent no reply for the step at ${spec.path}:${step.line}`);
+  }
+  if (want.kind === "learned" && !options.learned && !options.record) {
+    t.error(
+      `The reply of the step at ${spec.path}:${step.line} comes from the reference program, ` +
+        "which only conform launches",
+    );
   }
   if ("receive" in conn) {
     if (want.kind === "nothing") {
@@ -268,7 +280,7 @@ async function expectOn(
     );
   }
   options.record?.set(step, r.bytes);
-  judge(want, r.bytes, known, options.vars);
+  judge(want, r.bytes, known, options.vars, options.learned?.get(step));
 }
 
 function describe(want: Expectation): string {
@@ -282,8 +294,17 @@ function describe(want: Expectation): string {
   }
 }
 
-/** Checks one whole message against what the step wants; fills captures into `vars`. */
-function judge(want: Expectation, got: Uint8Array, known: Uint8Array | undefined, vars: Vars) {
+/**
+ * Checks one whole message against what the step wants; fills captures into `vars`. A regex
+ * message the reference also answered must equal the reference's outside its named parts.
+ */
+function judge(
+  want: Expectation,
+  got: Uint8Array,
+  known: Uint8Array | undefined,
+  vars: Vars,
+  reference?: Uint8Array,
+) {
   if (known) {
     const at = firstDifference(got, known);
     if (at < 0) return;
@@ -314,5 +335,25 @@ function judge(want: Expectation, got: Uint8Array, known: Uint8Array | undefined
     for (const [k, v] of Object.entries(m.groups ?? {})) {
       if (v !== undefined) vars.set(k, textBytes(v));
     }
+    const theirs = reference && want.regex.exec(bytesText(reference));
+    if (theirs && masked(m) !== masked(theirs)) {
+      throw new CaseFailure(
+        `The reply differs from the reference's outside the parts /${want.source}/ names`,
+        { expected: reference, actual: got },
+      );
+    }
   }
+}
+
+/**
+ * A regex match's text with each named part replaced by `{name}`: what must agree with the
+ * reference's reply.
+ */
+function masked(m: RegExpExecArray): string {
+  const spans = Object.entries(m.indices?.groups ?? {})
+    .flatMap(([name, span]) => span ? [{ name, from: span[0], to: span[1] }] : [])
+    .sort((a, b) => b.from - a.from);
+  let text = m.input;
+  for (const s of spans) text = `${text.slice(0, s.from)}{${s.name}}${text.slice(s.to)}`;
+  return text;
 }
