@@ -2,7 +2,8 @@
  * Client cases of a protocol file (`--client`): sockspec plays the server's side of each
  * one-connection scenario. What the scenario sends becomes what the server waits for, its
  * expects become the server's replies; the client reads the requests on stdin and prints the
- * replies on stdout (the default contract of a line or binary client), and exits 0. Ids are
+ * replies on stdout (the default contract of a line or binary client), and exits 0, or non-zero
+ * when the server closes in the middle of a reply. Ids are
  * `<protocol>.client.<scenario>.<transformation>`.
  *
  * @module
@@ -29,6 +30,8 @@ interface ClientTransformation {
   title: string;
   why: string;
   framing?: boolean;
+  /** The server closes after half the first reply: the client must fail, not print or hang. */
+  closesEarly?: boolean;
   /** Writes one reply to the client. */
   reply(conn: TcpClient, bytes: Uint8Array, spec: ProtocolSpec, t: CaseContext): Promise<unknown>;
 }
@@ -62,6 +65,14 @@ const CLIENT_TRANSFORMATIONS: readonly ClientTransformation[] = [
       await t.sleep(WAITS.slowReplyMs);
       return c.send(b);
     },
+  },
+  {
+    name: "early-close",
+    title: "the server closes in the middle of a reply",
+    why:
+      "A server may close with a reply half sent: recv() returns 0 early, and the client must say so and exit non-zero, not print half a reply or wait forever",
+    closesEarly: true,
+    reply: (c, b) => c.send(b.subarray(0, Math.max(1, Math.floor(b.length / 2)))),
   },
 ];
 
@@ -145,6 +156,7 @@ async function playServerSide(
           }
         } else if (step.op === "expect" && step.want.kind === "exact") {
           await tr.reply(conn, fill(step.want.payload, vars), spec, t);
+          if (tr.closesEarly) return; // the finally closes: FIN in the middle of the reply
         } else if (step.op === "expect" && step.want.kind === "eof") {
           await conn.close();
         } else if (step.op === "close") {
@@ -171,6 +183,15 @@ async function playServerSide(
     throw e;
   });
   if (run.exit === null) t.fail(`The client did not exit within the wait: killed by sockspec`);
+  if (tr.closesEarly) {
+    if (run.exit.code === 0) {
+      t.fail("The server closed in the middle of a reply, and the client still exited 0", {
+        expected: "a non-zero exit status and a line on stderr",
+        actual: run.stdout.bytes,
+      });
+    }
+    return;
+  }
   if (run.exit.code !== 0) t.fail(`The client ended with ${run.exit.description}`);
   const printed = run.stdout.bytes;
   if (firstDifference(printed, stdout) >= 0) {

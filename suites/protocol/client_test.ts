@@ -18,7 +18,7 @@ Deno.test("conform --client plays the server's side of a protocol file's scenari
   const args = ["--client", client("kv_client.ts"), "--profile", KV, "--only", "kv.client"];
   assertEquals(await conform([...args, "--seed", "1"], { io }), 0, io.lines.join("\n"));
   const summary = io.lines.at(-1)!;
-  assertStringIncludes(summary, "12 passed, 0 failed");
+  assertStringIncludes(summary, "15 passed, 0 failed");
 });
 
 Deno.test("conform --client fails a client that takes one recv() for a reply", async () => {
@@ -27,5 +27,9 @@ Deno.test("conform --client fails a client that takes one recv() for a reply", a
   const only = ["--only", "kv.client.missing", "--seed", "1"];
   assertEquals(await conform([...args, ...only], { io }), 1);
   const failed = io.lines.filter((l) => l.startsWith("FAIL   ")).map((l) => l.split(/\s+/)[1]);
-  assertEquals(failed.sort(), ["kv.client.missing.byte-segments", "kv.client.missing.cut-framing"]);
+  assertEquals(failed.sort(), [
+    "kv.client.missing.byte-segments",
+    "kv.client.missing.cut-framing",
+    "kv.client.missing.early-close",
+  ]);
 });
