@@ -22,6 +22,8 @@ import {
 import { checkRubricIds, loadRubric } from "../../reports/rubric.ts";
 import { isProblem, type Profile, type RunReport, selectCases, UsageError } from "../mod.ts";
 import { CONSOLE_IO, EXIT, exitOnError, type Io, wholeNumber } from "../subject/args.ts";
+import { sideBySide } from "../../reports/side_by_side.ts";
+import { profileCases } from "../../suites/protocol/mod.ts";
 import {
   appendStepSummary,
   checkWritable,
@@ -30,6 +32,7 @@ import {
 } from "../subject/output.ts";
 import { envVar, needs } from "../subject/permissions.ts";
 import { loadProfile, PROFILES } from "../subject/profiles.ts";
+import { ReferenceProblem, withReference } from "../subject/program/protocol_reference.ts";
 import {
   optionLine,
   readRunFlags,
@@ -222,9 +225,15 @@ export async function conform(args: string[], options: ConformOptions = {}): Pro
     const tty = options.io === undefined && stream.isTerminal();
     setColorEnabled(options.color ?? (stream.isTerminal() && !env("NO_COLOR")));
     const progress = options.progress ?? (tty ? ProgressLine.on(stream) : undefined);
-    const profile = options.profile ?? await needs("--profile", () => loadProfile(a.profileSpec));
+    const loaded = options.profile ?? await needs("--profile", () => loadProfile(a.profileSpec));
+    // A protocol file's reference program is checked against the file, then asked by each case.
+    const client = a.subject?.kind.split("+").includes("client") ?? false;
+    const profile = a.list || client
+      ? loaded
+      : await withReference(loaded, (l) => io.err(`sockspec: ${l}`));
+    const own = profileCases(profile, client);
     const cases = selectCases(
-      a.list ? a.subject?.list ?? LISTED_CASES : a.subject!.cases,
+      [...(a.list ? a.subject?.list ?? LISTED_CASES : a.subject!.cases), ...own],
       a.only,
       a.skip,
     );
@@ -237,8 +246,9 @@ export async function conform(args: string[], options: ConformOptions = {}): Pro
     }
     const subject = a.subject!;
     const rubric = a.rubric ? await needs("--rubric", () => loadRubric(a.rubric!)) : undefined;
-    if (rubric) checkRubricIds(rubric, LISTED_CASES.map((c) => c.id), a.rubric!);
-    subject.check?.(profile);
+    if (rubric) checkRubricIds(rubric, [...LISTED_CASES, ...own].map((c) => c.id), a.rubric!);
+    // A protocol file's client cases are its own: the echo-family client contract does not apply.
+    if (own.length === 0) subject.check?.(profile);
     for (const r of a.reports) await checkWritable(r.path);
     const render: RenderOptions = { rubric };
     const shown = new RunProgress(cases.length, progress, say);
@@ -286,7 +296,7 @@ export async function conform(args: string[], options: ConformOptions = {}): Pro
     }
     for (const r of report.cases.filter(isProblem)) {
       say("");
-      for (const line of caseDetail(r)) say(line);
+      for (const line of [...caseDetail(r), ...sideBySide(r)]) say(line);
     }
     say("");
     for (const line of closingLines(report)) say(line);
@@ -298,6 +308,10 @@ export async function conform(args: string[], options: ConformOptions = {}): Pro
     await writeReports(report, a.reports, { io, render });
     return exitCode(report);
   } catch (e) {
+    if (e instanceof ReferenceProblem) {
+      for (const [i, line] of e.lines.entries()) io.err(i === 0 ? `sockspec: ${line}` : line);
+      return e.code;
+    }
     return exitOnError(e, io.err);
   }
 }

@@ -52,6 +52,7 @@ import {
   runFlagLine,
   type RunFlags,
 } from "../subject/run_flags.ts";
+import { protocolCasesFor } from "../../suites/protocol/mod.ts";
 import {
   JOB_INDEX_VAR,
   parseShard,
@@ -291,9 +292,10 @@ async function gradeRoster(a: GradeArgs, io: Io, line: ProgressLine | undefined)
   const seed = a.shard && !a.seedGiven ? parseInt(rosterHash.slice(0, 8), 16) % 2 ** 31 : a.seed;
   const flags: RunFlags = { ...a, seed };
   const rubric = a.rubric ? await needs("--rubric", () => loadRubric(a.rubric!)) : DEFAULT_RUBRIC;
-  if (a.rubric) checkRubricIds(rubric, LISTED_CASES.map((c) => c.id), a.rubric);
   const graded = roster.flatMap((r) => r.ok ? [r] : []);
-  const cases = selectCases(batchCases(graded), a.only, a.skip);
+  const own = protocolCasesFor(graded.map((r) => r.profile));
+  const cases = selectCases([...batchCases(graded), ...own], a.only, a.skip);
+  if (a.rubric) checkRubricIds(rubric, [...LISTED_CASES, ...own].map((c) => c.id), a.rubric);
   if (cases.length === 0) {
     throw new UsageError(`No case matches --only ${a.only.join(" ")} --skip ${a.skip.join(" ")}`);
   }

@@ -35,6 +35,7 @@ import { PROFILES } from "../subject/profiles.ts";
 import { referenceSubject } from "../subject/reference/subject.ts";
 import { subjectFromOptions } from "../subject/registry.ts";
 import { runSubject } from "../subject/run.ts";
+import { isProtocolFile, loadProtocolFile, profileCases } from "../../suites/protocol/mod.ts";
 import {
   DEFAULT_CASE_TIMEOUT_MS,
   DEFAULT_TIMEOUT_MS,
@@ -148,7 +149,8 @@ export function conformanceTests(options: ConformanceTestOptions = {}): Conforma
     repeat: 1,
   };
   const declared = subject.declared(profile);
-  const cases = selectCases(subject.cases, options.only ?? [], options.skip ?? [])
+  const own = profileCases(profile, subject.client !== undefined);
+  const cases = selectCases([...subject.cases, ...own], options.only ?? [], options.skip ?? [])
     .filter((c) =>
       (clientNotApplicable(c.appliesTo, profile, subject.client) ??
         notApplicable(c, declared, profile, subject.launched)) === null
@@ -183,6 +185,7 @@ export function conformanceTests(options: ConformanceTestOptions = {}): Conforma
 
 function resolveProfile(spec: string | Profile): Profile {
   if (typeof spec !== "string") return spec;
+  if (isProtocolFile(spec)) return loadProtocolFile(spec);
   const p = PROFILES[spec];
   if (!p) {
     throw new UsageError(

@@ -6,6 +6,7 @@
  */
 import { REFERENCES } from "../../fixtures/references/mod.ts";
 import { SUITE_PROFILES } from "../../suites/mod.ts";
+import { isProtocolFile, loadProtocolFile } from "../../suites/protocol/mod.ts";
 import { errorText, type Profile, UsageError } from "../mod.ts";
 
 /** Every built-in profile, by `--profile` name, with its reference server. */
@@ -15,7 +16,8 @@ export const PROFILES: Readonly<Record<string, Profile>> = Object.fromEntries(
 
 /**
  * Finds a profile by built-in name (`echo`) or loads a user's profile module from a path
- * (`./my_profile.ts`), whose default export or `profile` export is a {@linkcode Profile}.
+ * (`./my_profile.ts`), whose default export or `profile` export is a {@linkcode Profile}, or a
+ * protocol file (`./kv.toml`, see `suites/protocol/`), whose profile carries its own cases.
  *
  * @throws {UsageError} for an unknown name, a module that does not load, or one that exports no
  * valid profile.
@@ -27,6 +29,7 @@ export const PROFILES: Readonly<Record<string, Profile>> = Object.fromEntries(
  * ```
  */
 export async function loadProfile(spec: string): Promise<Profile> {
+  if (isProtocolFile(spec)) return loadProtocolFile(spec);
   const isPath = /[\/\\]/.test(spec) || /\.(ts|js|mjs|mts)$/.test(spec);
   if (!isPath) {
     const p = PROFILES[spec];

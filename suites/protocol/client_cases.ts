@@ -1,0 +1,203 @@
+/**
+ * Client cases of a protocol file (`--client`): sockspec plays the server's side of each
+ * one-connection scenario. What the scenario sends becomes what the server waits for, its
+ * expects become the server's replies; the client reads the requests on stdin and prints the
+ * replies on stdout (the default contract of a line or binary client), and exits 0, or non-zero
+ * when the server closes in the middle of a reply. Ids are
+ * `<protocol>.client.<scenario>.<transformation>`.
+ *
+ * @module
+ */
+import {
+  type Case,
+  type CaseContext,
+  CaseFailure,
+  CLIENT_WAIT_MS,
+  firstDifference,
+  runClient,
+  TcpClient,
+  WAITS,
+} from "../../harness/mod.ts";
+import { messageLength } from "./message.ts";
+import { varsFor } from "./play.ts";
+import type { ProtocolSpec, Scenario, Step } from "./spec.ts";
+import { fill } from "./template.ts";
+import { framingCuts } from "./transform.ts";
+
+/** A server-side transformation of the replies. */
+interface ClientTransformation {
+  name: string;
+  title: string;
+  why: string;
+  framing?: boolean;
+  /** The server closes after half the first reply: the client must fail, not print or hang. */
+  closesEarly?: boolean;
+  /** Writes one reply to the client. */
+  reply(conn: TcpClient, bytes: Uint8Array, spec: ProtocolSpec, t: CaseContext): Promise<unknown>;
+}
+
+const CLIENT_TRANSFORMATIONS: readonly ClientTransformation[] = [
+  {
+    name: "as-written",
+    title: "replies as written",
+    why: "The scenario itself, from the server's side",
+    reply: (c, b) => c.send(b),
+  },
+  {
+    name: "byte-segments",
+    title: "replies one byte per segment",
+    why: "One recv() may return one byte of a reply: a client loops until the reply is whole",
+    reply: (c, b) => c.sendChunked(b, { sizes: [1], gapMs: WAITS.byteGapMs }),
+  },
+  {
+    name: "cut-framing",
+    title: "replies cut inside the framing",
+    why: "A recv() may end inside a length header or a delimiter",
+    framing: true,
+    reply: (c, b, spec) => c.sendChunked(b, { cuts: framingCuts(spec.framing, b), gapMs: 50 }),
+  },
+  {
+    name: "late",
+    title: "replies late",
+    why:
+      "A reply may take its time: a client waits for it rather than giving up or reading nothing",
+    reply: async (c, b, _spec, t) => {
+      await t.sleep(WAITS.slowReplyMs);
+      return c.send(b);
+    },
+  },
+  {
+    name: "early-close",
+    title: "the server closes in the middle of a reply",
+    why:
+      "A server may close with a reply half sent: recv() returns 0 early, and the client must say so and exit non-zero, not print half a reply or wait forever",
+    closesEarly: true,
+    reply: (c, b) => c.send(b.subarray(0, Math.max(1, Math.floor(b.length / 2)))),
+  },
+];
+
+/** Why a scenario cannot be played from the server's side, or null. */
+function cannot(s: Scenario): string | null {
+  const opens = s.steps.filter((x) => x.op === "open");
+  if (opens.length !== 1 || opens[0].op !== "open" || opens[0].transport !== "tcp") {
+    return "it is not one TCP connection";
+  }
+  const bad = s.steps.find((x) =>
+    x.op === "expect" && x.want.kind !== "exact" && x.want.kind !== "eof" ||
+    x.op === "abort" || x.op === "shutdown"
+  );
+  return bad ? `its step at line ${bad.line} has no fixed bytes to play` : null;
+}
+
+/**
+ * The client cases of a protocol file.
+ *
+ * @example
+ * ```ts
+ * import { loadProtocolFile } from "./load.ts";
+ * import { protocolClientCases } from "./client_cases.ts";
+ * protocolClientCases(loadProtocolFile("suites/protocol/examples/kv.toml").protocol)[0].id;
+ * // "kv.client.missing.as-written"
+ * ```
+ */
+export function protocolClientCases(spec: ProtocolSpec): Case[] {
+  return spec.scenarios.filter((s) => cannot(s) === null).flatMap((scenario) =>
+    CLIENT_TRANSFORMATIONS.filter((tr) => !tr.framing || spec.framing.kind !== "stream").map(
+      (tr): Case => ({
+        id: `${spec.name}.client.${scenario.name}.${tr.name}`,
+        title: `client: ${scenario.name}, ${tr.title}`,
+        requirement: `${scenario.requirement} (${tr.why})`,
+        appliesTo: { client: true, transport: "tcp", profiles: [spec.name] },
+        run: (t) => playServerSide(t, spec, scenario, tr),
+      }),
+    )
+  );
+}
+
+async function playServerSide(
+  t: CaseContext,
+  spec: ProtocolSpec,
+  scenario: Scenario,
+  tr: ClientTransformation,
+): Promise<void> {
+  const vars = varsFor(spec, t.rng, 1);
+  const sends = scenario.steps.filter((s): s is Step & { op: "send" } => s.op === "send");
+  const replies = scenario.steps.flatMap((s) =>
+    s.op === "expect" && s.want.kind === "exact" ? [s.want.payload] : []
+  );
+  const concat = (parts: Uint8Array[]) => {
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
+    return out;
+  };
+  const stdin = concat(sends.map((s) => fill(s.payload, vars)));
+  const stdout = concat(replies.map((p) => fill(p, vars)));
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const served = (async () => {
+    const raw = await listener.accept();
+    const conn = new TcpClient(raw, {
+      label: "server",
+      transcript: t.transcript,
+      signal: t.signal,
+      timeoutMs: t.timeoutMs,
+    });
+    try {
+      for (const step of scenario.steps) {
+        const where =
+          `Step ${spec.path}:${step.line} (${step.op} on ${step.on}, played by the server)`;
+        if (step.op === "send") {
+          const want = fill(step.payload, vars);
+          const r = await conn.readUntil((b) => messageLength(spec.framing, b, want.length));
+          if (r.end !== "done" || firstDifference(r.bytes, want) >= 0) {
+            throw new CaseFailure(`${where}: the client did not send this request`, {
+              expected: want,
+              actual: r.bytes,
+            });
+          }
+        } else if (step.op === "expect" && step.want.kind === "exact") {
+          await tr.reply(conn, fill(step.want.payload, vars), spec, t);
+          if (tr.closesEarly) return; // the finally closes: FIN in the middle of the reply
+        } else if (step.op === "expect" && step.want.kind === "eof") {
+          await conn.close();
+        } else if (step.op === "close") {
+          await conn.expectEof({ what: `(${where})` });
+        }
+      }
+    } finally {
+      await conn.close();
+    }
+  })();
+  const run = await runClient({
+    client: t.client,
+    host: "127.0.0.1",
+    port: (listener.addr as Deno.NetAddr).port,
+    stdin,
+    waitMs: t.param("client-wait", CLIENT_WAIT_MS),
+    transcript: t.transcript,
+    signal: t.signal,
+  });
+  listener.close();
+  await served.catch((e) => {
+    if (e instanceof CaseFailure) throw e;
+    if (run.exit === null || run.exit.code !== 0) return; // the client's own end says more
+    throw e;
+  });
+  if (run.exit === null) t.fail(`The client did not exit within the wait: killed by sockspec`);
+  if (tr.closesEarly) {
+    if (run.exit.code === 0) {
+      t.fail("The server closed in the middle of a reply, and the client still exited 0", {
+        expected: "a non-zero exit status and a line on stderr",
+        actual: run.stdout.bytes,
+      });
+    }
+    return;
+  }
+  if (run.exit.code !== 0) t.fail(`The client ended with ${run.exit.description}`);
+  const printed = run.stdout.bytes;
+  if (firstDifference(printed, stdout) >= 0) {
+    t.fail("The client printed something other than the replies it got", {
+      expected: stdout,
+      actual: printed,
+    });
+  }
+}

@@ -1,0 +1,3 @@
+import { matrixTests } from "./_test_utils.ts";
+
+matrixTests("blob");

@@ -1,0 +1,4 @@
+import { coverageTest, matrixTests } from "./_test_utils.ts";
+
+matrixTests("kv");
+coverageTest();

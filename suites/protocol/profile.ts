@@ -1,0 +1,85 @@
+/**
+ * A protocol file as a profile: what `--profile ./kv.toml` gives a run. It carries the cases the
+ * file generates, and its liveness probe plays the scenario the file names as `probe`.
+ *
+ * @module
+ */
+import { type Case, type Framing, makeRng, type Profile } from "../../harness/mod.ts";
+import { type Learn, protocolCases } from "./cases.ts";
+import { protocolClientCases } from "./client_cases.ts";
+import { playCopy, varsFor } from "./play.ts";
+import type { ProtocolSpec, WireFraming } from "./spec.ts";
+
+/** A profile made from a protocol file: its parsed spec and the cases it generates. */
+export interface ProtocolProfile extends Profile {
+  protocol: ProtocolSpec;
+  /** The generated cases, run beside the generic ones that apply. */
+  cases: readonly Case[];
+  /** The generated client cases (`--client`): sockspec plays the server's side. */
+  clientCases: readonly Case[];
+}
+
+/**
+ * The profile of a parsed protocol file.
+ *
+ * @example
+ * ```ts
+ * import { parseProtocol } from "./parse.ts";
+ * import { protocolProfile } from "./profile.ts";
+ * const spec = parseProtocol(
+ *   'name = "p"\n[[scenario]]\nname = "s"\nrequirement = "r"\nsteps = [{ open = "a" }]\n',
+ *   "p.toml",
+ * );
+ * protocolProfile(spec).cases.length; // 4
+ * ```
+ */
+export function protocolProfile(spec: ProtocolSpec, learn?: Learn): ProtocolProfile {
+  const probe = spec.scenarios.find((s) => s.name === spec.probe)!;
+  return {
+    name: spec.name,
+    description: spec.description,
+    transports: spec.transports,
+    framing: harnessFraming(spec.framing),
+    maxPayload: spec.maxMessage,
+    forbidden: spec.forbidden,
+    protocol: spec,
+    cases: protocolCases(spec, learn),
+    clientCases: protocolClientCases(spec),
+    async probe(t) {
+      const vars = [varsFor(spec, makeRng(t.seed ^ 0x9e3779b9), 0)];
+      const learned = learn ? await learn(t, probe, vars) : undefined;
+      await playCopy(t, spec, { steps: probe.steps }, {
+        label: (on) => `probe ${on}`,
+        vars: vars[0],
+        learned: learned?.[0],
+      });
+    },
+  };
+}
+
+/**
+ * The cases a profile carries (a protocol file's), or none: its client cases when `client`.
+ *
+ * @example
+ * ```ts
+ * import { profileCases } from "./profile.ts";
+ * profileCases({ name: "echo", description: "", transports: ["tcp"], framing: { kind: "stream" } }); // []
+ * ```
+ */
+export function profileCases(profile: Profile, client = false): readonly Case[] {
+  const p = profile as Partial<ProtocolProfile>;
+  return (client ? p.clientCases : p.cases) ?? [];
+}
+
+function harnessFraming(f: WireFraming): Framing {
+  switch (f.kind) {
+    case "delimiter":
+      return { kind: "delimiter", delimiter: f.delimiter };
+    case "length":
+      return { kind: "length-prefix", headerBytes: f.bytes };
+    case "header":
+      return { kind: "none" };
+    case "stream":
+      return { kind: "stream" };
+  }
+}
