@@ -133,6 +133,10 @@ export class CaseRun implements CaseContext {
     return this.#program ?? this.skip(NO_PROGRAM);
   }
 
+  get launched(): ProgramUnderTest | undefined {
+    return this.#program;
+  }
+
   get client(): ClientUnderTest {
     return this.#client ?? this.skip(NO_CLIENT);
   }

@@ -30,8 +30,9 @@ export const burst: Case = {
     const replyMs = t.timeoutMs + WAITS.perClientMs * k;
     // Room for one SYN resend: a handshake dropped by a full queue completes at the first resend
     // (1 s) once the server accepts; one that needs the second resend (3 s) is a waiting client
-    // all the same, and the warn says so.
-    const connectMs = t.timeoutMs + FIRST_SYN_RESEND_MS;
+    // all the same, and the warn says so. A connect past the first resend is a warn whether it
+    // completes later or not, so waiting longer could not change the outcome.
+    const connectMs = FIRST_SYN_RESEND_MS + WAITS.synResendGraceMs;
     // Each client sends as soon as it is connected: the connects, the SYN resends and the replies
     // are waited for at once, so the case costs one connect deadline and one reply bound.
     const crowd = await connectAndExchange(t, k, { parallel: k, connectMs, replyMs, label: "b" });
