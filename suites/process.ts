@@ -193,7 +193,7 @@ export const memory: Case = {
         `Resident memory grew by ${mib(r1 - r0)} over ${MEMORY_WINDOW} requests and by ` +
           `${mib(r2 - r1)} over the next ${MEMORY_WINDOW} (about ${
             kib((r2 - r0) / (2 * MEMORY_WINDOW))
-          } per request, on ${MEMORY_CONNECTIONS} connections that stayed open) and was not ` +
+          } per request), on ${MEMORY_CONNECTIONS} connections that stayed open, and was not ` +
           "given back: memory is leaked per request. Every malloc() needs its free(), or reuse " +
           "one buffer",
         {
@@ -225,10 +225,10 @@ export const memory: Case = {
       const total = MEMORY_CONNECTION_WINDOW * MEMORY_CONNECTION_WINDOWS;
       t.fail(
         `Resident memory of its long-lived processes grew by ${each.join(", then ")} over ` +
-          `${MEMORY_CONNECTION_WINDOWS} rounds of ${MEMORY_CONNECTION_WINDOW} connections (one ` +
-          `request each; about ${kib((last - first) / total)} per connection) and was not given ` +
-          "back: memory is leaked per connection. Free what you allocate for a client when it " +
-          "leaves",
+          `${MEMORY_CONNECTION_WINDOWS} rounds of ${MEMORY_CONNECTION_WINDOW} connections of ` +
+          `one request each (about ${kib((last - first) / total)} per connection) and was not ` +
+          "given back: memory is leaked per connection. Free what you allocate for a client " +
+          "when it leaves",
         {
           expected: `growth under ${
             mib(MEMORY_GROWTH_LIMIT)
