@@ -1,3 +1,9 @@
+/**
+ * Deadlines without leaked timers: `raceDeadline()` races a promise against a time-out and an abort
+ * signal; `sleep()` waits and can be aborted.
+ *
+ * @module
+ */
 /** What {@linkcode raceDeadline} returns when the time ran out first. */
 export const TIMED_OUT: unique symbol = Symbol("timed out");
 

@@ -4,6 +4,8 @@
  * its descriptor is found among `/proc/self/fd` by its ports (`getsockname()`, `getpeername()`),
  * and `connect()` with `AF_UNSPEC` (libc, through `Deno.dlopen`) makes Linux abort the connection
  * with a RST (`tcp_disconnect()`), the same RST that `SO_LINGER` 0 and `close()` send.
+ *
+ * @module
  */
 
 const SYMBOLS = {

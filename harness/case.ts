@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ClientContract, ClientUnderTest } from "./client_program.ts";
+import type { ClientContract, ClientUnderTest } from "./client/types.ts";
 import type { Evidence } from "./errors.ts";
 import type { ProgramUnderTest } from "./watched_program.ts";
 import type { CaseResult } from "./result.ts";

@@ -1,3 +1,9 @@
+/**
+ * The case context: what a running case is given (`t.connect()`, `t.profile`, `t.rng`, hooks), and the
+ * run's tally and shared probe of whether the target answers one client at all.
+ *
+ * @module
+ */
 import { equals } from "@std/bytes";
 import { sleep } from "./_deadline.ts";
 import type { CaseContext, CaseHooks, Params, Profile } from "./case.ts";
@@ -5,7 +11,7 @@ import { CaseError, CaseFailure, CaseSkip, type Evidence } from "./errors.ts";
 import { describeBytes } from "./hexdump.ts";
 import { isRequestReply, sampleRequest } from "./profile.ts";
 import type { ProgramUnderTest } from "./watched_program.ts";
-import { type ClientUnderTest, NO_CLIENT } from "./client_program.ts";
+import { type ClientUnderTest, NO_CLIENT } from "./client/types.ts";
 import { makeRng, type Rng } from "./rng.ts";
 import type { Target, Targets, Transport } from "./target.ts";
 import { ConnectFailed, TcpClient } from "./tcp_client.ts";

@@ -1,3 +1,8 @@
+/**
+ * Bytes for people: `hexdump -C` lines, printable text, and where two byte strings first differ.
+ *
+ * @module
+ */
 import { decodeHex } from "@std/encoding/hex";
 
 /**

@@ -1,13 +1,21 @@
 /**
- * Keeps the import graph one-way, as denoland/std checks its own package graph:
+ * Keeps the import graph one-way, as denoland/std checks its own package graph. The layers, from
+ * the bottom:
  *
- * - the engine (`harness/`, not `harness/cli/`) imports nothing from `suites/`, `fixtures/`,
- *   `reports/` or the applications;
- * - `suites/`, `fixtures/` and `reports/` each build only on the engine, through its public API
- *   `harness/mod.ts`, and on themselves;
- * - the applications (`harness/cli/`) sit on top and may import everything;
- * - product code never imports a test or a test helper (`*_test.ts`, `_test_utils.ts`);
- * - no module imports another that imports it back, type-only imports included.
+ * 1. the engine: `harness/*.ts`, `harness/program/` (launching and watching processes) and
+ *    `harness/client/` (running a client under test, sockspec's own peers); it imports nothing
+ *    above it;
+ * 2. `suites/`, `fixtures/` and `reports/`: each builds only on the engine, through its public API
+ *    `harness/mod.ts`, and on itself;
+ * 3. the subjects, `harness/subject/`: what a run tests and the one function that runs it;
+ * 4. grading, `harness/grade/`: rosters, shards, gradebook rows;
+ * 5. the commands, `harness/cli/`;
+ * 6. the package surface, `harness/package/`;
+ * 7. benchmarks and deployment, `harness/bench/` and `harness/deploy/`.
+ *
+ * A layer from 3 up may import any layer below it, never one above; product code never imports a
+ * test or a test helper (`*_test.ts`, `_test_utils.ts`); no module imports another that imports it
+ * back, type-only imports included.
  *
  * @module
  */
@@ -17,11 +25,38 @@ import { dirname, join, relative, resolve } from "node:path";
 const ROOT = resolve(new URL("..", import.meta.url).pathname);
 
 /** A folder's layer. */
-type Layer = "engine" | "suites" | "fixtures" | "reports" | "cli" | "test";
+type Layer =
+  | "engine"
+  | "suites"
+  | "fixtures"
+  | "reports"
+  | "subject"
+  | "grade"
+  | "cli"
+  | "package"
+  | "bench"
+  | "deploy"
+  | "test";
 
-function layerOf(file: string): Layer {
+/** Each layer's height: a layer may import only layers lower than itself (and itself). */
+const HEIGHT: Readonly<Record<Exclude<Layer, "test">, number>> = {
+  engine: 0,
+  suites: 1,
+  fixtures: 1,
+  reports: 1,
+  subject: 2,
+  grade: 3,
+  cli: 4,
+  package: 5,
+  bench: 6,
+  deploy: 6,
+};
+
+/** The layer a project file belongs to. */
+export function layerOf(file: string): Layer {
   if (/(_test\.ts|_test_utils\.ts)$/.test(file)) return "test";
-  if (file.startsWith("harness/cli/")) return "cli";
+  const sub = /^harness\/(subject|grade|cli|package|bench|deploy)\//.exec(file);
+  if (sub) return sub[1] as Layer;
   if (file.startsWith("harness/")) return "engine";
   return file.split("/")[0] as Layer;
 }
@@ -98,16 +133,18 @@ export function wrongWay(from: string, to: string): string | null {
   const b = layerOf(to);
   if (a === "test") return null;
   if (b === "test") return "product code imports a test or test helper";
-  if (a === "cli") return null;
-  if (a === "engine") {
-    return b === "engine" ? null : `the engine imports ${b === "cli" ? "an application" : b}`;
+  if (a === b) return null;
+  if (a === "engine") return `the engine imports ${b}`;
+  if (HEIGHT[a] === 1) {
+    // suites, fixtures, reports
+    if (b === "engine") {
+      return to === "harness/mod.ts" ? null : "goes around the engine's public API harness/mod.ts";
+    }
+    return `${a} imports ${b}`;
   }
-  // suites, fixtures, reports
-  if (b === a) return null;
-  if (b === "engine") {
-    return to === "harness/mod.ts" ? null : "goes around the engine's public API harness/mod.ts";
-  }
-  return `${a} imports ${b === "cli" ? "an application" : b}`;
+  if (HEIGHT[b] < HEIGHT[a]) return null;
+  // bench and deployment sit side by side at the top: neither imports the other.
+  return `${a} imports ${b}, a layer above or beside it`;
 }
 
 /** Every import that runs the wrong way, as "FROM → TO: why". */
@@ -151,7 +188,7 @@ Deno.test("the import graph has no cycle, type-only imports included", () => {
   assertEquals(cycles(readGraph()), []);
 });
 
-Deno.test("every import runs one way: engine ← suites, fixtures, reports ← applications", () => {
+Deno.test("every import runs one way: engine ← suites, fixtures, reports ← subjects ← grading ← commands ← package ← benchmarks, deployment", () => {
   assertEquals(wrongWayImports(readGraph()), []);
 });
 
@@ -172,6 +209,32 @@ Deno.test("the layering check names both files of a cycle and of a wrong-way imp
   assertStringIncludes(wrong, "reports/html.ts → suites/mod.ts: reports imports suites");
   assertStringIncludes(wrong, "harness/cli/serve.ts → harness/cli/_test_utils.ts: product code");
   assertEquals(wrong.split("\n").length, 4);
+});
+
+Deno.test("the layering check fails on a reintroduced wrong-way import between the new layers", () => {
+  const graph: Graph = new Map([
+    // allowed: downwards
+    ["harness/subject/run.ts", ["harness/runner.ts", "suites/mod.ts", "reports/mod.ts"]],
+    ["harness/grade/student.ts", ["harness/subject/run.ts"]],
+    ["harness/cli/grade.ts", ["harness/grade/student.ts", "harness/subject/registry.ts"]],
+    ["harness/package/testing.ts", ["harness/subject/run.ts"]],
+    ["harness/bench/grade_bench.ts", ["harness/cli/grade.ts"]],
+    // wrong: upwards or sideways
+    ["harness/client/run.ts", ["harness/subject/run.ts"]],
+    ["harness/subject/registry.ts", ["harness/grade/roster.ts"]],
+    ["harness/grade/row.ts", ["harness/cli/args.ts"]],
+    ["harness/cli/conform.ts", ["harness/package/mod.ts"]],
+    ["harness/deploy/x.ts", ["harness/bench/grade_bench.ts"]],
+    ["reports/json.ts", ["harness/subject/subject.ts"]],
+  ]);
+  assertEquals(wrongWayImports(graph), [
+    "harness/client/run.ts → harness/subject/run.ts: the engine imports subject",
+    "harness/subject/registry.ts → harness/grade/roster.ts: subject imports grade, a layer above or beside it",
+    "harness/grade/row.ts → harness/cli/args.ts: grade imports cli, a layer above or beside it",
+    "harness/cli/conform.ts → harness/package/mod.ts: cli imports package, a layer above or beside it",
+    "harness/deploy/x.ts → harness/bench/grade_bench.ts: deploy imports bench, a layer above or beside it",
+    "reports/json.ts → harness/subject/subject.ts: reports imports subject",
+  ]);
 });
 
 Deno.test("importsOf() reads type-only, re-exported and dynamic imports, not doc examples", () => {

@@ -60,11 +60,11 @@ export {
   TcpPeer,
   type UdpBehaviour,
   UdpPeer,
-} from "./adversary.ts";
-export { clientContract, clientNotApplicable } from "./client_contract.ts";
-export { type ClientExchange, exchangeWithClient } from "./client_exchange.ts";
-export { CLIENT_WAIT_MS, type ClientRun, type ClientRunOptions, runClient } from "./client_run.ts";
-export { type ClientContract, type ClientUnderTest, NO_CLIENT } from "./client_program.ts";
+} from "./client/adversary.ts";
+export { clientContract, clientNotApplicable } from "./client/contract.ts";
+export { type ClientExchange, exchangeWithClient } from "./client/exchange.ts";
+export { CLIENT_WAIT_MS, type ClientRun, type ClientRunOptions, runClient } from "./client/run.ts";
+export { type ClientContract, type ClientUnderTest, NO_CLIENT } from "./client/types.ts";
 export { FIRST_SYN_RESEND_MS, NO_PROGRAM, RunTally, type SoloProbe } from "./context.ts";
 export {
   CaseError,

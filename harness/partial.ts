@@ -1,3 +1,9 @@
+/**
+ * A run in progress as a report: what finished, the rest `error` (unfinished), for live reports and
+ * for a run that stopped part-way; and atomic file writes.
+ *
+ * @module
+ */
 import type { Case } from "./case.ts";
 import { type CaseResult, type RunReport, summarize } from "./result.ts";
 import { targetList, type Targets } from "./target.ts";

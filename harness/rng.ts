@@ -1,3 +1,9 @@
+/**
+ * The seeded random numbers of a run: one stream per case, derived from the run's seed and the
+ * case's id, so a case replays alone with `--seed` and `--only`.
+ *
+ * @module
+ */
 /** A seeded pseudo-random generator: the same seed gives the same numbers on every machine. */
 export interface Rng {
   /** A float in [0, 1). */

@@ -1,3 +1,9 @@
+/**
+ * The runner: runs cases against a run's targets with deadlines, hooks and concurrency, and gives the
+ * result tree (`RunReport`) every reporter reads.
+ *
+ * @module
+ */
 import { pooledMap } from "@std/async/pool";
 import { encodeHex } from "@std/encoding/hex";
 import { raceDeadline } from "./_deadline.ts";
@@ -7,8 +13,8 @@ import { CaseError, type Evidence } from "./errors.ts";
 import { describeBytes } from "./hexdump.ts";
 import { isRequestReply } from "./profile.ts";
 import type { ProgramUnderTest } from "./watched_program.ts";
-import { clientNotApplicable } from "./client_contract.ts";
-import type { ClientUnderTest } from "./client_program.ts";
+import { clientNotApplicable } from "./client/contract.ts";
+import type { ClientUnderTest } from "./client/types.ts";
 import { type CaseResult, type RunReport, summarize } from "./result.ts";
 import { caseSeed } from "./rng.ts";
 import { type Target, targetList, type Targets, type Transport } from "./target.ts";

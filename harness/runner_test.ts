@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { echo } from "./cli/_test_utils.ts";
-import { serve } from "../fixtures/serve.ts";
+import { serve } from "../fixtures/references/serve.ts";
 import {
   type Case,
   makeTarget,

@@ -1,3 +1,8 @@
+/**
+ * Split plans: where a message is cut into segments (one byte each, random cuts), seeded.
+ *
+ * @module
+ */
 import type { Rng } from "./rng.ts";
 
 /** How to cut bytes into the writes that carry them. */

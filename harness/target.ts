@@ -1,3 +1,8 @@
+/**
+ * Targets: a transport, a host and a port, parsed from `tcp://HOST:PORT` and `udp://HOST:PORT`.
+ *
+ * @module
+ */
 import { UsageError } from "./errors.ts";
 import type { TargetInfo } from "./result.ts";
 

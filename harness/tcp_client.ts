@@ -1,3 +1,9 @@
+/**
+ * sockspec's own TCP connection to a target: connect, send, read with deadlines, half-close and
+ * reset, every step recorded in the case's transcript.
+ *
+ * @module
+ */
 import { indexOfNeedle } from "@std/bytes";
 import { raceDeadline, sleep, TIMED_OUT } from "./_deadline.ts";
 import { CaseError, CaseFailure, errorText } from "./errors.ts";

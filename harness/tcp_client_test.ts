@@ -1,6 +1,6 @@
 import { assertEquals, assertRejects } from "@std/assert";
-import { echoTcp } from "../fixtures/echo.ts";
-import { startTcpServer } from "../fixtures/tcp_server.ts";
+import { echoTcp } from "../fixtures/references/echo.ts";
+import { startTcpServer } from "../fixtures/references/tcp_server.ts";
 import { CaseFailure, ConnectFailed, TcpClient, Transcript } from "./mod.ts";
 import { freePort } from "../fixtures/free_port.ts";
 import { startBacklogServer } from "../fixtures/backlog_server.ts";

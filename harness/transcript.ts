@@ -1,3 +1,9 @@
+/**
+ * The transcript of a case: every connect, send, receive, half-close, EOF, reset and time-out with
+ * its time and connection label, capped in size.
+ *
+ * @module
+ */
 import { encodeHex } from "@std/encoding/hex";
 import { type EventKind, TRANSCRIPT_BYTES_CAP, type TranscriptEvent } from "./result.ts";
 

@@ -1,3 +1,9 @@
+/**
+ * sockspec's own UDP socket towards a target: send datagrams and wait for replies with deadlines,
+ * every step recorded in the case's transcript.
+ *
+ * @module
+ */
 import { raceDeadline, TIMED_OUT } from "./_deadline.ts";
 import { CaseError, errorText } from "./errors.ts";
 import type { Transcript } from "./transcript.ts";

@@ -1,6 +1,6 @@
 import { assertEquals, assertRejects } from "@std/assert";
-import { echoUdp } from "../fixtures/echo.ts";
-import { startUdpServer } from "../fixtures/udp_server.ts";
+import { echoUdp } from "../fixtures/references/echo.ts";
+import { startUdpServer } from "../fixtures/references/udp_server.ts";
 import { Transcript, UdpClient } from "./mod.ts";
 
 Deno.test("UdpClient sends a datagram and receives the echo with its source", async () => {

@@ -1,7 +1,7 @@
 import { assertEquals } from "@std/assert";
-import { echoUdp } from "../fixtures/echo.ts";
+import { echoUdp } from "../fixtures/references/echo.ts";
 import { freePort } from "../fixtures/free_port.ts";
-import { startUdpServer } from "../fixtures/udp_server.ts";
+import { startUdpServer } from "../fixtures/references/udp_server.ts";
 import { connectedUdpAvailable, probeUdp, Transcript } from "./mod.ts";
 
 const freeUdpPort = (hostname?: string) => freePort("udp", hostname);

@@ -1,3 +1,8 @@
+/**
+ * sockspec's name and version, as reports give them.
+ *
+ * @module
+ */
 import config from "../deno.json" with { type: "json" };
 
 /** The tool's name and version, as reports print them: the version is the package's (`deno.json`). */

@@ -80,6 +80,13 @@ export const WAITS = {
   randomGapMs: 5,
   /** The large case's pauses while reading, so the server's send buffer fills and send() returns short counts. */
   slowReadPauseMs: 30,
+  /**
+   * How long a client case's server leaves a large request unread: the client sends right after
+   * it connects, so its send() meets full buffers (measured here: one non-blocking send() on a
+   * fresh loopback connection whose peer does not read takes at most 3,919,467 bytes) and a
+   * non-blocking one comes back short.
+   */
+  unreadMs: 1000,
   /** Soft threshold: a reply completing later than this after the last request byte is a warn. */
   slowReplyMs: 1000,
   /** How long UDP robustness lets the garbage be answered before the probe. */
@@ -88,6 +95,35 @@ export const WAITS = {
   udpFirstLookMs: 200,
   /** How long the discard probe watches for a close after its request. */
   discardProbeMs: 50,
+  /**
+   * How long a client under test may run before sockspec kills it, unless the run sets the
+   * `client-wait` parameter: the client contract gives a client that cannot recover 10 s to say so.
+   */
+  clientWaitMs: 10_000,
+  /**
+   * How long a client's request sent by hand (a stream profile) may pause before it counts as
+   * whole: a client writes its request at once, so 300 ms of quiet means it has sent it all.
+   */
+  clientIdleMs: 300,
+  /** How long sockspec's server keeps reading after its last reply, for bytes sent after it. */
+  clientDrainMs: 30,
+  /** How long sockspec's server may go on reading after the client exited (bytes in flight). */
+  clientSettleMs: 300,
+  /** How often a client's death is looked for right after it showed (a crash shows first). */
+  deathPollMs: 20,
+  /**
+   * The longest a target-down probe waits: only a refusal counts, and an RST comes back at once,
+   * so a target whose listen queue is full does not cost each failed case another connect wait.
+   */
+  downProbeMs: 250,
+  /** The pause before a refusal is probed again: a moment's refusal is not a dead server. */
+  downRecheckMs: 100,
+  /** How long `grade` waits for an ICMP refusal of a row's UDP target before the run. */
+  preflightUdpMs: 500,
+  /** How long a stopped program gets after SIGTERM before SIGKILL. */
+  stopGraceMs: 2000,
+  /** How long `serve --case` waits for the client it serves (a person types it by hand). */
+  serveCaseMs: 60_000,
   /** How long an abandoned case gets to unwind after its sockets were closed. */
   unwindMs: 500,
 } as const satisfies Record<string, number>;

@@ -5,10 +5,10 @@
  * @module
  */
 import { wrongBytes } from "../fixtures/mutants/wrong_bytes.ts";
-import { serve } from "../fixtures/serve.ts";
+import { serve } from "../fixtures/references/serve.ts";
 import { type CaseResult, runCases, type RunReport, selectCases } from "../harness/mod.ts";
 import { ALL_CASES } from "../suites/mod.ts";
-import { PROFILES } from "../harness/cli/profiles.ts";
+import { PROFILES } from "../harness/subject/profiles.ts";
 
 /** The cases the writers' tests run: quick ones with sends, receives and failures. */
 export const SAMPLE_ONLY = ["tcp.basic", "udp.basic", "tcp.framing.byte-by-byte"];

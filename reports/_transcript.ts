@@ -1,3 +1,8 @@
+/**
+ * A transcript as text lines, shared by the console, JUnit, Gradescope and `serve --case`.
+ *
+ * @module
+ */
 import { decodeHex } from "@std/encoding/hex";
 import { printable, type TranscriptEvent } from "../harness/mod.ts";
 

@@ -1,3 +1,8 @@
+/**
+ * The console report: one line per case, the detail of each problem, and the closing lines.
+ *
+ * @module
+ */
 import { bold, cyan, dim, green, red, yellow } from "@std/fmt/colors";
 import {
   type CaseResult,
@@ -6,7 +11,7 @@ import {
   type RunReport,
   type Summary,
 } from "../harness/mod.ts";
-import { programLines } from "./program.ts";
+import { subjectLine, subjectSection } from "./section.ts";
 
 /**
  * Characters a terminal acts on instead of showing: C0 controls (ESC starts a sequence that can
@@ -119,12 +124,12 @@ export function closingLines(report: RunReport): string[] {
     s.info ? `${s.info} info` : "",
     s.flaky ? `${s.flaky} flaky` : "",
   ].filter(Boolean);
-  const head = `${
-    report.client ? `client ${report.client}` : report.targets.map((t) => t.url).join(" ")
-  } · profile ${report.profile} · seed ${report.seed} · ${(report.durationMs / 1000).toFixed(1)} s`;
-  const program = report.program ? programLines(report.program).map(terminalSafe) : [];
+  const head = `${subjectLine(report)} · profile ${report.profile} · seed ${report.seed} · ${
+    (report.durationMs / 1000).toFixed(1)
+  } s`;
+  const section = subjectSection(report)?.lines.map(terminalSafe) ?? [];
   return [
-    ...program,
+    ...section,
     dim(terminalSafe(head + (extra.length ? ` · ${extra.join(", ")}` : ""))),
     summaryLine(s),
   ];

@@ -1,3 +1,8 @@
+/**
+ * GitHub Actions annotations (`::error`) for the cases that failed.
+ *
+ * @module
+ */
 import { type CaseResult, isProblem, type RunReport } from "../harness/mod.ts";
 
 /**

@@ -1,3 +1,8 @@
+/**
+ * The gradebook of a batch: one row per student, as CSV and as Markdown.
+ *
+ * @module
+ */
 import { stringify } from "@std/csv";
 import { escape } from "@std/html";
 import { OUTCOMES, type ProgramReport, type Summary } from "../harness/mod.ts";

@@ -1,8 +1,13 @@
+/**
+ * The Gradescope `results.json`: scores per case from the rubric, with the evidence as output.
+ *
+ * @module
+ */
 import type { CaseResult, RunReport } from "../harness/mod.ts";
 import { DEFAULT_RUBRIC, type Rubric, scoreReport, type Visibility } from "./rubric.ts";
 import { summaryLine } from "./console.ts";
 import { transcriptLines } from "./_transcript.ts";
-import { programText } from "./program.ts";
+import { subjectSection } from "./section.ts";
 
 /** One test of a Gradescope `results.json`. */
 export interface GradescopeTest {
@@ -91,6 +96,7 @@ export function gradescopeResults(
       extra_data: { id: c.id, outcome: c.outcome },
     };
   });
+  const section = subjectSection(report);
   return {
     score: sheet.score,
     execution_time: Math.round(report.durationMs / 1000),
@@ -99,7 +105,7 @@ export function gradescopeResults(
       `Score ${sheet.score} of ${sheet.max}. Targets ${
         report.targets.map((t) => t.url).join(", ") || "none"
       }, profile ${report.profile}, seed ${report.seed}.`,
-      ...(report.program ? ["", programText(report.program)] : []),
+      ...(section ? ["", section.text] : []),
     ].join("\n"),
     tests,
     extra_data: {

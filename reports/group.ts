@@ -1,3 +1,8 @@
+/**
+ * Groups results by their case's group (`tcp.basic`), in order.
+ *
+ * @module
+ */
 import { type CaseResult, groupOf } from "../harness/mod.ts";
 
 /** The cases of a run by group, groups in order of their first case. */

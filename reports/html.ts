@@ -1,3 +1,8 @@
+/**
+ * The HTML report: one self-contained page, with filters and transcripts, every byte escaped.
+ *
+ * @module
+ */
 import { decodeHex } from "@std/encoding/hex";
 import { escape } from "@std/html";
 import {
@@ -8,12 +13,11 @@ import {
   OUTCOMES,
   printable,
   problemCount,
-  type ProgramReport,
   type RunReport,
   type TranscriptEvent,
 } from "../harness/mod.ts";
 import { byGroup } from "./group.ts";
-import { programLines, programOutput } from "./program.ts";
+import { type Section, subjectSection } from "./section.ts";
 
 /** How many transcript events one case shows; the JSON report keeps them all. */
 const EVENTS_SHOWN = 300;
@@ -82,7 +86,7 @@ ${cases.map(caseHtml).join("\n")}
 <dt>Started</dt><dd>${e(report.startedAt)} · ${(report.durationMs / 1000).toFixed(1)} s</dd>
 </dl>
 </header>
-${report.program ? programHtml(report.program) : ""}
+${sectionHtml(subjectSection(report))}
 ${present.map((o) => `<input type="checkbox" class="filter" id="f-${o}" checked>`).join("\n")}
 <nav class="filters" aria-label="Filter by outcome">
 <span>Show:</span>
@@ -108,15 +112,16 @@ function e(s: string): string {
   return escape(s);
 }
 
-/** The program under test: what ran, its deaths, and its output, every byte escaped. */
-function programHtml(p: ProgramReport): string {
-  const [head, ...rest] = programLines(p);
+/** The subject's section: what ran, its events, and its output, every byte escaped. */
+function sectionHtml(section: Section | undefined): string {
+  if (!section) return "";
+  const rest = section.lines.slice(1);
   return `<section class="program">
-<h2>Program under test</h2>
-<p><code>${e(head.replace(/^program: /, ""))}</code></p>
+<h2>${e(section.title)}</h2>
+<p><code>${e(section.head)}</code></p>
 ${rest.length > 0 ? `<ul>${rest.map((l) => `<li>${e(l)}</li>`).join("")}</ul>` : ""}
-<details><summary>Build and program output</summary><pre>${
-    e(programOutput(p).join("\n"))
+<details><summary>${e(section.outputTitle)}</summary><pre>${
+    e(section.output.join("\n"))
   }</pre></details>
 </section>`;
 }

@@ -1,8 +1,8 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import { serve } from "../fixtures/serve.ts";
+import { serve } from "../fixtures/references/serve.ts";
 import { runCases, selectCases } from "../harness/mod.ts";
 import { ALL_CASES } from "../suites/mod.ts";
-import { PROFILES } from "../harness/cli/profiles.ts";
+import { PROFILES } from "../harness/subject/profiles.ts";
 import { renderHtml } from "./html.ts";
 import { sampleRuns, syntheticReport } from "./_test_utils.ts";
 

@@ -1,3 +1,8 @@
+/**
+ * The JSON report: the result tree as it is.
+ *
+ * @module
+ */
 import type { RunReport } from "../harness/mod.ts";
 
 /**

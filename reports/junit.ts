@@ -1,6 +1,11 @@
+/**
+ * The JUnit XML report: one test suite per case group.
+ *
+ * @module
+ */
 import { escape } from "@std/html";
 import { type CaseResult, hexdump, type RunReport } from "../harness/mod.ts";
-import { programText } from "./program.ts";
+import { subjectSection } from "./section.ts";
 import { byGroup } from "./group.ts";
 import { transcriptLines } from "./_transcript.ts";
 
@@ -42,8 +47,8 @@ export function renderJunit(report: RunReport): string {
     ...report.targets.map((t) => [`target.${t.transport}`, t.url]),
   ];
   let id = 0;
-  // The program's summary and output go to the first suite's system-err, once.
-  let program = report.program ? programText(report.program) : "";
+  // The subject's summary and output go to the first suite's system-err, once.
+  let program = subjectSection(report)?.text ?? "";
   for (const [group, cases] of byGroup(report.cases)) {
     const count = (...o: CaseResult["outcome"][]) =>
       cases.filter((c) => o.includes(c.outcome)).length;

@@ -1,3 +1,8 @@
+/**
+ * The JUnit XML of a batch: one test case per student.
+ *
+ * @module
+ */
 import type { RunReport } from "../harness/mod.ts";
 import type { GradebookRow } from "./gradebook.ts";
 import { byGroup } from "./group.ts";

@@ -1,6 +1,11 @@
+/**
+ * The Markdown report (also the GitHub step summary), kept under a size limit.
+ *
+ * @module
+ */
 import { escape } from "@std/html";
 import { isProblem, OUTCOMES, problemCount, type RunReport } from "../harness/mod.ts";
-import { programLines } from "./program.ts";
+import { subjectSection } from "./section.ts";
 import { transcriptLines } from "./_transcript.ts";
 
 /** GitHub's limit for one step's summary. */
@@ -33,6 +38,7 @@ export const STEP_SUMMARY_LIMIT = 1024 * 1024;
  */
 export function renderMarkdown(report: RunReport, limit = STEP_SUMMARY_LIMIT - 4096): string {
   const s = report.summary;
+  const section = subjectSection(report);
   const head = [
     `## ${report.tool.name} ${report.tool.version}: ${problemCount(s) === 0 ? "passed" : "failed"}`,
     "",
@@ -54,13 +60,8 @@ export function renderMarkdown(report: RunReport, limit = STEP_SUMMARY_LIMIT - 4
       } |`
     ),
     "",
-    ...(report.program
-      ? [
-        "### Program under test",
-        "",
-        ...programLines(report.program).map((l) => `- ${cell(l)}`),
-        "",
-      ]
+    ...(section
+      ? [`### ${section.title}`, "", ...section.lines.map((l) => `- ${cell(l)}`), ""]
       : []),
   ];
   const bad = report.cases.filter(isProblem);

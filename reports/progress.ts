@@ -1,3 +1,8 @@
+/**
+ * Progress as a run goes: a line per case, or one live line on a terminal; and a batch's progress.
+ *
+ * @module
+ */
 import { type Case, type CaseResult, groupOf, isProblem } from "../harness/mod.ts";
 import { caseLine } from "./console.ts";
 import type { GradebookRow } from "./gradebook.ts";

@@ -1,6 +1,11 @@
+/**
+ * The TAP 13 report: one test point per case, the evidence as YAML.
+ *
+ * @module
+ */
 import { stringify } from "@std/yaml";
 import { type CaseResult, isProblem, type RunReport } from "../harness/mod.ts";
-import { programLines } from "./program.ts";
+import { subjectSection } from "./section.ts";
 import { summaryLine } from "./console.ts";
 import { transcriptLines } from "./_transcript.ts";
 
@@ -37,7 +42,7 @@ export function renderTap(report: RunReport): string {
     `1..${report.cases.length}`,
   ];
   report.cases.forEach((c, i) => out.push(...testPoint(c, i + 1)));
-  if (report.program) out.push(...programLines(report.program).map((l) => `# ${oneLine(l)}`));
+  out.push(...(subjectSection(report)?.lines ?? []).map((l) => `# ${oneLine(l)}`));
   out.push(`# ${oneLine(summaryLine(report.summary))}`, "");
   return out.join("\n");
 }

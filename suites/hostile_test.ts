@@ -12,7 +12,7 @@ import { setColorEnabled } from "@std/fmt/colors";
 import { hostileMutants } from "../fixtures/mutants/hostile.ts";
 import { HOSTILE } from "../fixtures/mutants/hostile_bytes.ts";
 import { type CaseResult, runCases, type RunReport } from "../harness/mod.ts";
-import { PROFILES } from "../harness/cli/profiles.ts";
+import { PROFILES } from "../harness/subject/profiles.ts";
 import { caseDetail, caseLine, closingLines } from "../reports/console.ts";
 import { renderHtml } from "../reports/html.ts";
 import { ALL_CASES } from "./mod.ts";

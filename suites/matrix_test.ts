@@ -8,10 +8,10 @@
 import { assertEquals } from "@std/assert";
 import { MUTANTS } from "../fixtures/mutants/mod.ts";
 import { EXEC_MUTANTS } from "../fixtures/exec_mutants.ts";
-import { serve } from "../fixtures/serve.ts";
+import { serve } from "../fixtures/references/serve.ts";
 import { runCases } from "../harness/mod.ts";
 import { ALL_CASES } from "./mod.ts";
-import { PROFILES } from "../harness/cli/profiles.ts";
+import { PROFILES } from "../harness/subject/profiles.ts";
 import { selfTest } from "./_self_check.ts";
 import { LOAD_AND_UDP_MUTANTS, MATRIX_PARAMS, mutantTests } from "./_test_utils.ts";
 

@@ -1,7 +1,7 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
-import { discardTcp, discardUdp } from "../fixtures/discard.ts";
-import { echoTcp, echoUdp } from "../fixtures/echo.ts";
-import { serve } from "../fixtures/serve.ts";
+import { discardTcp, discardUdp } from "../fixtures/references/discard.ts";
+import { echoTcp, echoUdp } from "../fixtures/references/echo.ts";
+import { serve } from "../fixtures/references/serve.ts";
 import { formatTarget, runCase } from "../harness/mod.ts";
 import { tcpRefused, udpSilent } from "./ports.ts";
 import { echo } from "../harness/cli/_test_utils.ts";

@@ -1,9 +1,9 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
 import { compileC, findCompiler } from "../fixtures/c/compile.ts";
-import { serve } from "../fixtures/serve.ts";
+import { serve } from "../fixtures/references/serve.ts";
 import { type Case, NO_PROGRAM, runCases } from "../harness/mod.ts";
-import { openExec } from "../harness/cli/exec_session.ts";
-import { PROFILES } from "../harness/cli/profiles.ts";
+import { openExec } from "../harness/subject/program/session.ts";
+import { PROFILES } from "../harness/subject/profiles.ts";
 import { processCases } from "./process.ts";
 import { selfTest } from "./_self_check.ts";
 

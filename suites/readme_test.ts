@@ -1,7 +1,7 @@
 import { assertEquals } from "@std/assert";
 import { selfTest } from "./_self_check.ts";
-import { LISTED_CASES } from "../harness/cli/client.ts";
-import { PROFILES } from "../harness/cli/profiles.ts";
+import { LISTED_CASES } from "../harness/subject/client/client.ts";
+import { PROFILES } from "../harness/subject/profiles.ts";
 
 const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url)).catch(() => "");
 

@@ -17,8 +17,8 @@
  *
  * @module
  */
-import { loadProfile } from "../harness/cli/profiles.ts";
-import { conformanceTests } from "../harness/cli/testing.ts";
+import { loadProfile } from "../harness/subject/profiles.ts";
+import { conformanceTests } from "../harness/package/testing.ts";
 
 const target = Deno.env.get("SOCKSPEC_TARGET")?.trim() ?? "";
 const client = Deno.env.get("SOCKSPEC_CLIENT")?.trim() || undefined;

@@ -1,7 +1,7 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
-import { echoTcp, echoUdp } from "../fixtures/echo.ts";
-import { startTcpServer } from "../fixtures/tcp_server.ts";
-import { startUdpServer } from "../fixtures/udp_server.ts";
+import { echoTcp, echoUdp } from "../fixtures/references/echo.ts";
+import { startTcpServer } from "../fixtures/references/tcp_server.ts";
+import { startUdpServer } from "../fixtures/references/udp_server.ts";
 import { echo } from "../harness/cli/_test_utils.ts";
 import { singleRequest } from "./tcp/basic.ts";
 import { singleDatagram } from "./udp/basic.ts";

@@ -1,5 +1,5 @@
 import type { Profile } from "../mod.ts";
-import { PROFILES } from "./profiles.ts";
+import { PROFILES } from "../subject/profiles.ts";
 
 /** What a CLI subprocess printed and how it exited. */
 export interface CliRun {

@@ -20,59 +20,32 @@ import {
   WRITERS,
 } from "../../reports/mod.ts";
 import { checkRubricIds, loadRubric } from "../../reports/rubric.ts";
-import {
-  type ClientUnderTest,
-  isProblem,
-  parseTargets,
-  type Profile,
-  runCases,
-  type RunOptions,
-  type RunReport,
-  selectCases,
-  type Targets,
-  UsageError,
-} from "../mod.ts";
-import { CONSOLE_IO, EXIT, exitOnError, type Io, wholeNumber } from "./args.ts";
+import { isProblem, type Profile, type RunReport, selectCases, UsageError } from "../mod.ts";
+import { CONSOLE_IO, EXIT, exitOnError, type Io, wholeNumber } from "../subject/args.ts";
 import {
   appendStepSummary,
   checkWritable,
   type ReportSpec,
-  runWithLiveReports,
   writeReports,
-} from "./output.ts";
-import { envVar, needs, requireNet } from "./permissions.ts";
-import { loadProfile, PROFILES } from "./profiles.ts";
+} from "../subject/output.ts";
+import { envVar, needs } from "../subject/permissions.ts";
+import { loadProfile, PROFILES } from "../subject/profiles.ts";
 import {
   optionLine,
   readRunFlags,
-  reproduceCommand,
   RUN_FLAGS,
   runFlagLine,
   type RunFlags,
-  runOptions,
-} from "./run_flags.ts";
-import { catchStrays } from "./stray.ts";
-import { type ExecSession, notStartedReport, openExec } from "./exec_session.ts";
-import { EXEC_FLAGS, execFlagLines, type ExecSpec, readExecFlags, withExec } from "./exec_spec.ts";
-import { TargetWatch } from "./target_watch.ts";
-import {
-  casesFor,
-  checkClient,
-  CLIENT_CONCURRENCY,
-  CLIENT_FLAGS,
-  clientFlagLines,
-  LISTED_CASES,
-  readClientFlags,
-  withClient,
-} from "./client.ts";
+} from "../subject/run_flags.ts";
+import { LISTED_CASES } from "../subject/client/client.ts";
+import { SUBJECT_FLAGS, subjectFromFlags, SUBJECTS } from "../subject/registry.ts";
+import { runSubject } from "../subject/run.ts";
+import type { Subject } from "../subject/subject.ts";
 
 /** The parsed command line of `conform`: the shared run flags and conform's own. */
 export interface ConformArgs extends RunFlags {
-  targets: Targets;
-  /** The program under test to launch (`--exec` and its companions), if any. */
-  exec?: ExecSpec;
-  /** The client under test (`--client`, `--transport`), if any: then the client cases run. */
-  client?: ClientUnderTest;
+  /** What the run tests, read from the flags (none with `--list` or `--help` alone). */
+  subject?: Subject;
   profileSpec: string;
   /** Deadline for the whole run; cases not started by then end `error`. */
   runTimeoutMs?: number;
@@ -90,10 +63,7 @@ function usageText(): string {
 Options:
 ${
     [
-      optionLine(
-        "--target URL",
-        "tcp://HOST:PORT or udp://HOST:PORT (IPv6: tcp://[::1]:7); at most one of each",
-      ),
+      ...SUBJECTS[0].usage(),
       optionLine(
         "--profile NAME",
         `built-in profile (${
@@ -118,8 +88,7 @@ ${
         `also write a report (${Object.keys(WRITERS).join(", ")}); PATH - is stdout (repeatable)`,
       ),
       runFlagLine("rubric"),
-      ...execFlagLines(),
-      ...clientFlagLines(),
+      ...SUBJECTS.slice(1).flatMap((k) => k.usage()),
       optionLine("--list", "print every case id and title, and exit"),
       optionLine("--help", "print this text"),
     ].join("\n")
@@ -146,17 +115,9 @@ permission, or an --exec command that cannot be run), 3 errors but no fail, 4 in
  */
 export function parseConformArgs(args: string[]): ConformArgs {
   const raw = parseArgs(args, {
-    string: [
-      ...RUN_FLAGS.string,
-      ...EXEC_FLAGS.string,
-      ...CLIENT_FLAGS.string,
-      "target",
-      "profile",
-      "run-timeout",
-      "report",
-    ],
+    string: [...RUN_FLAGS.string, ...SUBJECT_FLAGS.string, "profile", "run-timeout", "report"],
     boolean: [...RUN_FLAGS.boolean, "list", "help"],
-    collect: [...RUN_FLAGS.collect, ...EXEC_FLAGS.collect, "target", "report"],
+    collect: [...RUN_FLAGS.collect, ...SUBJECT_FLAGS.collect, "report"],
     default: { profile: "echo" },
     unknown: (arg: string) => {
       if (arg.startsWith("-")) {
@@ -167,18 +128,7 @@ export function parseConformArgs(args: string[]): ConformArgs {
   });
   const list = raw.list as boolean;
   const help = raw.help as boolean;
-  const exec = readExecFlags(raw);
-  if (exec && (raw.target as string[]).length > 0) {
-    throw new UsageError(
-      "Give --exec or --target, not both: with --exec the targets follow from the command's " +
-        "placeholders ({port}, {tcp}, {udp})",
-    );
-  }
-  const client = readClientFlags(raw);
-  if (client && (exec || (raw.target as string[]).length > 0)) {
-    throw new UsageError("Give --client alone: it tests a client program, not --target or --exec");
-  }
-  const targets = list || help || exec || client ? {} : parseTargets(raw.target as string[]);
+  const subject = subjectFromFlags(raw, !list && !help);
   const flags = readRunFlags(raw);
   const reports = (raw.report as string[]).map((spec) => {
     const i = spec.indexOf(":");
@@ -204,10 +154,10 @@ export function parseConformArgs(args: string[]): ConformArgs {
   }
   return {
     ...flags,
-    ...(client && raw.concurrency === undefined ? { concurrency: CLIENT_CONCURRENCY } : {}),
-    targets,
-    exec,
-    client,
+    ...(subject?.concurrency && raw.concurrency === undefined
+      ? { concurrency: subject.concurrency }
+      : {}),
+    subject,
     profileSpec: raw.profile as string,
     runTimeoutMs: raw["run-timeout"] === undefined
       ? undefined
@@ -243,9 +193,9 @@ export interface ConformOptions {
  *
  * @example
  * ```ts
- * import { serve } from "../../fixtures/serve.ts";
+ * import { serve } from "../../fixtures/references/serve.ts";
  * import { conform } from "./conform.ts";
- * import { PROFILES } from "./profiles.ts";
+ * import { PROFILES } from "../subject/profiles.ts";
  *
  * await using served = serve(PROFILES.echo.reference!);
  * const lines: string[] = [];
@@ -274,7 +224,7 @@ export async function conform(args: string[], options: ConformOptions = {}): Pro
     const progress = options.progress ?? (tty ? ProgressLine.on(stream) : undefined);
     const profile = options.profile ?? await needs("--profile", () => loadProfile(a.profileSpec));
     const cases = selectCases(
-      a.list && !a.client ? LISTED_CASES : casesFor(a.client),
+      a.list ? a.subject?.list ?? LISTED_CASES : a.subject!.cases,
       a.only,
       a.skip,
     );
@@ -285,98 +235,68 @@ export async function conform(args: string[], options: ConformOptions = {}): Pro
     if (cases.length === 0) {
       throw new UsageError(`No case matches --only ${a.only.join(" ")} --skip ${a.skip.join(" ")}`);
     }
+    const subject = a.subject!;
     const rubric = a.rubric ? await needs("--rubric", () => loadRubric(a.rubric!)) : undefined;
     if (rubric) checkRubricIds(rubric, LISTED_CASES.map((c) => c.id), a.rubric!);
-    if (a.client) checkClient(a.client, profile);
+    subject.check?.(profile);
     for (const r of a.reports) await checkWritable(r.path);
-    requireNet("--target", [a.targets.tcp, a.targets.udp]);
     const render: RenderOptions = { rubric };
-    const reproduce = (id: string) =>
-      a.client
-        ? withClient(reproduceCommand(a, {}, a.profileSpec, id), a.client)
-        : a.exec
-        ? withExec(reproduceCommand(a, {}, a.profileSpec, id), a.exec)
-        : reproduceCommand(a, a.targets, a.profileSpec, id);
-    const meta = {
-      targets: a.targets,
-      profile: profile.name,
-      seed: a.seed,
-      strict: a.strict,
-      reproduce,
-    };
-    let session: ExecSession | undefined;
-    if (a.exec) {
-      const opened = await openExec(a.exec, profile, { note: (l) => io.err(`sockspec: ${l}`) });
-      if (!opened.ok) {
-        await writeReports(notStartedReport(cases, { ...meta, targets: {} }, opened), a.reports, {
-          io,
-          render,
-        });
-        const from = opened.kind === "build" ? "build" : "stderr";
-        for (const line of opened.details) io.err(`  ${from}: ${line}`);
-        io.err(`sockspec: ${opened.message}`);
-        return { build: EXIT.build, start: EXIT.start, command: EXIT.usage }[opened.kind];
-      }
-      session = opened;
-    }
+    const shown = new RunProgress(cases.length, progress, say);
+    const strays = new Set<string>();
+    let ran;
     try {
-      const targets = session ? session.targets() : a.targets;
-      const shown = new RunProgress(cases.length, progress, say);
-      const strays = new Set<string>();
-      const ran = await runWithLiveReports(
-        cases,
-        { ...meta, targets },
-        { reports: a.reports, render, warn: io.err },
-        (onResult) => {
-          const base: RunOptions = {
-            ...runOptions(a),
-            targets,
-            profile,
-            runTimeoutMs: a.runTimeoutMs,
-            concurrency: a.concurrency,
-            client: a.client,
-            reproduce,
-            onStart: (c) => shown.start(c),
-            onResult: (r, done) => {
-              onResult(r);
-              shown.result(r, done);
-            },
-          };
-          const options = session
-            ? session.runOptions(base)
-            : { ...base, ...new TargetWatch(targets.tcp, a.timeoutMs).hooks() };
-          return catchStrays(() => runCases(cases, options), (m) => strays.add(m));
+      ran = await runSubject(
+        {
+          subject,
+          cases,
+          profile,
+          profileSpec: a.profileSpec,
+          flags: a,
+          runTimeoutMs: a.runTimeoutMs,
+          concurrency: a.concurrency,
+        },
+        {
+          reports: a.reports,
+          render,
+          warn: io.err,
+          note: (l) => io.err(`sockspec: ${l}`),
+          onStart: (c) => shown.start(c),
+          onResult: (r, done) => shown.result(r, done),
+          onStray: (m) => strays.add(m),
         },
       );
-      shown.stop();
-      const report = ran.report;
-      if (session) report.program = await session.close();
-      if (ran.stopped) {
-        // The run died part-way: leave every report behind with what finished.
-        await writeReports(report, a.reports, { io, render }).catch(() => {});
-        throw ran.stopped;
-      }
-      for (const m of strays) {
-        io.err(
-          `sockspec: a case left an error unhandled (a bug in the case; the run went on): ${m}`,
-        );
-      }
-      for (const r of report.cases.filter(isProblem)) {
-        say("");
-        for (const line of caseDetail(r)) say(line);
-      }
-      say("");
-      for (const line of closingLines(report)) say(line);
-      if (env("GITHUB_ACTIONS") === "true") {
-        for (const line of githubAnnotations(report)) say(line);
-      }
-      const summaryPath = env("GITHUB_STEP_SUMMARY");
-      if (summaryPath) await appendStepSummary(summaryPath, report, io);
-      await writeReports(report, a.reports, { io, render });
-      return exitCode(report);
     } finally {
-      await session?.close(); // nothing of the program outlives the run, whatever happened
+      shown.stop();
     }
+    const report = ran.report;
+    if (!ran.ok) {
+      await writeReports(report, a.reports, { io, render });
+      const from = ran.failure.kind === "build" ? "build" : "stderr";
+      for (const line of ran.failure.details) io.err(`  ${from}: ${line}`);
+      io.err(`sockspec: ${ran.failure.message}`);
+      return { build: EXIT.build, start: EXIT.start, command: EXIT.usage }[ran.failure.kind];
+    }
+    if (ran.stopped) {
+      // The run died part-way: leave every report behind with what finished.
+      await writeReports(report, a.reports, { io, render }).catch(() => {});
+      throw ran.stopped;
+    }
+    for (const m of strays) {
+      io.err(`sockspec: a case left an error unhandled (a bug in the case; the run went on): ${m}`);
+    }
+    for (const r of report.cases.filter(isProblem)) {
+      say("");
+      for (const line of caseDetail(r)) say(line);
+    }
+    say("");
+    for (const line of closingLines(report)) say(line);
+    if (env("GITHUB_ACTIONS") === "true") {
+      for (const line of githubAnnotations(report)) say(line);
+    }
+    const summaryPath = env("GITHUB_STEP_SUMMARY");
+    if (summaryPath) await appendStepSummary(summaryPath, report, io);
+    await writeReports(report, a.reports, { io, render });
+    return exitCode(report);
   } catch (e) {
     return exitOnError(e, io.err);
   }

@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { compileC, findCompiler } from "../../fixtures/c/compile.ts";
 import type { RunReport } from "../mod.ts";
-import { liveWithMark, MARK, newMark } from "../program/_test_utils.ts";
+import { eventually, liveWithMark, MARK, newMark } from "../program/_test_utils.ts";
 import { type CliRun, runCli } from "./_test_utils.ts";
 
 const cc = findCompiler();
@@ -263,16 +263,60 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "conform --exec killed by SIGKILL leaves nothing running: the guardian kills it all",
+  ignore,
+  async fn() {
+    const fork = await compileC("exec/echo_fork");
+    const mark = newMark();
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "--quiet",
+        "harness/cli/conform.ts",
+        "--exec",
+        `${fork} {tcp}`,
+        "--only",
+        "tcp.concurrency",
+        "--param",
+        "clients=400",
+      ],
+      cwd: new URL("../../", import.meta.url).pathname,
+      env: { NO_COLOR: "1", [MARK]: mark },
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    try {
+      assert(await eventually(() => forkedServers(mark) >= 3, 10_000), "the server forked");
+      // No exit handler runs after SIGKILL: only the guardian can clean up.
+      child.kill("SIGKILL");
+      assertEquals((await child.status).signal, "SIGKILL");
+    } finally {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* already gone */ }
+      await child.status;
+    }
+    const clean = await eventually(() => liveWithMark(mark).length === 0, 5000);
+    assertEquals(clean ? [] : liveWithMark(mark), [], "nothing left running after SIGKILL");
+  },
+});
+
+/** How many live processes of the program under test are the fork-per-client server. */
+function forkedServers(mark: string): number {
+  return liveWithMark(mark).filter((pid) => {
+    try {
+      return Deno.readTextFileSync(`/proc/${pid}/comm`).includes("echo_fork");
+    } catch {
+      return false;
+    }
+  }).length;
+}
+
 /** Sends SIGINT once the server has forked children, and checks how conform ended. */
 async function interrupt(child: Deno.ChildProcess, mark: string): Promise<void> {
-  const servers = () =>
-    liveWithMark(mark).filter((pid) => {
-      try {
-        return Deno.readTextFileSync(`/proc/${pid}/comm`).includes("echo_fork");
-      } catch {
-        return false;
-      }
-    }).length;
+  const servers = () => forkedServers(mark);
   const deadline = performance.now() + 10_000;
   let seen = servers();
   while (seen < 3 && performance.now() < deadline) {

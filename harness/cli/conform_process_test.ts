@@ -1,10 +1,10 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { closesAtOnce } from "../../fixtures/mutants/closes_at_once.ts";
 import { silent } from "../../fixtures/mutants/silent.ts";
-import { serve } from "../../fixtures/serve.ts";
+import { serve } from "../../fixtures/references/serve.ts";
 import { echo } from "./_test_utils.ts";
 import { ALL_CASES } from "../../suites/mod.ts";
-import { LISTED_CASES } from "./client.ts";
+import { LISTED_CASES } from "../subject/client/client.ts";
 import { runCli } from "./_test_utils.ts";
 import type { RunReport } from "../mod.ts";
 import { freePort } from "../../fixtures/free_port.ts";

@@ -1,10 +1,10 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { parse as parseYaml } from "@std/yaml";
 import { wrongBytes } from "../../fixtures/mutants/wrong_bytes.ts";
-import { serve } from "../../fixtures/serve.ts";
+import { serve } from "../../fixtures/references/serve.ts";
 import { ProgressLine } from "../../reports/progress.ts";
 import { echo } from "./_test_utils.ts";
-import type { Io } from "./args.ts";
+import type { Io } from "../subject/args.ts";
 import { conform, parseConformArgs } from "./conform.ts";
 import type { RunReport } from "../mod.ts";
 

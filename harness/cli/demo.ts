@@ -8,13 +8,22 @@
  *
  * @module
  */
-import { serve } from "../../fixtures/serve.ts";
-import { EXIT, exitOnError } from "./args.ts";
+import { serve } from "../../fixtures/references/serve.ts";
+import { EXIT, exitOnError } from "../subject/args.ts";
 import { conform } from "./conform.ts";
-import { PROFILES } from "./profiles.ts";
+import { PROFILES } from "../subject/profiles.ts";
 
-/** Runs the demo for the profile named in `args` (`--profile NAME`, default echo, or all). */
-async function demo(args: string[]): Promise<number> {
+/**
+ * Runs the demo for the profile named in `args` (`--profile NAME`, default echo, or all), and
+ * returns the exit code; other arguments go to `conform`.
+ *
+ * @example
+ * ```ts ignore
+ * import { demo } from "./demo.ts";
+ * Deno.exit(await demo(["--profile", "line"]));
+ * ```
+ */
+export async function demo(args: string[]): Promise<number> {
   const i = args.indexOf("--profile");
   const name = i >= 0 ? args[i + 1] : "echo";
   const rest = i >= 0 ? [...args.slice(0, i), ...args.slice(i + 2)] : args;

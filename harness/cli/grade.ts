@@ -24,17 +24,34 @@ import {
   type Rubric,
 } from "../../reports/rubric.ts";
 import { type Case, errorText, groupOf, selectCases, TOOL, UsageError } from "../mod.ts";
-import { CONSOLE_IO, EXIT, exitOnError, type Io, wholeNumber } from "./args.ts";
-import { BATCH_FILES, writeBatchJunit, writeGradebook, writeManifest } from "./batch_files.ts";
-import { checkCanLaunch } from "./grade_program.ts";
-import { batchCases, checkCanWatchClients, LISTED_CASES } from "./client.ts";
-import { type Batch, type BatchCache, gradeStudent, profileOf } from "./grade_student.ts";
-import { type Manifest, type ManifestRow, sha256 } from "./manifest.ts";
-import { mergeShards } from "./merge.ts";
-import { join, prepareOut } from "./output.ts";
-import { deniedPermission, envVar, needs, PermissionNeeded, requireNet } from "./permissions.ts";
-import { parseRoster, type RosterEntry } from "./roster.ts";
-import { optionLine, readRunFlags, RUN_FLAGS, runFlagLine, type RunFlags } from "./run_flags.ts";
+import { CONSOLE_IO, EXIT, exitOnError, type Io, wholeNumber } from "../subject/args.ts";
+import {
+  BATCH_FILES,
+  writeBatchJunit,
+  writeGradebook,
+  writeManifest,
+} from "../grade/batch_files.ts";
+import { LISTED_CASES } from "../subject/client/client.ts";
+import { batchCases, checkRows } from "../subject/registry.ts";
+import { type Batch, type BatchCache, gradeStudent, profileOf } from "../grade/student.ts";
+import { type Manifest, type ManifestRow, sha256 } from "../grade/manifest.ts";
+import { mergeShards } from "../grade/merge.ts";
+import { join, prepareOut } from "../subject/output.ts";
+import {
+  deniedPermission,
+  envVar,
+  needs,
+  PermissionNeeded,
+  requireNet,
+} from "../subject/permissions.ts";
+import { parseRoster, type RosterEntry } from "../grade/roster.ts";
+import {
+  optionLine,
+  readRunFlags,
+  RUN_FLAGS,
+  runFlagLine,
+  type RunFlags,
+} from "../subject/run_flags.ts";
 import {
   JOB_INDEX_VAR,
   parseShard,
@@ -42,8 +59,8 @@ import {
   shardFromJobIndex,
   shardRows,
   shardText,
-} from "./shard.ts";
-import { catchStrays } from "./stray.ts";
+} from "../grade/shard.ts";
+import { catchStrays } from "../subject/stray.ts";
 
 /**
  * Students graded at once when `--concurrency` is not given, measured on a 2-core machine with
@@ -214,9 +231,9 @@ export interface GradeOptions {
  *
  * @example
  * ```ts
- * import { serve } from "../../fixtures/serve.ts";
+ * import { serve } from "../../fixtures/references/serve.ts";
  * import { grade } from "./grade.ts";
- * import { PROFILES } from "./profiles.ts";
+ * import { PROFILES } from "../subject/profiles.ts";
  *
  * await using served = serve(PROFILES.echo.reference!);
  * const dir = await Deno.makeTempDir();
@@ -275,11 +292,8 @@ async function gradeRoster(a: GradeArgs, io: Io, line: ProgressLine | undefined)
   const flags: RunFlags = { ...a, seed };
   const rubric = a.rubric ? await needs("--rubric", () => loadRubric(a.rubric!)) : DEFAULT_RUBRIC;
   if (a.rubric) checkRubricIds(rubric, LISTED_CASES.map((c) => c.id), a.rubric);
-  const has = {
-    servers: roster.some((r) => r.ok && (r.targets.tcp || r.targets.udp || r.exec)),
-    clients: roster.some((r) => r.ok && r.client),
-  };
-  const cases = selectCases(batchCases(has), a.only, a.skip);
+  const graded = roster.flatMap((r) => r.ok ? [r] : []);
+  const cases = selectCases(batchCases(graded), a.only, a.skip);
   if (cases.length === 0) {
     throw new UsageError(`No case matches --only ${a.only.join(" ")} --skip ${a.skip.join(" ")}`);
   }
@@ -288,8 +302,7 @@ async function gradeRoster(a: GradeArgs, io: Io, line: ProgressLine | undefined)
   const entries = selected.flatMap((r, i) => (r.ok ? [{ entry: r, index: i }] : []));
   const cache: BatchCache = { profiles: new Map(), references: new Map() };
   await checkPermissions(entries.map((e) => e.entry), cache);
-  checkCanLaunch(entries.map((e) => e.entry));
-  if (has.clients) checkCanWatchClients("The roster's client column", "grade");
+  checkRows(entries.map((e) => e.entry));
   const groups = countedGroups(cases, rubric);
   const title = `Gradebook: ${a.roster}`;
   // The rows are all a batch keeps of its students: each one's results are written and dropped.

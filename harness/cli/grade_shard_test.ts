@@ -1,12 +1,12 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { freePort } from "../../fixtures/free_port.ts";
 import { wrongBytes } from "../../fixtures/mutants/wrong_bytes.ts";
-import { serve } from "../../fixtures/serve.ts";
+import { serve } from "../../fixtures/references/serve.ts";
 import { echo } from "./_test_utils.ts";
-import type { Io } from "./args.ts";
+import type { Io } from "../subject/args.ts";
 import { grade } from "./grade.ts";
-import type { Manifest } from "./manifest.ts";
-import { STUDENT_FILES } from "./output.ts";
+import type { Manifest } from "../grade/manifest.ts";
+import { STUDENT_FILES } from "../subject/output.ts";
 
 /** Captures what grade() prints. */
 function capture(): Io & { lines: string[]; errors: string[] } {

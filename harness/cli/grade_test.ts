@@ -3,11 +3,11 @@ import { parse } from "@std/csv";
 import { closesAtOnce } from "../../fixtures/mutants/closes_at_once.ts";
 import { silent } from "../../fixtures/mutants/silent.ts";
 import { wrongBytes } from "../../fixtures/mutants/wrong_bytes.ts";
-import { serve } from "../../fixtures/serve.ts";
+import { serve } from "../../fixtures/references/serve.ts";
 import { echo } from "./_test_utils.ts";
-import type { Io } from "./args.ts";
+import type { Io } from "../subject/args.ts";
 import { grade } from "./grade.ts";
-import { STUDENT_FILES } from "./output.ts";
+import { STUDENT_FILES } from "../subject/output.ts";
 import { freePort } from "../../fixtures/free_port.ts";
 
 /** Captures what grade() prints. */

@@ -9,11 +9,11 @@
  */
 import { parseArgs } from "@std/cli/parse-args";
 import { MUTANTS } from "../../fixtures/mutants/mod.ts";
-import { serve, type Served } from "../../fixtures/serve.ts";
-import { exitOnError } from "./args.ts";
+import { serve, type Served } from "../../fixtures/references/serve.ts";
+import { exitOnError } from "../subject/args.ts";
 import { errorText, UsageError } from "../mod.ts";
-import { loadProfile } from "./profiles.ts";
-import { serveCase } from "./serve_case.ts";
+import { loadProfile } from "../subject/profiles.ts";
+import { serveCase } from "../subject/client/serve_case.ts";
 
 const USAGE = `Usage: deno task serve --profile NAME [--tcp PORT] [--udp PORT] [--host HOST]
        deno task serve --mutant NAME
@@ -96,7 +96,17 @@ async function startFromArgs(args: string[]): Promise<Served | null> {
   }
 }
 
-async function main(args: string[]): Promise<number> {
+/**
+ * `serve`: serves a reference server or a mutant until Ctrl-C (or SIGTERM), and returns the exit
+ * code.
+ *
+ * @example
+ * ```ts ignore
+ * import { serveCommand } from "./serve.ts";
+ * Deno.exit(await serveCommand(["--profile", "echo"]));
+ * ```
+ */
+export async function serveCommand(args: string[]): Promise<number> {
   let served: Served | null;
   try {
     served = await startFromArgs(args);
@@ -114,4 +124,4 @@ async function main(args: string[]): Promise<number> {
   return 0;
 }
 
-if (import.meta.main) Deno.exit(await main(Deno.args));
+if (import.meta.main) Deno.exit(await serveCommand(Deno.args));

@@ -4,6 +4,8 @@
  * kernel, so even a fast fork bomb cannot outrun the watchdog, and it lists every process of the
  * program, those that left its session included. Where it is not usable, the launcher falls back to
  * reading `/proc`.
+ *
+ * @module
  */
 
 const PIDS_ROOT = "/sys/fs/cgroup/pids";

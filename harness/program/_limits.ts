@@ -1,4 +1,8 @@
-/** Checking limits, and naming them in messages. */
+/**
+ * Checking limits, and naming them in messages.
+ *
+ * @module
+ */
 import { DEFAULT_LIMITS, type Limits } from "./limits.ts";
 
 /** The limit names, in the order messages list them. */

@@ -1,6 +1,8 @@
 /**
  * Reading `/proc`: every function is synchronous (no disk is involved) and treats a process that
  * is gone, or a file it cannot read, as empty.
+ *
+ * @module
  */
 import type { ProcessInfo } from "./process_info.ts";
 

@@ -3,6 +3,8 @@
  * (`unload`) or is interrupted (SIGINT, SIGTERM, SIGHUP), every live program's processes are killed
  * synchronously. The listeners exist only while a program is live, so a process with no program
  * exits normally and tests' sanitizers see nothing.
+ *
+ * @module
  */
 
 /** Something that can kill all its processes right now. */

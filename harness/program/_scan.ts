@@ -2,6 +2,8 @@
  * One pass over a command line, the way `sh` reads a simple command: the words it would see, and
  * whether any shell syntax occurs outside quotes. Shared by `parseCommand()`, `needsShell()` and
  * `commandArgv()`.
+ *
+ * @module
  */
 import { CommandError } from "./command_error.ts";
 

@@ -1,4 +1,8 @@
-/** Linux signal numbers (x86, ARM, RISC-V and most other architectures) by name, and back. */
+/**
+ * Linux signal numbers (x86, ARM, RISC-V and most other architectures) by name, and back.
+ *
+ * @module
+ */
 
 /** Signal numbers by name. */
 export const SIGNAL_NUMBERS: Readonly<Record<string, number>> = {

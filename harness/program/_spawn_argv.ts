@@ -2,6 +2,8 @@
  * The argv that starts a program in a session of its own (`setsid`), with resource limits
  * (`prlimit`), optionally joining a cgroup first. Every step `exec`s the next, so the program keeps
  * the pid Deno spawned, and that pid is also its process group and session id.
+ *
+ * @module
  */
 import { CommandError } from "./command_error.ts";
 import type { Limits } from "./limits.ts";

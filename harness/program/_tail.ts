@@ -1,4 +1,9 @@
 /**
+ * The last bytes of a stream in a fixed buffer, so a chatty program costs bounded memory.
+ *
+ * @module
+ */
+/**
  * The last `capacity` bytes of a stream, in a fixed buffer: memory stays bounded however much the
  * program writes.
  */

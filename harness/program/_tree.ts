@@ -4,6 +4,8 @@
  * called `setsid()` and then lost its parent), and, when looking hard, any process whose
  * environment carries the program's id (a daemon that forked twice between two looks). Knows how
  * to stop and kill them all.
+ *
+ * @module
  */
 import type { PidsCgroup } from "./_cgroup.ts";
 import { allProcesses } from "./_proc.ts";

@@ -1,3 +1,8 @@
+/**
+ * A command line as the argv to spawn: its words, or `sh -c TEXT` when it uses shell syntax.
+ *
+ * @module
+ */
 import { scan } from "./_scan.ts";
 import { CommandError } from "./command_error.ts";
 

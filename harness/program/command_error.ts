@@ -1,4 +1,9 @@
 /**
+ * The error for a program under test described wrongly by the user, with a one-line message.
+ *
+ * @module
+ */
+/**
  * A mistake in how the user described the program under test: an unterminated quote, an empty
  * command, an unknown placeholder, a bad `--limit` value, a program that cannot be found. The
  * message is one line meant for the user as it is.

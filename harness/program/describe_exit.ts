@@ -1,3 +1,8 @@
+/**
+ * How a process ended, in words: its exit status, or the signal that killed it and its usual cause.
+ *
+ * @module
+ */
 import { nameOf, numberOf } from "./_signal_table.ts";
 import { signalCause } from "./signal_cause.ts";
 

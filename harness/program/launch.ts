@@ -6,6 +6,7 @@
  */
 import { raceDeadline, sleep, TIMED_OUT } from "../_deadline.ts";
 import { PidsCgroup } from "./_cgroup.ts";
+import { type Guardian, startGuardian } from "./_guardian.ts";
 import { describeLimit, resolveLimits } from "./_limits.ts";
 import { statOf } from "./_proc.ts";
 import { register, unregister } from "./_registry.ts";
@@ -96,6 +97,7 @@ class LaunchedProgram implements Program {
   readonly #child: Deno.ChildProcess;
   readonly #tree: ProcessTree;
   readonly #cgroup: PidsCgroup | undefined;
+  readonly #guardian: Guardian;
   readonly #out: TailBuffer;
   readonly #err: TailBuffer;
   readonly #readers: ReadableStreamDefaultReader<Uint8Array>[] = [];
@@ -153,6 +155,12 @@ class LaunchedProgram implements Program {
     const startTime = statOf(this.pid)?.startTime;
     this.#tree = new ProcessTree(this.pid, startTime, `${PROGRAM_ID}=${uuid}`, this.#cgroup);
     register(this);
+    // Kills the program if sockspec dies where no exit handler runs (SIGKILL, the OOM killer).
+    this.#guardian = startGuardian({
+      pgid: this.pid,
+      mark: `${PROGRAM_ID}=${uuid}`,
+      cgroup: this.#cgroup?.path,
+    });
 
     this.#reading = Promise.all([
       this.#drain(this.#child.stdout, this.#out),
@@ -248,6 +256,7 @@ class LaunchedProgram implements Program {
     if (this.#cgroup !== undefined) {
       for (let attempt = 0; attempt < 20 && !this.#cgroup.remove(); attempt++) await sleep(10);
     }
+    await this.#guardian.release();
     unregister(this);
     return exit;
   }

@@ -2,8 +2,8 @@
  * The program under test: launching a student's server or client from its command line
  * (`./server {port}`) in a process group and session of its own with resource limits, waiting
  * until it serves its ports, watching it through `/proc`, naming how it died (`killed by SIGPIPE
- * (signal 13): a write to a connection the peer had reset ...`) and killing it with everything it
- * forked. Linux only: it needs `setsid` and `prlimit` (util-linux) and `/proc`.
+ * (signal 13): a write to a socket whose peer had closed or reset it ...`) and killing it with
+ * everything it forked. Linux only: it needs `setsid` and `prlimit` (util-linux) and `/proc`.
  *
  * Each file re-exported here holds one idea: a function, or a pair that goes together such as
  * `readProcess()` and `cpuTimeMs()`, with its types. Files whose names start with `_` are private.

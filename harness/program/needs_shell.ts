@@ -1,3 +1,8 @@
+/**
+ * Whether a command line needs `sh -c`: pipes, lists, redirections or expansions outside quotes.
+ *
+ * @module
+ */
 import { scan } from "./_scan.ts";
 
 /**

@@ -1,3 +1,8 @@
+/**
+ * A command line read the way `sh` reads a simple command: its words, quotes removed.
+ *
+ * @module
+ */
 import { scan } from "./_scan.ts";
 import { CommandError } from "./command_error.ts";
 

@@ -1,3 +1,8 @@
+/**
+ * What sockspec knows about one process of a program under test (from `/proc`).
+ *
+ * @module
+ */
 /** One process, as `/proc/PID/stat` describes it. */
 export interface ProcessInfo {
   /** Process id. */

@@ -1,7 +1,14 @@
+/**
+ * The usual cause of a signal in a student's program (SIGSEGV: a bad pointer, SIGPIPE: a write to a
+ * closed connection).
+ *
+ * @module
+ */
 import { nameOf, numberOf } from "./_signal_table.ts";
 
 const CAUSES: Readonly<Record<string, string>> = {
-  SIGPIPE: "a write to a connection the peer had reset — ignore SIGPIPE " +
+  SIGPIPE: "a write to a socket whose peer had closed or reset it, or that never connected " +
+    "— ignore SIGPIPE " +
     "(signal(SIGPIPE, SIG_IGN)) or send with MSG_NOSIGNAL",
   SIGSEGV: "a memory error, such as a recv() into a buffer that is too small or a NULL pointer",
   SIGBUS: "a memory access the hardware refused, e.g. a misaligned pointer or a truncated " +

@@ -4,7 +4,7 @@ import { signalCause } from "./signal_cause.ts";
 Deno.test("signalCause() gives the usual cause in a socket program", () => {
   assertEquals(
     signalCause("SIGPIPE"),
-    "a write to a connection the peer had reset — ignore SIGPIPE (signal(SIGPIPE, SIG_IGN)) or " +
+    "a write to a socket whose peer had closed or reset it, or that never connected — ignore SIGPIPE (signal(SIGPIPE, SIG_IGN)) or " +
       "send with MSG_NOSIGNAL",
   );
   assertEquals(

@@ -1,3 +1,8 @@
+/**
+ * A signal's name and number, as `SIGSEGV (signal 11)`.
+ *
+ * @module
+ */
 import { nameOf } from "./_signal_table.ts";
 
 /**

@@ -36,8 +36,11 @@ export type Problem =
   /** Exited 0 where it should have failed. */
   | "succeeded";
 
-/** The case's explanation for each problem: the bug that causes it, and the fix. */
-export type Hints = Partial<Record<Problem, (x: ClientExchange) => string>>;
+/**
+ * The case's explanation for each problem: the bug that causes it, and the fix; `undefined` when
+ * the evidence of this run does not show that bug (the message then gives the facts only).
+ */
+export type Hints = Partial<Record<Problem, (x: ClientExchange) => string | undefined>>;
 
 /** What a case expects of a correct client. */
 export interface Expectation {
@@ -49,6 +52,11 @@ export interface Expectation {
   needsRequest?: boolean;
   /** A failing client slower than this (ms) to give up earns a warning. */
   quickMs?: number;
+  /**
+   * For a client that failed cleanly: what its run shows it got wrong on the way (a warning), or
+   * `undefined`.
+   */
+  failedCleanlyBut?: (x: ClientExchange) => string | undefined;
 }
 
 /** A duration for messages: `10 s`, `1.5 s`, `12 ms`. */
@@ -134,10 +142,9 @@ function checkRan(t: CaseContext, x: ClientExchange): void {
   );
 }
 
-/** Fails the case when the server never heard from the client. */
+/** Fails the case when the server never heard from the client: the facts, no guess. */
 function checkReached(t: CaseContext, x: ClientExchange, e: Expectation): void {
   if (heard(x, e.transport)) return;
-  const other = e.transport === "tcp" ? "udp" : "tcp";
   const exit = x.run.exit!;
   failWith(
     t,
@@ -146,9 +153,28 @@ function checkReached(t: CaseContext, x: ClientExchange, e: Expectation): void {
     "no-request",
     `The client ${e.transport === "tcp" ? "never connected to" : "sent no datagram to"} ${
       where(x, e.transport)
-    }; it ${exit.description}${stderrLine(x)}` +
-      ` (a client that speaks ${other.toUpperCase()}? run with --transport ${other})`,
+    }; it ${exit.description} after ${seconds(exit.atMs)}${stderrLine(x)}`,
   );
+}
+
+/**
+ * What the request shows when it goes wrong at `at`, the first byte the server did not get right:
+ * the message's first 0x00 (a C string: fgets() or strlen() stop there) or, when the request
+ * `stopped` there, the end of its first line (one fgets()); otherwise `undefined`, and the
+ * message gives the facts only.
+ */
+function textStop(message: Uint8Array, at: number, stopped: boolean): string | undefined {
+  if (at === 0) return undefined; // nothing came: no evidence of how the message was read
+  if (at < message.length && message[at] === 0x00 && message.indexOf(0x00) === at) {
+    return `the request is right up to the message's first 0x00 byte (offset ${at}) and not ` +
+      "beyond it: the client handled the message as a C string (strlen(), or fgets() and " +
+      "strlen(), stop at the first 0x00); send the byte count read(), not strlen()";
+  }
+  if (stopped && message[at - 1] === 0x0a && message.indexOf(0x0a) === at - 1) {
+    return `the request ends with the message's first line (a newline at offset ${at - 1}): ` +
+      "the client read one line of its input (one fgets()) and sent only that";
+  }
+  return undefined;
 }
 
 /** Fails the case when the request the server read is not the one the client was given. */
@@ -182,16 +208,22 @@ function checkRequest(t: CaseContext, x: ClientExchange, e: Expectation): void {
     ? "then nothing more came"
     : "then the client was gone";
   if (startsWith(want, got)) {
-    failWith(
-      t,
-      x,
-      e,
-      "request",
-      `The server received ${got.length} of the ${want.length} request bytes, ${then}`,
+    const observed =
+      `The server received ${got.length} of the ${want.length} request bytes, ${then}`;
+    const text = textStop(want, got.length, true);
+    if (text) t.fail(`${observed}: ${text}`, { expected: want, actual: got });
+    failWith(t, x, e, "request", observed, { expected: want, actual: got });
+  }
+  const at = firstDifference(got, want);
+  const text = textStop(want, at, false);
+  if (text) {
+    t.fail(
+      `The request differs from the message at byte ${at}: the server received ${
+        describeBytes(got, 60)
+      }, not the ${want.length}-byte request: ${text}`,
       { expected: want, actual: got },
     );
   }
-  const at = firstDifference(got, want);
   const h = headerBytesOf(c.profile.framing);
   if (at < h && got.length >= h) {
     const header = got.subarray(0, h);
@@ -332,6 +364,8 @@ export function judgeFailure(t: CaseContext, x: ClientExchange, e: Expectation):
       `The client ${exit.description} without a word on stderr: a client that fails says why`,
     );
   }
+  const but = e.failedCleanlyBut?.(x);
+  if (but) t.warn(`The client ${exit.description}${stderrLine(x)}, but ${but}`);
   if (e.quickMs !== undefined && exit.atMs > e.quickMs) {
     t.warn(`The client took ${seconds(exit.atMs)} to give up; it could tell at once`);
   }

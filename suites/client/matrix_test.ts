@@ -8,7 +8,7 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
 import { findCompiler } from "../../fixtures/c/compile.ts";
 import { CLIENT_MUTANTS, type ClientFixture, CORRECT_CLIENTS } from "../../fixtures/clients/mod.ts";
-import { PROFILES } from "../../harness/cli/profiles.ts";
+import { PROFILES } from "../../harness/subject/profiles.ts";
 import { runCases, type RunReport } from "../../harness/mod.ts";
 import { selfTest } from "../_self_check.ts";
 import { ALL_CASES } from "../mod.ts";
@@ -28,6 +28,8 @@ const NAMED: Readonly<Record<string, string>> = {
   "sigpipe-client": "SIGPIPE",
   "refused-hang": "kept trying",
   "short-write": "short write",
+  "fgets-strlen": "C string",
+  "unchecked-connect": "connect()'s result is not checked",
   "lp16-host-order": "htons()",
   "lp32-host-order": "htonl()",
   "lp16-one-recv-header": "one recv() for the whole header",

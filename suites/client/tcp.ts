@@ -11,6 +11,7 @@ import {
   type Pace,
   samplePayload,
   type TcpPeer,
+  WAITS,
 } from "../../harness/mod.ts";
 import { type ClientCase, clientCase } from "./_client_case.ts";
 import { headerBytesOf, headerValue, type Hints, type Problem, seconds } from "./_judge.ts";
@@ -144,23 +145,36 @@ export const slowReply: ClientCase = clientCase({
   },
 });
 
-/** How the server reads the large request: a pause, then 64 KiB every 10 ms. */
-const SLOW_READER = { firstMs: 300, chunk: 65536, gapMs: 10 };
+/**
+ * A message larger than loopback's socket buffers can hold, so that a send() cannot take it whole.
+ * Measured here (2 cores, Linux, tcp_wmem 4096 16384 4194304): on a fresh loopback connection
+ * whose peer does not read, the sender's SO_SNDBUF is already 3,939,840 bytes and one
+ * non-blocking send() takes at most 3,919,467 bytes, for 4, 8, 16, 32 or 64 MiB alike; a peer with
+ * a small SO_RCVBUF (8 KiB) lowers that to 2,807,808 only, so a small receive window alone does
+ * not make a 1 MiB send() short. Twice the most a send() took is 8 MiB.
+ */
+export const BEYOND_BUFFERS = 8 * 1024 * 1024;
+
+/** How the server reads the large request: nothing for a while, then as fast as it comes. */
+const UNREAD_FIRST = { firstMs: WAITS.unreadMs, chunk: 65536, gapMs: 0 };
 
 export const largeSlowReader: ClientCase = clientCase({
   id: "client.tcp.large-slow-reader",
-  title: "A 1 MiB message to a server that reads slowly is sent whole",
+  title: "An 8 MiB message to a server that reads nothing for 1 s is sent whole",
   requirement:
-    "send() may take only part of the bytes it is given (a short write) when the peer reads slowly; a client loops until every byte is sent",
+    "send() may take only part of the bytes it is given (a short write) when the socket buffers are full; a client loops until every byte is sent",
   transport: "tcp",
-  server: answering((p, reply) => p.send(reply), { pace: SLOW_READER }),
-  payload: (t, profile) => samplePayload(profile, t.rng, 1024 * 1024, true),
+  server: answering((p, reply) => p.send(reply), { pace: UNREAD_FIRST }),
+  payload: (t, profile) => samplePayload(profile, t.rng, BEYOND_BUFFERS, true),
   expect: "reply",
   hints: {
-    request: () =>
-      "the server reads slowly, so the socket's send buffer filled and send() took only part of " +
-      "the message (a short write); the client did not send the rest: loop until send() has " +
-      "taken every byte",
+    request: (x) =>
+      x.connections[0]?.requestEnd === "eof"
+        ? `the server read nothing for ${seconds(WAITS.unreadMs)}, so the socket buffers ` +
+          "filled (they hold about 3.9 MB here) and a send() could take only part of the " +
+          "message (a short write); the client then closed its side without sending the rest: " +
+          "loop until send() has taken every byte"
+        : undefined,
   },
 });
 
@@ -188,6 +202,14 @@ export const earlyClose: ClientCase = clientCase({
   },
 });
 
+/** What a client killed by SIGPIPE did, or `undefined` when another signal or none ended it. */
+function diedOfSigpipe(x: ClientExchange, what: string): string | undefined {
+  return x.run.exit?.signal === "SIGPIPE"
+    ? `${what}, and the SIGPIPE it raises killed the client: check every write() and exit ` +
+      "non-zero with a message"
+    : undefined;
+}
+
 export const reset: ClientCase = clientCase({
   id: "client.tcp.reset",
   title: "A server that resets the connection mid-request makes the client fail cleanly",
@@ -201,17 +223,59 @@ export const reset: ClientCase = clientCase({
       await p.reset();
     },
   },
-  payload: (t, profile) => samplePayload(profile, t.rng, 64 * 1024),
+  // More than the buffers hold: the client is still sending when the reset comes, however late
+  // (lp16 frames hold 65,535 bytes at most).
+  payload: (t, profile) => samplePayload(profile, t.rng, BEYOND_BUFFERS),
   expect: "failure",
   hints: {
-    exit: () =>
-      "the server reset the connection while the client was still writing; check write()'s " +
-      "result, and exit non-zero with a message instead of dying",
+    exit: (x) =>
+      diedOfSigpipe(
+        x,
+        `the server reset the connection while the client was still writing the ${x.request.length}-byte ` +
+          "request; a write after that fails with ECONNRESET, the next one with EPIPE",
+      ),
     succeeded: () =>
       "the server reset the connection before any reply and the client reported success",
     hung: () =>
       "after a reset every recv() and send() fails at once; a client that ignores the errors " +
       "loops or waits for ever",
+  },
+});
+
+export const closedWhileSending: ClientCase = clientCase({
+  id: "client.tcp.closed-while-sending",
+  title: "A server that closes while the client is still sending makes the client fail cleanly",
+  requirement:
+    "When the server closes (FIN) and the client writes on, the server answers with a reset and the client's next write fails with EPIPE and raises SIGPIPE; a client ignores SIGPIPE (or uses MSG_NOSIGNAL), checks every write and exits non-zero with a message",
+  transport: "tcp",
+  server: {
+    transport: "tcp",
+    async tcp(p) {
+      await p.readSome();
+      p.note("the server read the first bytes of the request and closes");
+      await p.conn.closeWrite(); // FIN
+      await p.close(); // unread bytes are queued: the kernel answers them with RST
+    },
+  },
+  // More than the buffers hold: the client is still sending when the server closes, however late
+  // (lp16 frames hold 65,535 bytes at most).
+  payload: (t, profile) => samplePayload(profile, t.rng, BEYOND_BUFFERS),
+  expect: "failure",
+  hints: {
+    exit: (x) =>
+      diedOfSigpipe(
+        x,
+        `the server read the first bytes of the ${x.request.length}-byte request and closed the ` +
+          "connection (FIN, then RST for the bytes that kept coming) while the client was still " +
+          "writing; the write after that failed with EPIPE",
+      ),
+    succeeded: () =>
+      "the server closed the connection after reading part of the request, and the client " +
+      "reported success",
+    hung: () =>
+      "the server closed the connection while the client was sending; after the reset that " +
+      "follows, every send() fails at once, and a client that ignores the errors loops or " +
+      "waits for ever",
   },
 });
 
@@ -226,11 +290,22 @@ export const refused: ClientCase = clientCase({
   expect: "failure",
   needsRequest: false,
   quickMs: 5000,
+  failedCleanlyBut: (x) =>
+    /broken pipe|EPIPE/i.test(new TextDecoder().decode(x.run.stderr.bytes))
+      ? "its connect() was refused (nothing listens there) and it wrote to the socket anyway " +
+        '(its stderr says "broken pipe", EPIPE): connect()\'s result is not checked'
+      : undefined,
   hints: {
     hung: (x) =>
       `its connect() was refused (nothing listens on TCP 127.0.0.1:${x.port}) and it kept ` +
       "trying; give up with a non-zero exit and a message (a few quick retries at most)",
     succeeded: () => "its connect() was refused (nothing listens there), yet it reported success",
+    exit: (x) =>
+      x.run.exit?.signal === "SIGPIPE"
+        ? `nothing listens on TCP 127.0.0.1:${x.port}, so its connect() failed ` +
+          "(ECONNREFUSED), and it wrote to the unconnected socket anyway (SIGPIPE): connect()'s " +
+          "result is not checked; check it and exit non-zero with a message"
+        : undefined,
   },
 });
 
@@ -264,6 +339,7 @@ export const tcpClientCases: readonly ClientCase[] = [
   largeSlowReader,
   earlyClose,
   reset,
+  closedWhileSending,
   refused,
   byteOrder,
 ];

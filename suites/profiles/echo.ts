@@ -1,3 +1,8 @@
+/**
+ * The `echo` profile (RFC 862): every byte sent comes back.
+ *
+ * @module
+ */
 import type { Profile } from "../../harness/mod.ts";
 
 /** RFC 862 echo over TCP and UDP: every byte (or datagram) sent comes back unchanged. */

@@ -1,5 +1,5 @@
 import { assertEquals } from "@std/assert";
-import { serve } from "../../fixtures/serve.ts";
+import { serve } from "../../fixtures/references/serve.ts";
 import { runCases } from "../../harness/mod.ts";
 import { portsCases } from "../ports.ts";
 import { serviceCases } from "../services/mod.ts";

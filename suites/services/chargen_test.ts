@@ -1,5 +1,5 @@
 import { assertEquals } from "@std/assert";
-import { chargenLine } from "../../fixtures/chargen.ts";
+import { chargenLine } from "../../fixtures/references/chargen.ts";
 import { checkChargenStream, firstNonText, isChargenRun, patternDifferences } from "./chargen.ts";
 import { selfTest } from "../_self_check.ts";
 

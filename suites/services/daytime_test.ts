@@ -1,5 +1,5 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
-import { daytimeText } from "../../fixtures/daytime.ts";
+import { daytimeText } from "../../fixtures/references/daytime.ts";
 import { daytimeProblem } from "./daytime.ts";
 import { selfTest } from "../_self_check.ts";
 

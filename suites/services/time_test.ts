@@ -1,5 +1,5 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
-import { timeBytes } from "../../fixtures/time.ts";
+import { timeBytes } from "../../fixtures/references/time.ts";
 import { EPOCH_1900_OFFSET, timeProblem } from "./time.ts";
 import { selfTest } from "../_self_check.ts";
 

@@ -131,8 +131,8 @@ export async function openCrowd(
 /**
  * Every client sends its own request (tagged with its label and `round`), then every client reads
  * its own reply, all at once.
- * Fails the case naming how many were served and, for the first that was not, what it got instead
- * (another client's reply is called out as cross-talk).
+ * Fails the case naming how many were served and every client that was not, with what it got
+ * instead (another client's reply is called out as cross-talk).
  */
 export async function exchangeAll(
   t: CaseContext,
@@ -236,8 +236,8 @@ export async function connectAndExchange(
 
 /**
  * Judges what a crowd's clients got: every client its own reply. Fails the case naming how many
- * were served and, for the first that was not, what it got instead (another client's reply is
- * called out as cross-talk). With `tolerant`, a client that got no byte of its reply (time-out,
+ * were served and every client that was not, grouped by what it got instead (another client's
+ * reply is called out as cross-talk). With `tolerant`, a client that got no byte of its reply (time-out,
  * EOF or reset before any byte) is returned instead of failing the case; a wrong, partial or stray
  * reply still fails it.
  */
@@ -266,29 +266,52 @@ export function judge(
   if (bad.length === 0) return missing.map((r) => ({ client: r.client, end: r.got.end }));
   const served = results.length - bad.length;
   const head = `${served} of ${results.length} clients got their own reply`;
+  // Every client is an exchange of its own: each one left out is named, grouped by what it got.
+  const groups = new Map<string, { labels: string[]; detail: string }>();
   for (const r of bad) {
-    const g = r.got;
-    const owner = g.bytes.length >= 8
-      ? results.find((o) => o !== r && startsWith(o.reply, g.bytes))
-      : undefined;
-    if (!owner) continue;
-    t.fail(
-      `${head}; ${r.client.label} got the reply meant for ${owner.client.label} (cross-talk between connections)`,
-      { expected: r.reply, actual: g.bytes },
-    );
+    const [what, detail] = gotInstead(r, results, replyMs);
+    const group = groups.get(what) ?? { labels: [], detail };
+    group.labels.push(r.client.label);
+    groups.set(what, group);
   }
-  const { got: g, reply, client } = bad[0];
-  const what = g.end === "timeout" || g.end === "slow"
-    ? `no complete reply within ${replyMs} ms (${g.bytes.length} of ${reply.length} bytes)`
-    : g.end === "done"
-    ? `a different reply: ${describeBytes(g.bytes, 40)}`
-    : `${
-      g.end === "eof" ? "the connection closed" : "the connection was reset"
-    } after ${g.bytes.length} of ${reply.length} bytes`;
-  t.fail(`${head}; ${client.label} (the first left out) got ${what}`, {
-    expected: reply,
-    actual: g.bytes,
-  });
+  const listed = [...groups].map(([what, { labels, detail }]) =>
+    `${labelList(labels)} got ${what}${labels.length === 1 && detail ? ` (${detail})` : ""}`
+  );
+  const first = bad[0];
+  t.fail(
+    `${head}; ${listed.join("; ")}`,
+    { expected: first.reply, actual: first.got.bytes },
+  );
+}
+
+/** `c1`, `c1 and c2`, `c1, c2 and c3`, or the first five and how many more. */
+function labelList(labels: readonly string[]): string {
+  const shown = labels.length > 6 ? [...labels.slice(0, 5), `${labels.length - 5} more`] : labels;
+  return shown.length === 1 ? shown[0] : `${shown.slice(0, -1).join(", ")} and ${shown.at(-1)}`;
+}
+
+/**
+ * What a client left out got instead of its own reply, in words that group alike clients, and the
+ * bytes that came, for a client alone in its group.
+ */
+function gotInstead(
+  r: Exchanged,
+  results: readonly Exchanged[],
+  replyMs: number,
+): [string, string] {
+  const g = r.got;
+  const owner = g.bytes.length >= 8
+    ? results.find((o) => o !== r && startsWith(o.reply, g.bytes))
+    : undefined;
+  if (owner) {
+    return [`the reply meant for ${owner.client.label} (cross-talk between connections)`, ""];
+  }
+  const of = `${g.bytes.length} of ${r.reply.length} bytes`;
+  if (g.end === "timeout" || g.end === "slow") {
+    return [`no complete reply within ${replyMs} ms`, of];
+  }
+  if (g.end === "done") return [`a different reply: ${describeBytes(g.bytes, 40)}`, ""];
+  return [g.end === "eof" ? "the connection closed" : "the connection was reset", `after ${of}`];
 }
 
 /** What {@linkcode flood} did. */

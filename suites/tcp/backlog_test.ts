@@ -1,7 +1,7 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
 import { startBacklogServer } from "../../fixtures/backlog_server.ts";
-import { echoTcp } from "../../fixtures/echo.ts";
-import { serve } from "../../fixtures/serve.ts";
+import { echoTcp } from "../../fixtures/references/echo.ts";
+import { serve } from "../../fixtures/references/serve.ts";
 import { parseTarget, runCase } from "../../harness/mod.ts";
 import { echo } from "../../harness/cli/_test_utils.ts";
 import { burst, measure } from "./backlog.ts";

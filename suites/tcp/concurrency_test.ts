@@ -1,7 +1,7 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
-import { echoTcp } from "../../fixtures/echo.ts";
+import { echoTcp } from "../../fixtures/references/echo.ts";
 import { globalConn } from "../../fixtures/mutants/global_conn.ts";
-import { serve } from "../../fixtures/serve.ts";
+import { serve } from "../../fixtures/references/serve.ts";
 import { runCase } from "../../harness/mod.ts";
 import { echo } from "../../harness/cli/_test_utils.ts";
 import { idleClient, manyClients, slowReader } from "./concurrency.ts";
@@ -18,6 +18,29 @@ selfTest("manyClients calls out a reply that went to another client", async () =
   });
   assertEquals(r.outcome, "fail");
   assertStringIncludes(r.message, "cross-talk between connections");
+});
+
+selfTest("manyClients names every client left out, not only the first", async () => {
+  let n = 0;
+  await using served = serve({
+    tcp: async (conn, signal) => {
+      if (++n % 3 === 0) return; // every third connection is closed at once
+      await echoTcp(conn, signal);
+    },
+  });
+  const r = await runCase(manyClients, {
+    targets: served.targets,
+    profile: echo,
+    seed: 1,
+    timeoutMs: 300,
+    params: { clients: 9 },
+  });
+  assertEquals(r.outcome, "fail");
+  const [, gotOwn, all] = r.message.match(/^(\d+) of (\d+) clients got their own reply/) ?? [];
+  const named = r.message.match(/\bc\d+\b/g) ?? [];
+  assertEquals(named.length >= 2, true, r.message);
+  assertEquals(named.length, Number(all) - Number(gotOwn), r.message);
+  assertStringIncludes(r.message, "got the connection closed");
 });
 
 selfTest("manyClients serves 1000 clients of the reference echo", async () => {

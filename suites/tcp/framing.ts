@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { concat } from "@std/bytes";
+import { concat, equals, startsWith } from "@std/bytes";
 import {
   byteHex,
   type Case,
@@ -19,12 +19,15 @@ import {
   replyBoundMs,
   requestReply,
   type RequestReplyProfile,
+  samplePayload,
   sampleRequest,
+  splitBytes,
   type TcpClient,
   WAITS,
 } from "../../harness/mod.ts";
 import { framingCuts } from "../profiles/framed.ts";
 import { transportHints } from "../wrong_transport.ts";
+import { droppedNulPieces, skippedNulPiece, stoppedAtNul } from "./_nul_evidence.ts";
 
 /** The size of the large request: 1 MiB, or the profile's largest payload if smaller. */
 export const LARGE_PAYLOAD = 1024 * 1024;
@@ -218,27 +221,38 @@ export const pipelined: Case = {
   },
 };
 
-/** A 1 MiB echo (or the largest frame) comes back whole while the client reads slowly. */
+/** A 1 MiB echo (or the largest frame) of binary bytes comes back whole while the client reads slowly. */
 export const large: Case = {
   id: "tcp.framing.large",
-  title: "A large request gets its whole reply, even when the client reads slowly",
+  title: "A large binary request gets its whole reply, even when the client reads slowly",
   requirement:
-    "send() may write fewer bytes than asked (a full socket buffer); the server must send the rest, not drop it",
+    "send() may write fewer bytes than asked (a full socket buffer); the server must send the rest, not drop it, and the 0x00 bytes of a large payload (one is its first byte) are bytes like any other",
   appliesTo: { transport: "tcp", requestReply: true },
   hooks: transportHints,
   async run(t) {
     const p = requestReply(t);
     const c = await t.connect();
     const size = Math.min(p.maxPayload ?? LARGE_PAYLOAD, LARGE_PAYLOAD);
-    const request = sampleRequest(p, t.rng, size);
+    const payload = samplePayload(p, t.rng, size, true);
+    if (payload.length > 0 && !p.forbidden?.includes(0x00)) payload[0] = 0x00;
+    const request = p.encode(payload);
     const reply = p.expectedReply(request);
     // Both at once, and both awaited: a failed read must not leave the send's rejection unhandled.
-    await Promise.all([readSlowly(t, c, reply), c.send(request)]);
+    const h = p.framing.kind === "length-prefix" ? p.framing.headerBytes : 0;
+    await Promise.all([readSlowly(t, c, reply, h), c.send(request)]);
   },
 };
 
-/** Reads `reply` in 64 KiB steps, pausing after the first few so the server's buffer fills. */
-async function readSlowly(t: CaseContext, c: TcpClient, reply: Uint8Array): Promise<void> {
+/**
+ * Reads `reply` in 64 KiB steps, pausing after the first few so the server's buffer fills; the
+ * reply's payload starts after `header` bytes.
+ */
+async function readSlowly(
+  t: CaseContext,
+  c: TcpClient,
+  reply: Uint8Array,
+  header: number,
+): Promise<void> {
   const step = 65536;
   let got = 0;
   for (let i = 0; got < reply.length; i++) {
@@ -247,17 +261,22 @@ async function readSlowly(t: CaseContext, c: TcpClient, reply: Uint8Array): Prom
     const at = firstDifference(r.bytes, want);
     if (at >= 0 && at < r.bytes.length) {
       const from = Math.max(0, at - 16);
+      const sofar = concat([reply.subarray(0, got + at), r.bytes.subarray(at)]);
+      const cause = stoppedAtNul(reply, sofar, header) ?? skippedNulPiece(reply, sofar, got + at);
       return t.fail(
         `The large reply differs at byte ${got + at} of ${reply.length}: expected ${
           byteHex(want[at])
-        }, got ${byteHex(r.bytes[at] ?? 0)}`,
+        }, got ${byteHex(r.bytes[at] ?? 0)}${cause ? ` — ${cause}` : ""}`,
         { expected: want.subarray(from, at + 32), actual: r.bytes.subarray(from, at + 32) },
       );
     }
     got += r.bytes.length;
     if (r.end === "timeout") {
+      const cause = stoppedAtNul(reply, reply.subarray(0, got), header);
       return t.fail(
-        `The reply stopped after ${got} of ${reply.length} bytes: nothing more for ${t.timeoutMs} ms while the client kept reading — a send() whose short count was ignored?`,
+        `The reply stopped after ${got} of ${reply.length} bytes: nothing more for ${t.timeoutMs} ms while the client kept reading, and the connection stayed open; the byte due there is ${
+          byteHex(reply[got])
+        }${cause ? ` — ${cause}` : ""}`,
         { expected: `${reply.length} bytes`, actual: `${got} bytes, then nothing` },
       );
     }
@@ -319,36 +338,56 @@ export const binary: Case = {
   id: "tcp.framing.binary",
   title: "A request with NUL, 0xFF, CR LF and invalid UTF-8 comes back byte for byte",
   requirement:
-    "Payloads are bytes, not C strings or text: a 0x00 does not end them, and no byte is decoded, trimmed or translated",
+    "Payloads are bytes, not C strings or text: a 0x00 does not end them, even as the first byte of a request or of what one recv() returns, and no byte is decoded, trimmed or translated",
   appliesTo: { transport: "tcp", requestReply: true },
   hooks: transportHints,
   async run(t) {
     const p = requestReply(t);
     const forbidden = new Set(p.forbidden ?? []);
     const all = Array.from({ length: 256 }, (_, i) => i);
-    const payload = Uint8Array.from([...AWKWARD, ...all, ...all.toReversed()])
+    const payload = Uint8Array.from([0x00, ...AWKWARD, ...all, ...all.toReversed()])
       .filter((b) => !forbidden.has(b))
       .subarray(0, p.maxPayload ?? Infinity);
-    const c = await t.connect();
+    const c = await t.connect({ noDelay: true });
     const request = p.encode(payload);
     const reply = p.expectedReply(request);
-    await c.send(request);
-    try {
-      await c.expect(reply, { what: "reply to the binary request" });
-    } catch (e) {
-      const actual = e instanceof CaseFailure ? e.evidence.actual : undefined;
-      if (actual instanceof Uint8Array) {
-        const at = firstDifference(actual, reply);
-        const stop = at < 0 ? actual.length : at;
-        if (stop < reply.length && reply[stop] === 0x00) {
-          withNote(
-            e,
-            `— it is right up to a 0x00 byte (offset ${stop}) and no further: was the payload handled as a NUL-terminated C string (strlen, strcpy, printf "%s")?`,
-          );
-        }
-      }
-      throw e;
-    }
+    // Writes that start at each 0x00 and 3 bytes after it: what one recv() returns may start
+    // with a 0x00, or not.
+    const h = p.framing.kind === "length-prefix" ? p.framing.headerBytes : 0;
+    const cuts = [
+      ...new Set(
+        [...payload.keys()].filter((i) => payload[i] === 0x00).flatMap((i) => [h + i, h + i + 3]),
+      ),
+    ].filter((cut) => cut > 0 && cut < request.length).sort((a, b) => a - b);
+    const pieces = splitBytes(request, { cuts });
+    t.transcript.record(c.label, "note", {
+      detail: `the binary request goes out in ${pieces.length} writes, cut before each 0x00`,
+    });
+    await c.sendChunked(request, { cuts, gapMs: WAITS.splitGapMs });
+    const r = await c.readExactly(reply.length, { what: "the reply to the binary request" });
+    const got = r.bytes;
+    if (equals(got, reply)) return;
+    const evidence = { expected: reply, actual: got };
+    const cause = (equals(reply, request) ? droppedNulPieces(pieces, got) : undefined) ??
+      stoppedAtNul(reply, got, h);
+    const at = firstDifference(got, reply);
+    const then = r.end === "timeout"
+      ? `then nothing for ${t.timeoutMs} ms`
+      : r.end === "eof"
+      ? "then the server closed the connection"
+      : r.end === "reset"
+      ? "then the server reset the connection"
+      : "";
+    const facts = startsWith(reply, got)
+      ? `The reply to the ${request.length}-byte binary request stopped after ${got.length} of ${reply.length} bytes, ${then}; the byte due there is ${
+        byteHex(reply[got.length])
+      }`
+      : `The reply to the ${request.length}-byte binary request differs at byte ${at}: expected ${
+        byteHex(reply[at])
+      }, got ${byteHex(got[at])} (${got.length} byte${got.length === 1 ? "" : "s"} came${
+        then ? `, ${then}` : ""
+      })`;
+    t.fail(cause ? `${facts} — ${cause}` : facts, evidence);
   },
 };
 

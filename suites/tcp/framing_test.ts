@@ -1,13 +1,14 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
-import { echoTcp } from "../../fixtures/echo.ts";
+import { echoTcp } from "../../fixtures/references/echo.ts";
 import type { Mutant } from "../../fixtures/mutant.ts";
 import { lp16LittleEndian } from "../../fixtures/mutants/lp16_little_endian.ts";
 import { lineNulTerminated } from "../../fixtures/mutants/line_nul_terminated.ts";
 import { lineOneRecv } from "../../fixtures/mutants/line_one_recv.ts";
 import { lp32ShortSend } from "../../fixtures/mutants/lp32_short_send.ts";
-import { serve } from "../../fixtures/serve.ts";
+import { nulChunkSkipped } from "../../fixtures/mutants/nul_chunk_skipped.ts";
+import { serve } from "../../fixtures/references/serve.ts";
 import { type Case, type Profile, runCase } from "../../harness/mod.ts";
-import { PROFILES } from "../../harness/cli/profiles.ts";
+import { PROFILES } from "../../harness/subject/profiles.ts";
 import { binary, byteByByte, byteOrder, large, randomSplit } from "./framing.ts";
 import { selfTest } from "../_self_check.ts";
 
@@ -49,9 +50,36 @@ selfTest("byteOrder names a length read in host order", async () => {
   assertStringIncludes(r.message, "length read in host order: missing ntohl/ntohs");
 });
 
-selfTest("large names an ignored short send() when the reply stops", async () => {
-  const r = await against(lp32ShortSend, large);
+selfTest(
+  "large gives where the reply stopped and the byte due there, without a guess",
+  async () => {
+    const r = await against(lp32ShortSend, large);
+    assertEquals(r.outcome, "fail");
+    assertStringIncludes(r.message, "The reply stopped after 65536 of 1048580 bytes");
+    assertStringIncludes(r.message, "the connection stayed open; the byte due there is 0x");
+    assertEquals(r.message.includes("?"), false, r.message);
+  },
+);
+
+selfTest(
+  "binary names the writes that began with a 0x00 when exactly those are missing",
+  async () => {
+    const r = await against(nulChunkSkipped, binary);
+    assertEquals(r.outcome, "fail");
+    assertStringIncludes(r.message, "differs at byte 0: expected 0x00");
+    assertStringIncludes(r.message, "each run of them beginning with a 0x00 byte");
+    assertStringIncludes(r.message, "strlen() of that chunk is 0");
+  },
+);
+
+selfTest("large names a skipped piece that began with a 0x00", async () => {
+  const r = await against(nulChunkSkipped, large);
   assertEquals(r.outcome, "fail");
-  assertStringIncludes(r.message, "The reply stopped after 65536 of 1048580 bytes");
-  assertStringIncludes(r.message, "short count was ignored");
+  assertStringIncludes(r.message, "which begin with 0x00, were skipped");
+});
+
+selfTest("large names C string handling when a line reply stops at the first 0x00", async () => {
+  const r = await against(lineNulTerminated, large);
+  assertEquals(r.outcome, "fail");
+  assertStringIncludes(r.message, "right up to a 0x00 byte (offset 0) and no further");
 });

@@ -1,6 +1,6 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
-import { writeAll } from "../../fixtures/_io.ts";
-import { serve } from "../../fixtures/serve.ts";
+import { writeAll } from "../../fixtures/references/_io.ts";
+import { serve } from "../../fixtures/references/serve.ts";
 import { runCase } from "../../harness/mod.ts";
 import { echo } from "../../harness/cli/_test_utils.ts";
 import { abort, eofCloses } from "./halfclose.ts";

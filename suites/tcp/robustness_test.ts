@@ -2,7 +2,7 @@ import { assertEquals, assertStringIncludes } from "@std/assert";
 import { leaksFds } from "../../fixtures/mutants/leaks_fds.ts";
 import { trustsLength } from "../../fixtures/mutants/trusts_length.ts";
 import { runCase } from "../../harness/mod.ts";
-import { PROFILES } from "../../harness/cli/profiles.ts";
+import { PROFILES } from "../../harness/subject/profiles.ts";
 import { churn, hugeLength } from "./robustness.ts";
 import { selfTest } from "../_self_check.ts";
 

@@ -118,37 +118,76 @@ export const sizes: Case = {
       return t.skip(`Profile "${p.name}" cannot build a request of any of these sizes`);
     }
     // The sizes are independent: all at once, from a socket each, so a silent target costs one
-    // wait; the verdict is the first size that failed.
+    // wait; the verdict names every size that failed, not only the first.
     const requests = sizes.map((size) => sampleRequest(p, t.rng, size - overhead, true));
     const results = await Promise.all(
       requests.map((r, i) => t.datagram({ label: `u${sizes[i]}` }).exchange([r])),
     );
-    for (const [i, size] of sizes.entries()) {
+    const failed = sizes.flatMap((size, i) => {
       const want = p.expectedReply(requests[i]);
-      const got = results[i].replies[0];
-      if (!got) {
-        return t.fail(
-          `A ${size}-byte datagram got no reply within ${t.timeoutMs} ms, though it was sent twice`,
-          { expected: want, actual: "no datagram" },
+      const got = results[i].replies[0]?.data;
+      return got && equals(got, want) ? [] : [{ size, want, got }];
+    });
+    if (failed.length === 0) return;
+    const cutTo = (f: (typeof failed)[number]) =>
+      f.got && f.got.length < f.want.length && equals(f.got, f.want.subarray(0, f.got.length))
+        ? f.got.length
+        : undefined;
+    const cut = failed.filter((f) => cutTo(f) !== undefined);
+    const lost = failed.filter((f) => !f.got);
+    const wrong = failed.filter((f) => f.got && cutTo(f) === undefined);
+    const parts: string[] = [];
+    if (cut.length > 0) {
+      const n = cutTo(cut[0])!;
+      const same = cut.every((f) => cutTo(f) === n);
+      const whole = sizes.filter((size) => !failed.some((f) => f.size === size));
+      const listed = cut.map((f) => `${f.size} → ${cutTo(f)}`).join(", ");
+      if (same && cut.length > 1) {
+        const buffer = p.framing.kind === "stream" && whole.every((size) => size <= n)
+          ? `: the server's receive buffer is ${n} bytes`
+          : "";
+        parts.push(
+          `every datagram longer than ${n} bytes came back as its first ${n} bytes (${listed}` +
+            ` bytes)${buffer} (recvfrom() silently drops the rest of a longer datagram)`,
         );
-      }
-      if (equals(got.data, want)) continue;
-      const n = got.data.length;
-      if (n < want.length && equals(got.data, want.subarray(0, n))) {
+      } else if (cut.length === 1) {
         const buffer = p.framing.kind === "stream"
           ? `the server's receive buffer is ${n} bytes`
           : "the server's receive buffer is too small for it";
-        return t.fail(
-          `${size}-byte datagram came back as ${n} bytes: ${buffer} (recvfrom() silently drops the rest of a longer datagram)`,
-          { expected: want, actual: got.data },
+        parts.push(
+          `${
+            cut[0].size
+          }-byte datagram came back as ${n} bytes: ${buffer} (recvfrom() silently drops the rest of a longer datagram)`,
         );
+      } else {
+        parts.push(`datagrams came back cut (${listed} bytes)`);
       }
-      const at = firstDifference(got.data, want);
-      t.fail(
-        `The reply to a ${size}-byte datagram was ${n} bytes and differs from the expected ${want.length} bytes at byte ${at}`,
-        { expected: want, actual: got.data },
+    }
+    for (const f of wrong) {
+      parts.push(
+        `the reply to a ${f.size}-byte datagram was ${
+          f.got!.length
+        } bytes and differs from the expected ${f.want.length} bytes at byte ${
+          firstDifference(f.got!, f.want)
+        }`,
       );
     }
+    if (lost.length > 0) {
+      const which = lost.map((f) => f.size).join(", ");
+      parts.push(
+        `${lost.length === 1 ? "a" : "the"} ${which}-byte datagram${
+          lost.length === 1 ? "" : "s"
+        } got no reply within ${t.timeoutMs} ms, though sent twice`,
+      );
+    }
+    const text = parts.join("; ");
+    const first = cut[0] ?? wrong[0] ?? lost[0];
+    t.fail(
+      failed.length > 1
+        ? `${failed.length} of ${sizes.length} sizes failed: ${text}`
+        : `${text[0].toUpperCase()}${text.slice(1)}`,
+      { expected: first.want, actual: first.got ?? "no datagram" },
+    );
   },
 };
 

@@ -1,0 +1,147 @@
+/**
+ * The one function that runs a subject: it opens the subject, keeps the live reports current as
+ * cases end, runs the cases with the subject's options, and closes the subject into the report's
+ * section. `conform`, `grade` and the testing entry all run through {@linkcode runSubject}.
+ *
+ * @module
+ */
+import type { RenderOptions } from "../../reports/mod.ts";
+import {
+  type Case,
+  type CaseResult,
+  PartialRun,
+  type Profile,
+  runCases,
+  type RunMeta,
+  type RunOptions,
+  type RunReport,
+} from "../mod.ts";
+import { type ReportSpec, runWithLiveReports } from "./output.ts";
+import { flagOptions, type RunFlags } from "./run_flags.ts";
+import { catchStrays } from "./stray.ts";
+import type { OpenOptions, Subject, SubjectFailure, SubjectRun } from "./subject.ts";
+
+/** What to run against a subject: the cases, the profile and the flags. */
+export interface RunPlan {
+  subject: Subject;
+  /** The cases to run, already selected. */
+  cases: readonly Case[];
+  profile: Profile;
+  /** The profile as the user named it, for reproduce lines. */
+  profileSpec: string;
+  flags: RunFlags;
+  /** Deadline for the whole run; cases not started by then end `error`. */
+  runTimeoutMs?: number;
+  /** Cases run at once (default: the runner's). */
+  concurrency?: number;
+}
+
+/** Where a run's results go as it goes. */
+export interface RunSinks extends OpenOptions {
+  /** Reports kept current while the run goes, and rewritten at its end by the caller. */
+  reports?: readonly ReportSpec[];
+  render?: RenderOptions;
+  /** Prints a line about a problem that does not stop the run. */
+  warn?: (line: string) => void;
+  onStart?: (c: Case) => void;
+  onResult?: (r: CaseResult, done: number) => void;
+  /** Called with each error a case left unhandled; without it such an error stops the run. */
+  onStray?: (message: string) => void;
+}
+
+/**
+ * Runs the plan's cases against its subject and returns the report with the subject's section.
+ * A subject that could not be opened gives a report of `error`s that say why, and the failure.
+ * Never throws for the subject's own problems; a run that died part-way comes back with what
+ * finished and the error as `stopped`.
+ *
+ * @example
+ * ```ts
+ * import { parseArgs } from "@std/cli/parse-args";
+ * import { ALL_CASES } from "../../suites/mod.ts";
+ * import { selectCases } from "../mod.ts";
+ * import { PROFILES } from "./profiles.ts";
+ * import { referenceSubject } from "./reference/subject.ts";
+ * import { readRunFlags, RUN_FLAGS } from "./run_flags.ts";
+ * import { runSubject } from "./run.ts";
+ *
+ * const run = await runSubject({
+ *   subject: referenceSubject(),
+ *   cases: selectCases(ALL_CASES, ["tcp.basic"], []),
+ *   profile: PROFILES.echo,
+ *   profileSpec: "echo",
+ *   flags: readRunFlags(parseArgs(["--seed", "1"], RUN_FLAGS)),
+ * });
+ * console.log(run.report.summary.pass); // 3
+ * ```
+ */
+export async function runSubject(plan: RunPlan, sinks: RunSinks = {}): Promise<SubjectRun> {
+  const { subject, cases, profile, flags } = plan;
+  const reproduce = (id: string) => subject.reproduce(flags, plan.profileSpec, id);
+  const meta: RunMeta = {
+    targets: subject.declared(profile),
+    profile: profile.name,
+    seed: flags.seed,
+    strict: flags.strict,
+    reproduce,
+  };
+  const opened = await subject.open(profile, { note: sinks.note, timeoutMs: flags.timeoutMs });
+  if (!opened.ok) {
+    return { ok: false, report: notStartedReport(cases, meta, opened), failure: opened };
+  }
+  try {
+    const targets = opened.targets();
+    const ran = await runWithLiveReports(
+      cases,
+      { ...meta, targets },
+      { reports: [...sinks.reports ?? []], render: sinks.render, warn: sinks.warn ?? (() => {}) },
+      (onResult) => {
+        const options = opened.options(
+          {
+            ...flagOptions(flags),
+            targets,
+            profile,
+            runTimeoutMs: plan.runTimeoutMs,
+            concurrency: plan.concurrency,
+            reproduce,
+            onStart: sinks.onStart,
+            onResult: (r, done) => {
+              onResult(r);
+              sinks.onResult?.(r, done);
+            },
+          } satisfies RunOptions,
+        );
+        const run = () => runCases(cases, options);
+        return sinks.onStray ? catchStrays(run, sinks.onStray) : run();
+      },
+    );
+    const section = await opened.close();
+    if (section) ran.report.program = section;
+    const report: RunReport = opened.finish?.(ran.report, cases) ?? ran.report;
+    return { ok: true, report, stopped: ran.stopped, notes: opened.notes ?? [] };
+  } finally {
+    await opened.close(); // nothing the subject started outlives the run, whatever happened
+  }
+}
+
+/**
+ * The report of a run that never started because the subject could not be tested: every case an
+ * `error` saying why, and the subject's section (the build's output, the failed start).
+ *
+ * @example
+ * ```ts ignore
+ * const report = notStartedReport(cases, meta, failure);
+ * report.summary.error === cases.length; // true
+ * ```
+ */
+export function notStartedReport(
+  cases: readonly Case[],
+  meta: RunMeta,
+  failure: SubjectFailure,
+): RunReport {
+  const report = new PartialRun(cases, { ...meta, targets: {} }).report();
+  const why = `Not run: ${failure.message}`;
+  report.cases = report.cases.map((c): CaseResult => ({ ...c, message: why }));
+  report.program = failure.program;
+  return report;
+}

@@ -1,0 +1,77 @@
+import { assertEquals, assertStringIncludes } from "@std/assert";
+import { type Case, makeTarget, runCases } from "../../mod.ts";
+import { echo } from "../../cli/_test_utils.ts";
+import { TargetWatch } from "./watch.ts";
+import { listenOnFreePort } from "../../../fixtures/free_port.ts";
+
+/** A case that connects and checks nothing else; `before` runs first. */
+function connects(id: string, before?: () => void): Case {
+  return {
+    id,
+    title: id,
+    requirement: "The server accepts",
+    appliesTo: { transport: "tcp" },
+    async run(t) {
+      before?.();
+      const c = await t.connect();
+      await c.close();
+    },
+  };
+}
+
+Deno.test("TargetWatch: a target that goes down fails the case in flight and ends the rest unrun", async () => {
+  // A port no bind(port 0) hands out: once closed, no other test's server can be given it.
+  const listener = listenOnFreePort();
+  const accepting = (async () => {
+    try {
+      for await (const conn of listener) conn.close();
+    } catch {
+      // closed
+    }
+  })();
+  const target = makeTarget("tcp", "127.0.0.1", listener.addr.port);
+  const watch = new TargetWatch(target, 1000);
+  const cases = [
+    connects("demo.first"),
+    connects("demo.crash", () => listener.close()),
+    connects("demo.after"),
+    connects("demo.later"),
+  ];
+  const started = performance.now();
+  const report = await runCases(cases, {
+    targets: { tcp: target },
+    profile: echo,
+    seed: 1,
+    concurrency: 1,
+    timeoutMs: 1000,
+    ...watch.hooks(),
+  });
+  await accepting;
+  assertEquals(report.cases.map((c) => c.outcome), ["pass", "fail", "error", "error"]);
+  assertStringIncludes(
+    report.cases[1].message,
+    "The target stopped accepting connections during this case",
+  );
+  assertEquals(
+    report.cases[2].message,
+    `Not run: the target has been down since demo.crash (connect to ${target.url} refused)`,
+  );
+  assertEquals(report.cases[3].durationMs, 0);
+  assertEquals(performance.now() - started < 5000, true);
+});
+
+Deno.test("TargetWatch: a target that never served is left to each case", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const target = makeTarget("tcp", "127.0.0.1", listener.addr.port);
+  listener.close();
+  const watch = new TargetWatch(target, 1000);
+  const report = await runCases([connects("demo.one"), connects("demo.two")], {
+    targets: { tcp: target },
+    profile: echo,
+    seed: 1,
+    concurrency: 1,
+    ...watch.hooks(),
+  });
+  assertEquals(report.cases.map((c) => c.outcome), ["error", "error"]);
+  assertEquals(watch.down, undefined);
+});
