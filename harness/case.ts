@@ -167,6 +167,11 @@ export interface CaseContext {
    * is none.
    */
   readonly program: ProgramUnderTest;
+  /**
+   * The program under test when sockspec launched it (`--exec`), else undefined: for a case that
+   * applies either way and sizes itself from the program's limits.
+   */
+  readonly launched: ProgramUnderTest | undefined;
   /** The client under test (`--client`); the case is skipped when there is none. */
   readonly client: ClientUnderTest;
   /** Seeded from the run's seed and this case's id. */

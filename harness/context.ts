@@ -104,7 +104,8 @@ export class CaseRun implements CaseContext {
   #client?: ClientUnderTest;
   #solo?: SoloProbe;
   #tally: RunTally;
-  #sockets: { close(): Promise<void> }[] = [];
+  #sockets: { close(): Promise<void>; readonly closed?: boolean }[] = [];
+  #pruneAt = 256;
   #tcpCount = 0;
   #udpCount = 0;
 
@@ -139,6 +140,10 @@ export class CaseRun implements CaseContext {
     return this.#program ?? this.skip(NO_PROGRAM);
   }
 
+  get launched(): ProgramUnderTest | undefined {
+    return this.#program;
+  }
+
   get client(): ClientUnderTest {
     return this.#client ?? this.skip(NO_CLIENT);
   }
@@ -164,6 +169,12 @@ export class CaseRun implements CaseContext {
       });
     } catch (e) {
       throw this.#hooks.connectFailed ? await this.#hooks.connectFailed(e, to, this) : e;
+    }
+    // A load case connects thousands of times: clients it closed are dropped from the list, so
+    // they can be collected before the case ends.
+    if (this.#sockets.length >= this.#pruneAt) {
+      this.#sockets = this.#sockets.filter((s) => !s.closed);
+      this.#pruneAt = Math.max(256, 2 * this.#sockets.length);
     }
     this.#sockets.push(client);
     return client;

@@ -3,6 +3,7 @@ import { echoTcp } from "../fixtures/references/echo.ts";
 import { startTcpServer } from "../fixtures/references/tcp_server.ts";
 import { CaseFailure, ConnectFailed, TcpClient, Transcript } from "./mod.ts";
 import { freePort } from "../fixtures/free_port.ts";
+import { startBacklogServer } from "../fixtures/backlog_server.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -158,4 +159,25 @@ Deno.test("TcpClient counts a reply awaited and a reply that came for the run's 
   await c.send(enc("hi"));
   await c.expect(enc("hi"));
   assertEquals(events, ["tried", "answered"]);
+});
+
+Deno.test("TcpClient.connect() ends with its signal's reason when the signal aborts mid-handshake", async () => {
+  await using server = startBacklogServer(0, "never");
+  // listen(fd, 0) queues one handshake and nothing accepts it: the next SYN is dropped.
+  const queued = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+  try {
+    const controller = new AbortController();
+    const reason = new Error("the case's deadline passed");
+    const pending = TcpClient.connect({ host: "127.0.0.1", port: server.port }, {
+      label: "c1",
+      transcript: new Transcript(),
+      signal: controller.signal,
+      timeoutMs: 60_000,
+    });
+    controller.abort(reason);
+    const e = await pending.then(() => null, (e) => e);
+    assertEquals(e, reason);
+  } finally {
+    queued.close();
+  }
 });

@@ -37,6 +37,12 @@ export const WAITS = {
    * completes no sooner than this, and a client retries it after this long.
    */
   firstSynResendMs: 1000,
+  /**
+   * How long past the first SYN resend a burst's connects are awaited: a resent SYN that meets a
+   * listen queue with room completes within milliseconds; one that needs the next resend (3 s) is
+   * a client kept waiting all the same, which a connect taking past the first resend already shows.
+   */
+  synResendGraceMs: 250,
   /** Extra connect time for load cases: room for SYN resends 1 s and 3 s after the first. */
   synRetryMs: 3000,
   /**

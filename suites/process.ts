@@ -25,9 +25,26 @@ const FD_CYCLES = 40;
 const CHILD_CLIENTS = 5;
 /** How long children may take to exit, and zombies to be reaped, after their clients close. */
 const CHILD_GRACE_MS = 2000;
-/** Requests per measuring window of `process.memory`, and the growth per window that is a leak. */
+/**
+ * `process.memory`: requests per measuring window, asked over a few long-lived connections at once
+ * (a per-request leak), then connections per window, each served one request (a per-connection
+ * leak). Growth past the limit in every window (two of requests, three of connections) is a leak;
+ * one window under it ends that half. A runtime with a garbage collector (Deno, Node, the JVM)
+ * grows its heap over its first few hundred connections and then levels off: the third window
+ * tells that from a leak, which grows as much in every window.
+ */
 const MEMORY_WINDOW = 300;
+const MEMORY_WINDOWS = 2;
+const MEMORY_CONNECTIONS = 4;
+const MEMORY_CONNECTION_WINDOW = 200;
+const MEMORY_CONNECTION_WINDOWS = 3;
 const MEMORY_GROWTH_LIMIT = 4 * 1024 * 1024;
+/**
+ * The payload of `process.memory`'s requests (and of every request `served()` asks): small enough for the smallest read buffer a student
+ * declares, so each reply goes back in one write(). A reply written in pieces waits, piece after
+ * piece, for the client's delayed ACK (Nagle's algorithm, about 40 ms a request on Linux).
+ */
+const MEMORY_REQUEST_BYTES = 32;
 /** Silent clients, the window, and the share of one CPU `process.idle-cpu` allows. */
 const IDLE_CLIENTS = 4;
 const IDLE_WINDOW_MS = 1000;
@@ -143,45 +160,110 @@ export const children: Case = {
   },
 };
 
-/** Resident memory stays bounded over many requests. */
+/** Resident memory stays bounded over many requests and many connections. */
 export const memory: Case = {
   id: "process.memory",
-  title: "Resident memory stays bounded over many requests",
+  title: "Resident memory stays bounded over many requests and many connections",
   requirement:
-    "A server frees what it allocates per request (every malloc() has its free()); memory that grows with every request runs out on a long-lived server",
+    "A server frees what it allocates per request and per client (every malloc() has its free()); memory that grows with every request or every connection runs out on a long-lived server",
   appliesTo: { ...WHOLE_PROGRAM, requestReply: true },
   exclusive: true,
   async run(t) {
     const p = requestReply(t);
-    const c = await t.connect({ label: "m" });
-    const exchange = async (n: number) => {
-      for (let i = 0; i < n; i++) await askOnce(t, c, p, 512);
-    };
-    await exchange(50);
-    const r0 = rss(t.program.snapshot());
-    await exchange(MEMORY_WINDOW);
-    const r1 = rss(t.program.snapshot());
-    await exchange(MEMORY_WINDOW);
-    const r2 = rss(t.program.snapshot());
-    t.transcript.record("program", "note", {
-      detail: `resident memory ${mib(r0)} after 50 requests, ${mib(r1)} after ` +
-        `${50 + MEMORY_WINDOW}, ${mib(r2)} after ${50 + 2 * MEMORY_WINDOW}`,
-    });
-    if (r1 - r0 > MEMORY_GROWTH_LIMIT && r2 - r1 > MEMORY_GROWTH_LIMIT) {
-      const perRequest = (r2 - r0) / (2 * MEMORY_WINDOW);
+    const conns = await Promise.all(
+      Array.from({ length: MEMORY_CONNECTIONS }, (_, i) => t.connect({ label: `m${i + 1}` })),
+    );
+    // Every connection asks its share one request after another; the connections ask at once.
+    const ask = (n: number) =>
+      Promise.all(conns.map(async (c, i) => {
+        const share = Math.floor(n / conns.length) + (i < n % conns.length ? 1 : 0);
+        for (let k = 0; k < share; k++) await askOnce(t, c, p, MEMORY_REQUEST_BYTES);
+      })).then(() => {});
+    await ask(50);
+    const perRequest = await growth(
+      t,
+      "request",
+      ask,
+      [MEMORY_WINDOW, MEMORY_WINDOWS],
+      () => rss(t.program.snapshot()),
+    );
+    if (perRequest) {
+      const [r0, r1, r2] = perRequest;
       t.fail(
         `Resident memory grew by ${mib(r1 - r0)} over ${MEMORY_WINDOW} requests and by ` +
-          `${mib(r2 - r1)} over the next ${MEMORY_WINDOW} (about ${kib(perRequest)} per ` +
-          "request) and was not given back: memory is leaked per request. Every malloc() " +
-          "needs its free(), or reuse one buffer",
+          `${mib(r2 - r1)} over the next ${MEMORY_WINDOW} (about ${
+            kib((r2 - r0) / (2 * MEMORY_WINDOW))
+          } per request), on ${MEMORY_CONNECTIONS} connections that stayed open, and was not ` +
+          "given back: memory is leaked per request. Every malloc() needs its free(), or reuse " +
+          "one buffer",
         {
           expected: `growth under ${mib(MEMORY_GROWTH_LIMIT)} per ${MEMORY_WINDOW} requests`,
           actual: `${mib(r0)} → ${mib(r1)} → ${mib(r2)}`,
         },
       );
     }
+    await Promise.all(conns.map((c) => c.close()));
+    // The connections half counts the processes that outlive their clients (a fork-per-client
+    // server's parent, not its children), once the children of closed clients are gone.
+    await cycle(t, 5, "w");
+    const steady = new Set(live(await settled(t)).map((p) => p.pid));
+    const steadyRss = async () =>
+      live(await settled(t)).filter((p) => steady.has(p.pid))
+        .reduce((n, p) => n + p.rssBytes, 0);
+    let round = 0;
+    const connect = (n: number) => cycle(t, n, `n${++round}.`);
+    const perConnection = await growth(
+      t,
+      "connection",
+      connect,
+      [MEMORY_CONNECTION_WINDOW, MEMORY_CONNECTION_WINDOWS],
+      steadyRss,
+    );
+    if (perConnection) {
+      const first = perConnection[0], last = perConnection.at(-1)!;
+      const each = perConnection.slice(1).map((r, i) => mib(r - perConnection[i]));
+      const total = MEMORY_CONNECTION_WINDOW * MEMORY_CONNECTION_WINDOWS;
+      t.fail(
+        `Resident memory of its long-lived processes grew by ${each.join(", then ")} over ` +
+          `${MEMORY_CONNECTION_WINDOWS} rounds of ${MEMORY_CONNECTION_WINDOW} connections of ` +
+          `one request each (about ${kib((last - first) / total)} per connection) and was not ` +
+          "given back: memory is leaked per connection. Free what you allocate for a client " +
+          "when it leaves",
+        {
+          expected: `growth under ${
+            mib(MEMORY_GROWTH_LIMIT)
+          } per ${MEMORY_CONNECTION_WINDOW} connections`,
+          actual: perConnection.map(mib).join(" → "),
+        },
+      );
+    }
   },
 };
+
+/**
+ * Measures resident memory (`measure`) before and after each of up to `count` windows of `size`
+ * units of `load`, and records what it saw. Returns every reading when each window grew past the
+ * limit (a leak); null as soon as one did not, which settles it.
+ */
+async function growth(
+  t: CaseContext,
+  unit: "request" | "connection",
+  load: (n: number) => Promise<void>,
+  [size, count]: [number, number],
+  measure: () => number | Promise<number>,
+): Promise<number[] | null> {
+  const readings = [await measure()];
+  let leak = true;
+  for (let w = 1; w <= count && leak; w++) {
+    await load(size);
+    readings.push(await measure());
+    leak = readings[w] - readings[w - 1] > MEMORY_GROWTH_LIMIT;
+  }
+  t.transcript.record("program", "note", {
+    detail: `resident memory over windows of ${size} ${unit}s: ${readings.map(mib).join(" → ")}`,
+  });
+  return leak ? readings : null;
+}
 
 /** Idle clients cost no CPU. */
 export const idleCpu: Case = {

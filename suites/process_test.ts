@@ -74,3 +74,15 @@ selfTest({
     assertStringIncludes(cpu.message, "a busy loop");
   },
 });
+
+selfTest({
+  name: "process.memory tells a leak per connection from a leak per request",
+  ignore,
+  async fn() {
+    const perConnection = await against("conn_leak", byId("process.memory"));
+    assertStringIncludes(perConnection.message, "(about 64 KiB per connection)");
+    assertStringIncludes(perConnection.message, "memory is leaked per connection");
+    const perRequest = await against("mem_leak", byId("process.memory"));
+    assertStringIncludes(perRequest.message, "memory is leaked per request");
+  },
+});

@@ -180,21 +180,58 @@ async function exchangeOne(
  * so the crowd costs one connect deadline and one reply bound, however many clients wait.
  * Connects that time out or are refused are returned (when every one is refused, the first
  * refusal ends the case as it is, for the runner's rule to judge).
+ *
+ * `patience`, called once every connect has settled, may shorten the wait for the replies still
+ * missing (undefined: each keeps its whole bound): a case that already knows its outcome stops
+ * waiting. The clients still waiting then are returned as `abandoned`, not judged; the caller
+ * closes them.
  */
 export async function connectAndExchange(
   t: CaseContext,
   n: number,
-  options: { parallel: number; connectMs: number; replyMs: number; label: string },
-): Promise<{ exchanged: Exchanged[]; failed: ConnectFailed[]; connectMs: number[] }> {
+  options: {
+    parallel: number;
+    connectMs: number;
+    replyMs: number;
+    label: string;
+    patience?: (connects: { failed: number; connectMs: readonly number[] }) => number | undefined;
+  },
+): Promise<
+  {
+    exchanged: Exchanged[];
+    abandoned: TcpClient[];
+    failed: ConnectFailed[];
+    connectMs: number[];
+  }
+> {
   const p = requestReply(t);
-  const pending: Promise<Exchanged>[] = [];
+  const pending: { client: TcpClient; done: Promise<Exchanged> }[] = [];
   const { failed, connectMs } = await connectEach(t, n, { ...options, first: 1 }, (c) => {
     const request = taggedRequest(t, `${c.label}.1`);
     // Not awaited here: the next connect goes out while this client waits for its reply.
-    pending.push(exchangeOne(c, request, p.expectedReply(request), options.replyMs));
+    pending.push({
+      client: c,
+      done: exchangeOne(c, request, p.expectedReply(request), options.replyMs),
+    });
   });
-  const exchanged = await Promise.all(pending);
-  return { exchanged, failed: failed.map((f) => f.error), connectMs };
+  const more = options.patience?.({ failed: failed.length, connectMs });
+  if (more === undefined) {
+    const exchanged = await Promise.all(pending.map((x) => x.done));
+    return { exchanged, abandoned: [], failed: failed.map((f) => f.error), connectMs };
+  }
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const cut = new Promise<null>((resolve) => timer = setTimeout(() => resolve(null), more));
+  try {
+    const settled = await Promise.all(pending.map((x) => Promise.race([x.done, cut])));
+    return {
+      exchanged: settled.filter((x): x is Exchanged => x !== null),
+      abandoned: pending.filter((_, i) => settled[i] === null).map((x) => x.client),
+      failed: failed.map((f) => f.error),
+      connectMs,
+    };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**

@@ -53,18 +53,45 @@ export const hugeLength: Case = {
   },
 };
 
-/** Thousands of short connections do not exhaust the server. */
+/**
+ * Cycles `tcp.robustness.churn` makes past the descriptor limit a leak of one per connection hits:
+ * enough to cross it even when earlier cases left nothing leaked.
+ */
+const CHURN_MARGIN = 64;
+/** The descriptor limit most programs run under (`ulimit -n`) when sockspec did not set one. */
+const COMMON_FILE_LIMIT = 1024;
+
+/**
+ * How many connect/close cycles churn makes: just over the file limit a descriptor leak would hit.
+ * With `--exec` that is the limit sockspec set itself (`--limit files=N`); otherwise the common
+ * default of 1,024.
+ *
+ * @example
+ * ```ts
+ * import { churnCycles } from "./robustness.ts";
+ * churnCycles(undefined); // 1088
+ * churnCycles(64); // 128
+ * ```
+ */
+export function churnCycles(fileLimit: number | undefined): number {
+  const limit = fileLimit !== undefined && Number.isFinite(fileLimit)
+    ? fileLimit
+    : COMMON_FILE_LIMIT;
+  return limit + CHURN_MARGIN;
+}
+
+/** More short connections than a descriptor leak survives do not exhaust the server. */
 export const churn: Case = {
   id: "tcp.robustness.churn",
   title: "Many short connections in a row do not exhaust the server",
   requirement:
-    "A server closes the descriptor of every finished connection: after N connect/close cycles (param churn, default 2000) it still serves",
+    "A server closes the descriptor of every finished connection: after N connect/close cycles (param churn; default 64 past the file limit a leak of one descriptor per connection hits: the --exec limit, else the common 1024) it still serves",
   appliesTo: { transport: "tcp", requestReply: true },
   hooks: transportHints,
   exclusive: true,
   async run(t) {
     const p = requestReply(t);
-    const cycles = t.param("churn", 2000);
+    const cycles = t.param("churn", churnCycles(t.launched?.limits.files));
     await t.beforeLoad(`${cycles} connect/close cycles`);
     // Each cycle is bounded (a connect within the time-out, a reply within its bound), and the
     // first cycle that fails ends the case: a failing target costs one wait, not thousands.
