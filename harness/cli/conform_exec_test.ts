@@ -230,26 +230,8 @@ Deno.test({
   name: "conform --exec interrupted by Ctrl-C (SIGINT) kills the program and all it forked",
   ignore,
   async fn() {
-    const fork = await compileC("exec/echo_fork");
     const mark = newMark();
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        "--quiet",
-        "harness/cli/conform.ts",
-        "--exec",
-        `${fork} {tcp}`,
-        "--only",
-        "tcp.concurrency",
-        "--param",
-        "clients=400",
-      ],
-      cwd: new URL("../../", import.meta.url).pathname,
-      env: { NO_COLOR: "1", [MARK]: mark },
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
+    const child = await conformUnderLoad(mark);
     try {
       await interrupt(child, mark);
     } finally {
@@ -267,26 +249,8 @@ Deno.test({
   name: "conform --exec killed by SIGKILL leaves nothing running: the guardian kills it all",
   ignore,
   async fn() {
-    const fork = await compileC("exec/echo_fork");
     const mark = newMark();
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        "--quiet",
-        "harness/cli/conform.ts",
-        "--exec",
-        `${fork} {tcp}`,
-        "--only",
-        "tcp.concurrency",
-        "--param",
-        "clients=400",
-      ],
-      cwd: new URL("../../", import.meta.url).pathname,
-      env: { NO_COLOR: "1", [MARK]: mark },
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
+    const child = await conformUnderLoad(mark);
     try {
       assert(await eventually(() => forkedServers(mark) >= 3, 10_000), "the server forked");
       // No exit handler runs after SIGKILL: only the guardian can clean up.
@@ -302,6 +266,29 @@ Deno.test({
     assertEquals(clean ? [] : liveWithMark(mark), [], "nothing left running after SIGKILL");
   },
 });
+
+/** Starts conform --exec on a fork-per-client server under 400 concurrent clients, marked. */
+async function conformUnderLoad(mark: string): Promise<Deno.ChildProcess> {
+  const fork = await compileC("exec/echo_fork");
+  return new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "--quiet",
+      "harness/cli/conform.ts",
+      "--exec",
+      `${fork} {tcp}`,
+      "--only",
+      "tcp.concurrency",
+      "--param",
+      "clients=400",
+    ],
+    cwd: new URL("../../", import.meta.url).pathname,
+    env: { NO_COLOR: "1", [MARK]: mark },
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+}
 
 /** How many live processes of the program under test are the fork-per-client server. */
 function forkedServers(mark: string): number {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { levenshteinDistance } from "@std/text/levenshtein-distance";
 import { CommandError } from "./command_error.ts";
 
 /** A placeholder a command line may use, without its braces. */
@@ -165,27 +166,11 @@ function findPlaceholders(text: string): Found[] {
 
 function unknownPlaceholder(text: string, name: string): CommandError {
   const close = PLACEHOLDERS
-    .map((known) => ({ known, distance: editDistance(name.toLowerCase(), known) }))
+    .map((known) => ({ known, distance: levenshteinDistance(name.toLowerCase(), known) }))
     .filter((c) => c.distance <= 2)
     .sort((a, b) => a.distance - b.distance)[0];
   const hint = close === undefined
     ? "expected {host}, {tcp}, {udp} or {port} (write \\{ for a literal brace)"
     : `did you mean {${close.known}}?`;
   return new CommandError(`Unknown placeholder "{${name}}" in ${JSON.stringify(text)}: ${hint}`);
-}
-
-/** Optimal string alignment distance: edits, a swap of two neighbours counting as one. */
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-      }
-    }
-  }
-  return d[a.length][b.length];
 }
