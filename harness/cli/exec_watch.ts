@@ -189,7 +189,12 @@ export class CrashWatch {
         const only = suspects[0];
         record.cause = only.id;
         record.attribution = `${only.id} was the only case running when it died`;
-        p.verdicts.set(only.id, killedBy(p.results.get(only.id)!, record, "the only case running"));
+        const first = p.results.get(only.id)!;
+        // A case that found it could not measure (the program died under the least it asks)
+        // keeps its skip: the case of the bug that killed it fails for it.
+        if (first.outcome !== "skip") {
+          p.verdicts.set(only.id, killedBy(first, record, "the only case running"));
+        }
       } else {
         await this.#confirm(p, record);
       }

@@ -198,6 +198,7 @@ export const pipelined: Case = {
   requirement:
     "A client may send requests without waiting for replies; the server must answer each, in order, while more keep coming",
   appliesTo: { transport: "tcp", requestReply: true },
+  alone: "hazard",
   hooks: transportHints,
   async run(t) {
     const p = requestReply(t);
@@ -225,6 +226,7 @@ export const large: Case = {
   requirement:
     "send() may write fewer bytes than asked (a full socket buffer); the server must send the rest, not drop it",
   appliesTo: { transport: "tcp", requestReply: true },
+  alone: "hazard",
   hooks: transportHints,
   async run(t) {
     const p = requestReply(t);
@@ -321,6 +323,7 @@ export const binary: Case = {
   requirement:
     "Payloads are bytes, not C strings or text: a 0x00 does not end them, and no byte is decoded, trimmed or translated",
   appliesTo: { transport: "tcp", requestReply: true },
+  alone: "hazard",
   hooks: transportHints,
   async run(t) {
     const p = requestReply(t);
