@@ -58,6 +58,8 @@ export interface RunOptions {
   beforeCase?: (c: Case) => Promise<{ targets?: Targets; notRun?: string } | undefined>;
   /** Called as each case ends, before it is reported; returns its result, possibly changed. */
   afterCase?: (c: Case, result: CaseResult) => Promise<CaseResult>;
+  /** Called once, before any case, with what the TCP target did with the run's first connect. */
+  onFirstLook?: (tcp: Reachability | undefined) => void;
 }
 
 /**
@@ -165,6 +167,7 @@ export async function runCases(cases: readonly Case[], options: RunOptions): Pro
     tally: new RunTally(),
   };
   run.solo = sharedSoloProbe(options, run);
+  options.onFirstLook?.(run.tcpAtStart);
   const runOne = async ({ c, i }: { c: Case; i: number }) => {
     const reason = whyNotRun(c, options);
     if (reason) return finish(i, skipped(c, reason, options));

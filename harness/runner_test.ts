@@ -191,8 +191,9 @@ Deno.test("runCases() runs measure, first, hazard and load cases one at a time, 
 
 Deno.test("runCases() skips a case whose targets are not as it asks before it runs", async () => {
   let ran = false;
-  const both = fake("p.both", async () => {
+  const both = fake("p.both", () => {
     ran = true;
+    return Promise.resolve();
   }, {
     appliesTo: { transport: "any", targets: { tcp: true, udp: true, reason: "Needs both" } },
   });

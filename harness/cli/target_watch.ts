@@ -12,6 +12,7 @@ import {
   type CaseResult,
   ConnectFailed,
   isProblem,
+  type Reachability,
   type Target,
   TcpClient,
   Transcript,
@@ -58,9 +59,19 @@ export class TargetWatch {
   hooks(): {
     beforeCase: (c: Case) => Promise<{ notRun?: string } | undefined>;
     afterCase: (c: Case, r: CaseResult) => Promise<CaseResult>;
+    onFirstLook: (tcp: Reachability | undefined) => void;
   } {
-    return { beforeCase: this.beforeCase, afterCase: this.afterCase };
+    return {
+      beforeCase: this.beforeCase,
+      afterCase: this.afterCase,
+      onFirstLook: this.onFirstLook,
+    };
   }
+
+  /** The run's first connect was accepted: the target served in this run. */
+  readonly onFirstLook = (tcp: Reachability | undefined): void => {
+    if (tcp === "accepted") this.#served = true;
+  };
 
   /** Ends a case unrun once the target is down. */
   readonly beforeCase = (_c: Case): Promise<{ notRun?: string } | undefined> => {
@@ -78,9 +89,10 @@ export class TargetWatch {
     if (!target) return r;
     // Only a target that accepted a connection in this run can go down.
     const where = `${target.host.includes(":") ? `[${target.host}]` : target.host}:${target.port}`;
-    if (r.transcript.some((e) => e.kind === "connect" && e.detail?.endsWith(`-> ${where}`))) {
-      this.#served = true;
-    }
+    const accepted = r.transcript.some((e) =>
+      e.kind === "connect" && e.detail?.endsWith(`-> ${where}`)
+    );
+    this.#served ||= accepted;
     if (!isProblem(r) || !this.#served) return r;
     if (!this.#down) {
       if (await this.#probe() !== "refused") return r;
@@ -88,12 +100,14 @@ export class TargetWatch {
       if (await this.#probe() !== "refused") return r; // a moment's refusal, not a dead server
       this.#down = { since: c.id, reason: `connect to ${target.url} refused` };
     }
+    // A case none of whose connects was accepted may have found the target already down: it
+    // stopped at its first connect, or after an earlier connection of the run.
+    const when = accepted ? "during this case" : "by this case's first connect";
     return {
       ...r,
       outcome: "fail",
-      message: `The target stopped accepting connections during this case (a connect to ` +
-        `${target.url} is refused now: did the server exit or crash?). What the case saw: ` +
-        r.message,
+      message: `The target stopped accepting connections ${when} (a connect to ${target.url} ` +
+        `is refused now: did the server exit or crash?). What the case saw: ${r.message}`,
     };
   };
 
