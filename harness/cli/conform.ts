@@ -344,7 +344,7 @@ export async function conform(args: string[], options: ConformOptions = {}): Pro
           };
           const options = session
             ? session.runOptions(base)
-            : { ...base, ...new TargetWatch(targets.tcp, a.timeoutMs).hooks() };
+            : { ...base, ...new TargetWatch(targets.tcp, a.timeoutMs, targets.udp).hooks() };
           return catchStrays(() => runCases(cases, options), (m) => strays.add(m));
         },
       );
