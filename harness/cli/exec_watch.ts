@@ -132,7 +132,9 @@ export class CrashWatch {
 
   /** For the runner: a case that was running when the program died waits for its verdict. */
   readonly afterCase = async (c: Case, result: CaseResult): Promise<CaseResult> => {
-    if (!this.#pending && (isProblem(result) ? await this.#diesSoon() : !this.#program.running)) {
+    // A program that dies as the case's last connection closes dies a moment after the case
+    // ended, passed or not: the case is still in flight until then, so it is the suspect.
+    if (!this.#pending && await this.#diesSoon()) {
       await this.#program.exited(); // its death, if sockspec did not ask for it, is pending now
     }
     const pending = this.#pending;

@@ -19,7 +19,10 @@ import {
   TcpClient,
   Transcript,
   type Transport,
+  WAITS,
 } from "../mod.ts";
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** How a connect (or a datagram) to the target went. */
 type Answer = "accepted" | "refused" | "other";
@@ -101,8 +104,13 @@ export class TargetWatch {
       w.served ||= touched;
       if (!isProblem(r) || !w.served) continue;
       if (!w.down) {
-        if (await this.#probe(w.target) !== "refused") continue;
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        // A program that crashes as its client's connection ends may still be exiting at the
+        // first look: a second look, a moment later, sees it gone.
+        if (
+          await this.#probe(w.target) !== "refused" &&
+          (await pause(WAITS.lateDeathMs), await this.#probe(w.target)) !== "refused"
+        ) continue;
+        await pause(100);
         if (await this.#probe(w.target) !== "refused") continue; // a moment's refusal
         const what = w.target.transport === "tcp" ? "connect to" : "datagram to";
         w.down = { since: c.id, reason: `${what} ${w.target.url} refused` };
