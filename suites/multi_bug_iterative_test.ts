@@ -1,9 +1,9 @@
 /**
- * The multi-bug stability test (see `_multi_bug.ts`) of the iterative and UDP servers and the clients.
+ * The multi-bug stability test (see `multi_bug_test_utils.ts`) of the iterative and UDP servers and the clients.
  *
  * @module
  */
-import { multiBugTests } from "./_multi_bug.ts";
+import { multiBugTests } from "./multi_bug_test_utils.ts";
 
 multiBugTests([
   "iterative_exit_on_error",

@@ -1,9 +1,9 @@
 /**
- * The multi-bug stability test (see `_multi_bug.ts`) of the thread-per-client servers.
+ * The multi-bug stability test (see `multi_bug_test_utils.ts`) of the thread-per-client servers.
  *
  * @module
  */
-import { multiBugTests } from "./_multi_bug.ts";
+import { multiBugTests } from "./multi_bug_test_utils.ts";
 
 multiBugTests([
   "thread_strlen_sigpipe",
