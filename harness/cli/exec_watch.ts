@@ -18,6 +18,7 @@ import {
   type ProgramDeath,
   runCase,
   type RunOptions,
+  stepOf,
   type Targets,
 } from "../mod.ts";
 import type { Death, ExecProgram } from "./exec_program.ts";
@@ -133,8 +134,10 @@ export class CrashWatch {
   /** For the runner: a case that was running when the program died waits for its verdict. */
   readonly afterCase = async (c: Case, result: CaseResult): Promise<CaseResult> => {
     // A program that dies as the case's last connection closes dies a moment after the case
-    // ended, passed or not: the case is still in flight until then, so it is the suspect.
-    if (!this.#pending && await this.#diesSoon()) {
+    // ended, passed or not: a case run alone stays in flight until then, the one suspect. (Beside
+    // others, only a problem waits: the others in flight are suspects, and reruns decide.)
+    const wait = isProblem(result) || stepOf(c) !== "shared";
+    if (!this.#pending && (wait ? await this.#diesSoon() : !this.#program.running)) {
       await this.#program.exited(); // its death, if sockspec did not ask for it, is pending now
     }
     const pending = this.#pending;
