@@ -99,6 +99,7 @@ export const fdLeak: Case = {
       );
     }
     const after = fds(await settled(t));
+    await survived(t, "its descriptors");
     t.transcript.record("program", "note", {
       detail: `descriptors of its long-lived processes: ${before} before, ${after} after ` +
         `${FD_CYCLES} connections`,
@@ -151,6 +152,7 @@ export const children: Case = {
         { expected: "no zombie children", actual: `${zombies.length} zombies` },
       );
     }
+    await survived(t, "its children");
     const lingering = extra(now);
     if (lingering.length > 0) {
       t.fail(
@@ -231,6 +233,7 @@ export const idleCpu: Case = {
     const connected = await runnableOver(t, `with ${IDLE_CLIENTS} silent clients`);
     await Promise.all(clients.map((c) => c.close()));
     await t.sleep(200);
+    await survived(t, "its CPU time after its clients closed");
     const gone = await runnableOver(t, `after its ${IDLE_CLIENTS} clients closed`);
     // A thread or process that spins once its client closed shows as more CPU with every
     // connection that ended: at least one more CPU's worth once these clients closed.
@@ -324,6 +327,7 @@ export const restart: Case = {
       // The least after a restart: one client served. A program that dies even then (and the
       // tcp.* cases show why) has nothing more to measure here.
       await orCannot(t, "a restart", () => t.liveness("a restart on the same port"));
+      await survived(t, "a restart");
       return;
     }
     const stderr = started.stderrTail.at(-1);
@@ -468,6 +472,19 @@ async function orCannot<T>(t: CaseContext, what: string, least: () => Promise<T>
     if (!isServingFailure(e)) throw e;
     return await cannotMeasure(t, what, e);
   }
+}
+
+/**
+ * Ends the case as a skip when the program died as the case's clients closed (the least the case
+ * asks): what it measured of a dead program says nothing.
+ */
+async function survived(t: CaseContext, what: string): Promise<void> {
+  for (let i = 0; i < 5 && t.program.snapshot().running; i++) await t.sleep(20);
+  if (t.program.snapshot().running) return;
+  t.skip(
+    `Could not measure ${what}: the program died as the clients of this case closed. The ` +
+      "tcp.* cases show why",
+  );
 }
 
 /**
