@@ -62,7 +62,7 @@ export const fdLeak: Case = {
   appliesTo: WHOLE_PROGRAM,
   alone: "measure",
   async run(t) {
-    await freshStart(t, "its descriptors");
+    // First of the run, it finds the program as it started: no fresh start needed.
     // Lazy descriptors (epoll, logs) open now, not in the count.
     await orCannot(t, "its descriptors", () => cycle(t, 2, "warm"));
     const base = await settled(t);
