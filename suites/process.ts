@@ -214,8 +214,7 @@ export const memory: Case = {
 /** Idle clients cost no CPU, connected or gone. */
 export const idleCpu: Case = {
   id: "process.idle-cpu",
-  title:
-    "With its clients connected and silent, and after they closed, the program uses almost no CPU",
+  title: "With silent clients connected, and after they closed, the program uses almost no CPU",
   requirement:
     "A server waits for sockets in a blocking call (accept(), recv(), or select()/poll() with no time-out); polling non-blocking sockets in a loop, select() with a zero time-out, or a loop that goes on after recv() returned 0 (the client closed) burns a whole CPU while nothing happens",
   appliesTo: WHOLE_PROGRAM,
