@@ -96,6 +96,12 @@ export interface AppliesTo {
   /** Needs the program under test (`--exec`): sockspec launched it and can watch and stop it. */
   program?: boolean;
   /**
+   * Which targets must be given (`true`) or must not be (`false`), with the skip reason when
+   * they are not as asked: decided before the case runs, so a death during the run never turns
+   * a case that does not apply into a fail.
+   */
+  targets?: { tcp?: boolean; udp?: boolean; reason: string };
+  /**
    * Tests a client program (`--client`) instead of a target: no target is needed, and
    * `transport` is the one the client speaks.
    */
@@ -127,6 +133,14 @@ export interface Case {
   appliesTo: AppliesTo;
   /** Loads the server (many connections, churn): runs alone, never beside another case. */
   exclusive?: boolean;
+  /**
+   * Runs alone, so that a server that dies during it is blamed on it and on nothing else (see
+   * `schedule()`): `measure` first of all, on the program as it started (the `process.*` cases);
+   * `first` before the shared cases (the plainest exchanges: a server that dies at its first
+   * connection or disconnect dies in one of them); `hazard` after them, for a case that can take
+   * a buggy server down (bad input, a reset, an abort, a slow reader, a large or binary payload).
+   */
+  alone?: "measure" | "first" | "hazard";
   /** This case's own deadline in milliseconds (default: the run's per-case deadline). */
   timeoutMs?: number;
   /** Scenario hooks the runner calls without knowing what they do (e.g. wrong-transport hints). */

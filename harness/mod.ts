@@ -123,6 +123,7 @@ export {
   runRepeated,
   type RunShared,
 } from "./runner.ts";
+export { schedule, type Step, stepOf } from "./schedule.ts";
 export { groupOf, matchesPrefix, selectCases } from "./select.ts";
 export { randomCuts, splitBytes, type SplitPlan } from "./split.ts";
 export {

@@ -21,6 +21,7 @@ import { type Target, targetList, type Targets, type Transport } from "./target.
 import { ConnectFailed, TcpClient } from "./tcp_client.ts";
 import { PASSED_KEEP, Transcript } from "./transcript.ts";
 import { CaseDeadline, type Reachability, verdict } from "./verdict.ts";
+import { schedule } from "./schedule.ts";
 import { TOOL } from "./version.ts";
 import { WAITS } from "./waits.ts";
 
@@ -39,7 +40,7 @@ export interface RunOptions {
   runTimeoutMs?: number;
   /**
    * Cases run at once against each target (default 4): TCP cases and UDP cases have a pool each,
-   * since they load different sockets; exclusive cases always run alone.
+   * since they load different sockets; cases marked `alone` or `exclusive` always run alone.
    */
   concurrency?: number;
   params?: Params;
@@ -63,6 +64,8 @@ export interface RunOptions {
   beforeCase?: (c: Case) => Promise<{ targets?: Targets; notRun?: string } | undefined>;
   /** Called as each case ends, before it is reported; returns its result, possibly changed. */
   afterCase?: (c: Case, result: CaseResult) => Promise<CaseResult>;
+  /** Called once, before any case, with what the TCP target did with the run's first connect. */
+  onFirstLook?: (tcp: Reachability | undefined) => void;
 }
 
 /**
@@ -105,6 +108,15 @@ export function notApplicable(
       return `Profile "${profile.name}" does not use ${a.transport.toUpperCase()}`;
     }
   }
+  const needs = a.targets;
+  if (
+    needs &&
+    (["tcp", "udp"] as const).some((k) =>
+      needs[k] !== undefined && needs[k] !== (targets[k] !== undefined)
+    )
+  ) {
+    return needs.reason;
+  }
   if (a.profiles && !a.profiles.includes(profile.name)) {
     return `Only for the ${a.profiles.join(", ")} profile${a.profiles.length > 1 ? "s" : ""}`;
   }
@@ -118,9 +130,9 @@ export function notApplicable(
 }
 
 /**
- * Runs `cases` against the targets and returns the result tree. Cases that apply run concurrently
- * (bounded), exclusive ones alone afterwards; each has a deadline, and a hostile target costs one
- * case, never the run.
+ * Runs `cases` against the targets and returns the result tree, in the steps of `schedule()`:
+ * shared cases run concurrently (bounded), the others alone, in listing order; each has a
+ * deadline, and a hostile target costs one case, never the run.
  *
  * @example
  * ```ts
@@ -161,6 +173,7 @@ export async function runCases(cases: readonly Case[], options: RunOptions): Pro
     tally: new RunTally(),
   };
   run.solo = sharedSoloProbe(options, run);
+  options.onFirstLook?.(run.tcpAtStart);
   const runOne = async ({ c, i }: { c: Case; i: number }) => {
     const reason = whyNotRun(c, options);
     if (reason) return finish(i, skipped(c, reason, options));
@@ -178,19 +191,24 @@ export async function runCases(cases: readonly Case[], options: RunOptions): Pro
     finish(i, options.afterCase ? await options.afterCase(c, r) : r);
   };
   try {
-    // One pool per transport: a TCP case waiting on a silent TCP server does not hold up a UDP
-    // case, whose socket it does not share. Cases on both (`any`) go with the UDP pool.
-    const shared = indexed.filter(({ c }) => !c.exclusive);
-    const pools = [
-      shared.filter(({ c }) => c.appliesTo.transport === "tcp"),
-      shared.filter(({ c }) => c.appliesTo.transport !== "tcp"),
-    ];
-    await Promise.all(pools.map(async (pool) => {
-      for await (const _ of pooledMap(options.concurrency ?? 4, pool, runOne)) { /* drained */ }
-    }));
-    // Load cases alone, after the rest: by then the run's tally says whether the target answers
-    // a single client at all (see `CaseContext.beforeLoad`).
-    for (const item of indexed.filter(({ c }) => c.exclusive)) await runOne(item);
+    // In the order of `schedule()`: whatever can take a server down runs alone, so a death is
+    // blamed on one case. The shared step has one pool per transport: a TCP case waiting on a
+    // silent TCP server does not hold up a UDP case, whose socket it does not share. Cases on
+    // both (`any`) go with the UDP pool. The load cases come last: by then the run's tally says
+    // whether the target answers a single client at all (see `CaseContext.beforeLoad`).
+    for (const step of schedule(indexed)) {
+      if (!step.together) {
+        for (const item of step.items) await runOne(item);
+        continue;
+      }
+      const pools = [
+        step.items.filter(({ c }) => c.appliesTo.transport === "tcp"),
+        step.items.filter(({ c }) => c.appliesTo.transport !== "tcp"),
+      ];
+      await Promise.all(pools.map(async (pool) => {
+        for await (const _ of pooledMap(options.concurrency ?? 4, pool, runOne)) { /* drained */ }
+      }));
+    }
   } finally {
     clearTimeout(runTimer);
   }

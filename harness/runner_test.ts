@@ -158,6 +158,55 @@ Deno.test("runCases() runs at most `concurrency` cases of a transport at once an
   assertEquals(exclusiveSawOthers, false);
 });
 
+Deno.test("runCases() runs measure, first, hazard and load cases one at a time, in that order around the shared ones", async () => {
+  const order: string[] = [];
+  let running = 0;
+  const aloneSawOthers: string[] = [];
+  const body = (id: string, alone: boolean) => async () => {
+    if (alone && running > 0) aloneSawOthers.push(id);
+    running++;
+    order.push(id);
+    await new Promise((r) => setTimeout(r, 10));
+    running--;
+  };
+  const made = (id: string, extra: Partial<Case> = {}) =>
+    fake(id, body(id, extra.alone !== undefined || extra.exclusive === true), extra);
+  const cases = [
+    made("load", { exclusive: true }),
+    made("hazard.a", { alone: "hazard" }),
+    made("shared.a"),
+    made("first.a", { alone: "first" }),
+    made("hazard.b", { alone: "hazard" }),
+    made("shared.b"),
+    made("measure.a", { alone: "measure" }),
+    made("first.b", { alone: "first" }),
+  ];
+  const report = await runCases(cases, { targets: { tcp }, profile: echo, seed: 1 });
+  assertEquals(report.cases.map((r) => r.id), cases.map((c) => c.id), "reported in listing order");
+  assertEquals(order.slice(0, 3), ["measure.a", "first.a", "first.b"]);
+  assertEquals(new Set(order.slice(3, 5)), new Set(["shared.a", "shared.b"]));
+  assertEquals(order.slice(5), ["hazard.a", "hazard.b", "load"]);
+  assertEquals(aloneSawOthers, []);
+});
+
+Deno.test("runCases() skips a case whose targets are not as it asks before it runs", async () => {
+  let ran = false;
+  const both = fake("p.both", () => {
+    ran = true;
+    return Promise.resolve();
+  }, {
+    appliesTo: { transport: "any", targets: { tcp: true, udp: true, reason: "Needs both" } },
+  });
+  const report = await runCases([both], {
+    targets: { tcp },
+    profile: echo,
+    seed: 1,
+    beforeCase: () => Promise.resolve({ notRun: "the target died" }),
+  });
+  assertEquals([report.cases[0].outcome, report.cases[0].message], ["skip", "Needs both"]);
+  assertEquals(ran, false);
+});
+
 Deno.test("notApplicable() names why a case does not apply", () => {
   const udpCase = fake("d.u", async () => {}, {
     appliesTo: { transport: "udp", requestReply: true },
@@ -166,6 +215,11 @@ Deno.test("notApplicable() names why a case does not apply", () => {
   assertEquals(notApplicable(udpCase, { udp }, echo), null);
   const noReply = { ...echo, encode: undefined, expectedReply: undefined, name: "discard" };
   assert(notApplicable(udpCase, { udp }, noReply)?.includes("no request/reply"));
+  const udpOnly = fake("d.o", async () => {}, {
+    appliesTo: { transport: "any", targets: { tcp: false, udp: true, reason: "UDP alone" } },
+  });
+  assertEquals(notApplicable(udpOnly, { tcp, udp }, echo), "UDP alone");
+  assertEquals(notApplicable(udpOnly, { udp }, echo), null);
 });
 
 Deno.test("CaseRun.liveness() fails naming what came before when nobody answers", async () => {

@@ -126,6 +126,12 @@ export const WAITS = {
   serveCaseMs: 60_000,
   /** How long an abandoned case gets to unwind after its sockets were closed. */
   unwindMs: 500,
+  /**
+   * When a failed case's target still accepts at the watch's first look, the second look comes
+   * this much later: a program crashing as its client's connection ends may still be exiting, and
+   * the case that killed it, not the next one, must be named.
+   */
+  lateDeathMs: 300,
 } as const satisfies Record<string, number>;
 
 /**

@@ -53,12 +53,12 @@ export const independent: Case = {
   title: "The TCP and UDP targets both serve, and neither carries the other's bytes",
   requirement:
     "TCP and UDP have separate port spaces: a stream socket and a datagram socket are bound separately, and a reply goes back on the socket its request came in on",
-  appliesTo: { transport: "any" },
+  appliesTo: {
+    transport: "any",
+    targets: { tcp: true, udp: true, reason: "Needs both a TCP and a UDP target" },
+  },
   hooks: transportHints,
   async run(t) {
-    if (!t.targets.tcp || !t.targets.udp) {
-      return t.skip("Needs both a TCP and a UDP target");
-    }
     const p = t.profile;
     if (!isRequestReply(p)) {
       for (const transport of ["tcp", "udp"] as const) {
@@ -128,12 +128,12 @@ export const udpSilent: Case = {
   title: "The UDP target is bound and served, not only the TCP port",
   requirement:
     "Serving TCP port N does not serve UDP port N: the server must bind a SOCK_DGRAM socket too, or the client's host answers with ICMP port unreachable",
-  appliesTo: { transport: "any" },
+  appliesTo: {
+    transport: "any",
+    targets: { tcp: true, reason: "Needs a TCP target: it looks at the UDP side of a TCP server" },
+  },
   hooks: transportHints,
   async run(t) {
-    if (!t.targets.tcp) {
-      return t.skip("Needs a TCP target: it looks at the UDP side of a TCP server");
-    }
     const separate =
       "TCP and UDP ports are separate: serving TCP does not serve UDP, so a UDP socket (SOCK_DGRAM) must be bound to the UDP port too";
     if (!t.targets.udp) {
@@ -186,12 +186,12 @@ export const tcpRefused: Case = {
   title: "What TCP port of the UDP target's number does",
   requirement:
     "Binding UDP port N does not bind TCP port N: a UDP-only server leaves TCP N refused, unless another program listens there",
-  appliesTo: { transport: "any" },
+  appliesTo: {
+    transport: "any",
+    targets: { tcp: false, udp: true, reason: "Only with a UDP target and no TCP target" },
+  },
   hooks: transportHints,
   async run(t) {
-    if (t.targets.tcp || !t.targets.udp) {
-      return t.skip("Only with a UDP target and no TCP target");
-    }
     const port = t.udp.port;
     try {
       const c = await t.connect({ to: other("tcp", t.udp.host, port), label: "tcp" });

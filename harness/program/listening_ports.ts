@@ -77,7 +77,8 @@ const UNCONNECTED = "07";
 /** Local ports of the table's sockets that are in `state` and whose inode is in `inodes`. */
 function ports(table: string, inodes: Set<string>, state: string): number[] {
   const found: number[] = [];
-  for (const line of (readText(table) ?? "").split("\n").slice(1)) {
+  const text = state === LISTEN ? listeningRows(table) : readText(table);
+  for (const line of (text ?? "").split("\n").slice(1)) {
     // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
     const fields = line.trim().split(/\s+/);
     if (fields.length < 10 || fields[3] !== state || !inodes.has(fields[9])) continue;
@@ -85,6 +86,39 @@ function ports(table: string, inodes: Set<string>, state: string): number[] {
     if (port > 0) found.push(port);
   }
   return found;
+}
+
+/**
+ * The head of a TCP table up to its last LISTEN row. The kernel lists listening sockets before
+ * every other (`tcp_seq_next()`: the listening hash, then the established one), so reading stops
+ * at the first row in another state: on a machine with 100 000 connections in TIME_WAIT, the
+ * whole table takes a few hundred milliseconds to read, its head microseconds.
+ */
+function listeningRows(table: string): string | undefined {
+  let file: Deno.FsFile;
+  try {
+    file = Deno.openSync(table);
+  } catch {
+    return undefined;
+  }
+  const decoder = new TextDecoder();
+  const chunk = new Uint8Array(16 * 1024);
+  let text = "";
+  try {
+    for (;;) {
+      const n = file.readSync(chunk);
+      if (n === null || n === 0) return text;
+      text += decoder.decode(chunk.subarray(0, n), { stream: true });
+      const rows = text.split("\n");
+      // Complete rows after the header; the last piece may be a row cut in two.
+      const past = rows.slice(1, -1).findIndex((r) => r.trim().split(/\s+/)[3] !== LISTEN);
+      if (past >= 0) return rows.slice(0, past + 1).join("\n");
+    }
+  } catch {
+    return text;
+  } finally {
+    file.close();
+  }
 }
 
 function ascending(values: number[]): number[] {

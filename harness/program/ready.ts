@@ -5,6 +5,7 @@
  * @module
  */
 import { sleep } from "../_deadline.ts";
+import { canReadProc } from "./can_read_proc.ts";
 import type { BoundPorts } from "./listening_ports.ts";
 import type { ExitInfo, Program } from "./program.ts";
 
@@ -69,8 +70,9 @@ const STDERR_LINES = 20;
 const WRONG_PORT_SCAN_MS = 200;
 
 /**
- * Waits until a launched program serves every wanted port: a TCP port accepts a connection (closed
- * at once), a UDP port is bound by one of the program's sockets (read from `/proc`). Probes every
+ * Waits until a launched program serves every wanted port: a TCP port is in the LISTEN state on one
+ * of the program's sockets (read from `/proc`; where `/proc` cannot be read, it accepts a
+ * connection, closed at once), a UDP port is bound by one of its sockets. Probes every
  * `intervalMs`, so it returns as soon as the program is ready, and never later than `timeoutMs`.
  *
  * @param program The launched program.
@@ -111,11 +113,16 @@ export async function waitReady(
   let tcpSeen = false; // TCP accepted once: a last probe cut short by the deadline says nothing
   let ports: BoundPorts = { tcp: [], udp: [] };
   let scanned = -Infinity;
+  // A listening socket, seen in /proc, is ready: a connect to find out would be a connection the
+  // program serves and sees closed, and a program that dies at its first disconnect would die of
+  // sockspec's look before any case. Without /proc, a connect (closed at once) tells.
+  const proc = canReadProc();
   try {
     for (;;) {
       options.signal?.throwIfAborted();
       if (!program.running) return exited(program, want, await program.exited, elapsed());
-      const tcpOk = want.tcp === undefined || await accepts(want.tcp, signal);
+      const tcpOk = want.tcp === undefined ||
+        (proc ? program.ports("tcp").tcp.includes(want.tcp.port) : await accepts(want.tcp, signal));
       const udpOk = want.udp === undefined ||
         (tcpOk && program.ports("udp").udp.includes(want.udp.port));
       if (tcpOk && udpOk) return { ok: true, ms: elapsed() };

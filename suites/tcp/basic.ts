@@ -13,6 +13,7 @@ export const connect: Case = {
   requirement:
     "A listening socket completes the handshake and accept()s; a request/reply server then waits for the request instead of closing",
   appliesTo: { transport: "tcp", requestReply: true },
+  alone: "first",
   hooks: transportHints,
   async run(t) {
     const c = await t.connect();
@@ -45,6 +46,7 @@ export const singleRequest: Case = {
   title: "One request gets its reply",
   requirement: "A request/reply server answers a request with the profile's reply, byte for byte",
   appliesTo: { transport: "tcp", requestReply: true },
+  alone: "first",
   hooks: transportHints,
   async run(t) {
     const p = requestReply(t);
@@ -69,6 +71,7 @@ export const cleanClose: Case = {
   requirement:
     "recv() returning 0 means the client closed its side; the server must then close the connection (FIN), not hang or reset",
   appliesTo: { transport: "tcp", requestReply: true },
+  alone: "first",
   hooks: transportHints,
   async run(t) {
     const p = requestReply(t);

@@ -40,6 +40,7 @@ export const slowReader: Case = {
   requirement:
     "send() to a client that does not read blocks once the buffers fill; that must stall only that client, never the server",
   appliesTo: { transport: "tcp", requestReply: true },
+  alone: "hazard",
   hooks: transportHints,
   async run(t) {
     const p = requestReply(t);

@@ -201,6 +201,7 @@ export const pipelined: Case = {
   requirement:
     "A client may send requests without waiting for replies; the server must answer each, in order, while more keep coming",
   appliesTo: { transport: "tcp", requestReply: true },
+  alone: "hazard",
   hooks: transportHints,
   async run(t) {
     const p = requestReply(t);
@@ -228,6 +229,7 @@ export const large: Case = {
   requirement:
     "send() may write fewer bytes than asked (a full socket buffer); the server must send the rest, not drop it, and the 0x00 bytes of a large payload (one is its first byte) are bytes like any other",
   appliesTo: { transport: "tcp", requestReply: true },
+  alone: "hazard",
   hooks: transportHints,
   async run(t) {
     const p = requestReply(t);
@@ -340,6 +342,7 @@ export const binary: Case = {
   requirement:
     "Payloads are bytes, not C strings or text: a 0x00 does not end them, even as the first byte of a request or of what one recv() returns, and no byte is decoded, trimmed or translated",
   appliesTo: { transport: "tcp", requestReply: true },
+  alone: "hazard",
   hooks: transportHints,
   async run(t) {
     const p = requestReply(t);

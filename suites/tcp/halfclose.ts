@@ -77,6 +77,7 @@ export const abort: Case = {
   requirement:
     "A peer may reset (RST) at any time; the server's recv() or send() then fails with ECONNRESET or EPIPE, which must end that connection only (and SIGPIPE must not kill the process)",
   appliesTo: { transport: "tcp", requestReply: true },
+  alone: "hazard",
   hooks: transportHints,
   async run(t) {
     const p = requestReply(t);

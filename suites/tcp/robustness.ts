@@ -15,6 +15,7 @@ export const garbage: Case = {
   requirement:
     "A server treats what a client sends as untrusted: bytes that are no valid request may end that connection, never the server",
   appliesTo: { transport: "tcp" },
+  alone: "hazard",
   hooks: transportHints,
   async run(t) {
     const junk = await t.connect({ label: "junk" });
@@ -38,6 +39,7 @@ export const hugeLength: Case = {
   requirement:
     "A length prefix is untrusted input: a server must not allocate it up front or wait for the body while other clients go unserved",
   appliesTo: { transport: "tcp", requestReply: true, framing: ["length-prefix"] },
+  alone: "hazard",
   hooks: transportHints,
   async run(t) {
     const framing = t.profile.framing;
@@ -119,6 +121,7 @@ export const midMessage: Case = {
   requirement:
     "recv() returning 0 mid-request, and send() to a reset connection (EPIPE/ECONNRESET, SIGPIPE unless ignored), end that connection only",
   appliesTo: { transport: "tcp", requestReply: true },
+  alone: "hazard",
   hooks: transportHints,
   async run(t) {
     const p = requestReply(t);

@@ -14,6 +14,7 @@ export const singleDatagram: Case = {
   requirement:
     "A UDP server answers each datagram with one datagram, sent to the source address recvfrom() reported, from the port the client sent to",
   appliesTo: { transport: "udp", requestReply: true },
+  alone: "first",
   hooks: transportHints,
   async run(t) {
     const p = requestReply(t);

@@ -107,6 +107,7 @@ export const sizes: Case = {
   requirement:
     "recvfrom() cuts a datagram longer than its buffer and the rest is lost; a UDP server needs a buffer as large as the largest datagram (65 507 bytes over IPv4)",
   appliesTo: { transport: "udp", requestReply: true },
+  alone: "hazard",
   hooks: transportHints,
   async run(t) {
     const p = requestReply(t);
@@ -198,6 +199,7 @@ export const zeroLength: Case = {
   requirement:
     "RFC 862: the data of a received datagram is sent back, and zero bytes is a datagram too; recvfrom() returning 0 is not an error or an end of file",
   appliesTo: { transport: "udp", requestReply: true },
+  alone: "hazard",
   hooks: transportHints,
   async run(t) {
     const p = requestReply(t);
@@ -403,6 +405,7 @@ export const robustness: Case = {
   requirement:
     "A UDP server reads datagrams from anyone: one it cannot parse, or one as large as UDP allows, must cost that datagram only, never the server",
   appliesTo: { transport: "udp", requestReply: true },
+  alone: "hazard",
   hooks: transportHints,
   async run(t) {
     const u = t.datagram();

@@ -18,6 +18,7 @@ import {
   type ProgramDeath,
   runCase,
   type RunOptions,
+  stepOf,
   type Targets,
   WAITS,
 } from "../../mod.ts";
@@ -133,7 +134,11 @@ export class CrashWatch {
 
   /** For the runner: a case that was running when the program died waits for its verdict. */
   readonly afterCase = async (c: Case, result: CaseResult): Promise<CaseResult> => {
-    if (!this.#pending && (isProblem(result) ? await this.#diesSoon() : !this.#program.running)) {
+    // A program that dies as the case's last connection closes dies a moment after the case
+    // ended, passed or not: a case run alone stays in flight until then, the one suspect. (Beside
+    // others, only a problem waits: the others in flight are suspects, and reruns decide.)
+    const wait = isProblem(result) || stepOf(c) !== "shared";
+    if (!this.#pending && (wait ? await this.#diesSoon() : !this.#program.running)) {
       await this.#program.exited(); // its death, if sockspec did not ask for it, is pending now
     }
     const pending = this.#pending;
@@ -190,7 +195,12 @@ export class CrashWatch {
         const only = suspects[0];
         record.cause = only.id;
         record.attribution = `${only.id} was the only case running when it died`;
-        p.verdicts.set(only.id, killedBy(p.results.get(only.id)!, record, "the only case running"));
+        const first = p.results.get(only.id)!;
+        // A case that found it could not measure (the program died under the least it asks)
+        // keeps its skip: the case of the bug that killed it fails for it.
+        if (first.outcome !== "skip") {
+          p.verdicts.set(only.id, killedBy(first, record, "the only case running"));
+        }
       } else {
         await this.#confirm(p, record);
       }

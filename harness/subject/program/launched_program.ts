@@ -363,10 +363,18 @@ function portFreeForBoth(hostname: string): number {
 }
 
 /** On-CPU plus run-queue time of a process, from `/proc/PID/schedstat` (nanoseconds there). */
+/** Milliseconds every thread of `pid` ran or waited for a CPU (a spinning thread counts too). */
 function runnableMs(pid: number): number | undefined {
   try {
-    const [onCpu, waiting] = Deno.readTextFileSync(`/proc/${pid}/schedstat`).split(" ").map(Number);
-    return Number.isFinite(onCpu + waiting) ? Math.round((onCpu + waiting) / 1e6) : undefined;
+    let ns = 0;
+    for (const task of Deno.readDirSync(`/proc/${pid}/task`)) {
+      try {
+        const [onCpu, waiting] = Deno.readTextFileSync(`/proc/${pid}/task/${task.name}/schedstat`)
+          .split(" ").map(Number);
+        if (Number.isFinite(onCpu + waiting)) ns += onCpu + waiting;
+      } catch { /* the thread ended */ }
+    }
+    return Math.round(ns / 1e6);
   } catch {
     return undefined;
   }

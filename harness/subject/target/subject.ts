@@ -55,7 +55,7 @@ export function targetSubject(targets: Targets, options: TargetSubjectOptions = 
         targets: () => run,
         options: (base) => ({
           ...base,
-          ...new TargetWatch(run.tcp, base.timeoutMs ?? timeoutMs).hooks(),
+          ...new TargetWatch(run.tcp, base.timeoutMs ?? timeoutMs, run.udp).hooks(),
         }),
         close: () => Promise.resolve(undefined),
         finish: options.preflight

@@ -1,71 +1,93 @@
 /**
  * A remote target that goes down mid-run (no `--exec`, so nobody can restart it): once a target
- * that served starts refusing connections, the case that was running is a `fail` ("the target
- * stopped accepting connections during this case") and every case after it ends at once as an
- * `error` ("not run: the target has been down since …") instead of each waiting out its own
- * time-outs.
+ * that served starts refusing connections (TCP) or datagrams (UDP: ICMP port unreachable), the
+ * case that was running is a `fail` ("the target stopped accepting connections during this case")
+ * and every case after it on that transport ends at once as an `error` ("not run: the target has
+ * been down since …") instead of each waiting out its own time-outs.
  *
  * @module
  */
+import { delay } from "@std/async/delay";
 import {
   type Case,
   type CaseResult,
+  connectedUdpAvailable,
   ConnectFailed,
   isProblem,
+  probeUdp,
+  type Reachability,
   type Target,
   TcpClient,
   Transcript,
+  type Transport,
   WAITS,
 } from "../../mod.ts";
 
-/** How a connect to the target went. */
+/** How a connect (or a datagram) to the target went. */
 type Answer = "accepted" | "refused" | "other";
 
+/** One watched target: whether it served in this run, and since when it is down. */
+interface Watched {
+  target: Target;
+  served: boolean;
+  down?: { since: string; reason: string };
+}
+
 /**
- * Watches one TCP target between cases; pass its `hooks()` to the runner. It connects to the
- * target only after a case that did not pass, and only once the target has accepted a connection
- * in this run (a case's transcript shows it): a target that never served is left to each case.
+ * Watches the TCP and UDP targets between cases; pass its `hooks()` to the runner. It looks at a
+ * target only after a case that did not pass, and only once the target has served in this run (a
+ * TCP connect accepted, a datagram answered): a target that never served is left to each case.
  *
  * @example
  * ```ts ignore
- * const watch = new TargetWatch(targets.tcp, 2000);
+ * const watch = new TargetWatch(targets.tcp, 2000, targets.udp);
  * const report = await runCases(cases, { ...options, ...watch.hooks() });
  * ```
  */
 export class TargetWatch {
-  readonly #target: Target | undefined;
+  readonly #watched: Partial<Record<Transport, Watched>> = {};
   readonly #timeoutMs: number;
-  #served = false;
-  #down: { since: string; reason: string } | undefined;
 
   /**
-   * @param target The TCP target, if the run has one (a UDP target is not watched: silence is
-   * not refusal).
+   * @param target The TCP target, if the run has one.
    * @param timeoutMs How long a probe connect may take.
+   * @param udp The UDP target, if the run has one: it is down when a datagram to it draws an ICMP
+   * port unreachable (nothing bound), which needs `--allow-ffi`; silence is never taken as down.
    */
-  constructor(target: Target | undefined, timeoutMs: number) {
-    this.#target = target;
+  constructor(target: Target | undefined, timeoutMs: number, udp?: Target) {
+    if (target) this.#watched.tcp = { target, served: false };
+    if (udp && connectedUdpAvailable()) this.#watched.udp = { target: udp, served: false };
     // Only a refusal counts, and a refusal (RST) comes back at once: a short wait keeps a target
     // whose listen queue is full from costing every failed case another connect time-out.
     this.#timeoutMs = Math.min(timeoutMs, WAITS.downProbeMs);
   }
 
-  /** Whether the target is down for the rest of the run, and since which case. */
+  /** Whether the TCP target (or else the UDP one) is down for the rest of the run, and since when. */
   get down(): { since: string; reason: string } | undefined {
-    return this.#down;
+    return this.#watched.tcp?.down ?? this.#watched.udp?.down;
   }
 
   /** The runner's hooks. */
   hooks(): {
     beforeCase: (c: Case) => Promise<{ notRun?: string } | undefined>;
     afterCase: (c: Case, r: CaseResult) => Promise<CaseResult>;
+    onFirstLook: (tcp: Reachability | undefined) => void;
   } {
-    return { beforeCase: this.beforeCase, afterCase: this.afterCase };
+    return {
+      beforeCase: this.beforeCase,
+      afterCase: this.afterCase,
+      onFirstLook: this.onFirstLook,
+    };
   }
 
-  /** Ends a case unrun once the target is down. */
-  readonly beforeCase = (_c: Case): Promise<{ notRun?: string } | undefined> => {
-    const d = this.#down;
+  /** The run's first connect was accepted: the TCP target served in this run. */
+  readonly onFirstLook = (tcp: Reachability | undefined): void => {
+    if (tcp === "accepted" && this.#watched.tcp) this.#watched.tcp.served = true;
+  };
+
+  /** Ends a case unrun once a target it uses is down. */
+  readonly beforeCase = (c: Case): Promise<{ notRun?: string } | undefined> => {
+    const d = this.#uses(c).map((w) => w.down).find((d) => d !== undefined);
     return Promise.resolve(
       d
         ? { notRun: `Not run: the target has been down since ${d.since} (${d.reason})` }
@@ -75,33 +97,60 @@ export class TargetWatch {
 
   /** Names the case during which a target that served stopped accepting connections. */
   readonly afterCase = async (c: Case, r: CaseResult): Promise<CaseResult> => {
-    const target = this.#target;
-    if (!target) return r;
-    // Only a target that accepted a connection in this run can go down.
-    const where = `${target.host.includes(":") ? `[${target.host}]` : target.host}:${target.port}`;
-    if (r.transcript.some((e) => e.kind === "connect" && e.detail?.endsWith(`-> ${where}`))) {
-      this.#served = true;
+    for (const w of this.#uses(c)) {
+      // Only a target that served in this run can go down.
+      const touched = servedIn(r, w.target);
+      w.served ||= touched;
+      if (!isProblem(r) || !w.served) continue;
+      if (!w.down) {
+        // A program that crashes as its client's connection ends may still be exiting at the
+        // first look: a second look, a moment later, sees it gone.
+        if (
+          await this.#probe(w.target) !== "refused" &&
+          (await delay(WAITS.lateDeathMs), await this.#probe(w.target)) !== "refused"
+        ) continue;
+        await delay(WAITS.downRecheckMs);
+        if (await this.#probe(w.target) !== "refused") continue; // a moment's refusal
+        const what = w.target.transport === "tcp" ? "connect to" : "datagram to";
+        w.down = { since: c.id, reason: `${what} ${w.target.url} refused` };
+      }
+      // A case none of whose connects was accepted may have found the target already down: it
+      // stopped at its first connect, or after an earlier connection of the run.
+      const when = touched
+        ? "during this case"
+        : w.target.transport === "tcp"
+        ? "by this case's first connect"
+        : "by this case's first datagram";
+      const now = w.target.transport === "tcp"
+        ? `a connect to ${w.target.url} is refused now`
+        : `a datagram to ${w.target.url} draws ICMP port unreachable now: nothing is bound there`;
+      return {
+        ...r,
+        outcome: "fail",
+        message: `The target stopped accepting ${
+          w.target.transport === "tcp" ? "connections" : "datagrams"
+        } ${when} (${now}: did the server exit or crash?). What the case saw: ${r.message}`,
+      };
     }
-    if (!isProblem(r) || !this.#served) return r;
-    if (!this.#down) {
-      if (await this.#probe() !== "refused") return r;
-      await new Promise((resolve) => setTimeout(resolve, WAITS.downRecheckMs));
-      if (await this.#probe() !== "refused") return r; // a moment's refusal, not a dead server
-      this.#down = { since: c.id, reason: `connect to ${target.url} refused` };
-    }
-    return {
-      ...r,
-      outcome: "fail",
-      message: `The target stopped accepting connections during this case (a connect to ` +
-        `${target.url} is refused now: did the server exit or crash?). What the case saw: ` +
-        r.message,
-    };
+    return r;
   };
 
-  async #probe(): Promise<Answer> {
-    if (!this.#target) return "other";
+  /** The watched targets case `c` uses. */
+  #uses(c: Case): Watched[] {
+    const t = c.appliesTo.transport;
+    return (["tcp", "udp"] as const)
+      .filter((k) => t === "any" || t === k)
+      .map((k) => this.#watched[k])
+      .filter((w): w is Watched => w !== undefined);
+  }
+
+  async #probe(target: Target): Promise<Answer> {
+    if (target.transport === "udp") {
+      const r = await probeUdp(target, [new Uint8Array([0x0a])], { windowMs: this.#timeoutMs });
+      return r.kind === "refused" ? "refused" : r.kind === "reply" ? "accepted" : "other";
+    }
     try {
-      const c = await TcpClient.connect(this.#target, {
+      const c = await TcpClient.connect(target, {
         label: "watch",
         transcript: new Transcript(),
         timeoutMs: this.#timeoutMs,
@@ -112,4 +161,14 @@ export class TargetWatch {
       return e instanceof ConnectFailed && e.reason === "refused" ? "refused" : "other";
     }
   }
+}
+
+/** Whether the case's transcript shows `target` serving: a TCP connect accepted, a datagram back. */
+function servedIn(r: CaseResult, target: Target): boolean {
+  const where = `${target.host.includes(":") ? `[${target.host}]` : target.host}:${target.port}`;
+  return r.transcript.some((e) =>
+    target.transport === "tcp"
+      ? e.kind === "connect" && e.detail?.endsWith(`-> ${where}`) === true
+      : e.kind === "recv" && e.detail === `from ${target.host}:${target.port}`
+  );
 }

@@ -50,7 +50,7 @@ Deno.test("TargetWatch: a target that goes down fails the case in flight and end
   assertEquals(report.cases.map((c) => c.outcome), ["pass", "fail", "error", "error"]);
   assertStringIncludes(
     report.cases[1].message,
-    "The target stopped accepting connections during this case",
+    "The target stopped accepting connections by this case's first connect",
   );
   assertEquals(
     report.cases[2].message,
@@ -74,4 +74,30 @@ Deno.test("TargetWatch: a target that never served is left to each case", async 
   });
   assertEquals(report.cases.map((c) => c.outcome), ["error", "error"]);
   assertEquals(watch.down, undefined);
+});
+
+Deno.test("TargetWatch: a target that dies after the run's first connect fails the first case only", async () => {
+  const listener = listenOnFreePort();
+  const dying = (async () => {
+    const conn = await listener.accept(); // the run's first look
+    conn.close();
+    listener.close();
+  })();
+  const target = makeTarget("tcp", "127.0.0.1", listener.addr.port);
+  const watch = new TargetWatch(target, 1000);
+  const report = await runCases([connects("demo.one"), connects("demo.two")], {
+    targets: { tcp: target },
+    profile: echo,
+    seed: 1,
+    concurrency: 1,
+    timeoutMs: 1000,
+    ...watch.hooks(),
+  });
+  await dying;
+  assertEquals(report.cases.map((c) => c.outcome), ["fail", "error"]);
+  assertStringIncludes(
+    report.cases[0].message,
+    "stopped accepting connections by this case's first connect",
+  );
+  assertEquals(watch.down?.since, "demo.one");
 });

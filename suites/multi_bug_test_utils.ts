@@ -1,0 +1,197 @@
+/**
+ * The stability test of the multi-bug programs (`fixtures/multi_bugs.ts`): each server runs in
+ * address mode three times with the same seed and once with `--exec`, each client three times,
+ * and every run must hold: every real bug fails with its cause named, no correct behaviour fails,
+ * a death is blamed on one case, and the three runs give the same verdicts. Three test files
+ * register a third of the programs each (`deno test --parallel` runs them side by side).
+ *
+ * @module
+ */
+import { assert, assertEquals, assertMatch } from "@std/assert";
+import { findCompiler } from "../fixtures/c/compile.ts";
+import { MULTI_BUG_PROGRAMS, type MultiBugProgram, multiCommand } from "../fixtures/multi_bugs.ts";
+import {
+  type CaseResult,
+  makeTarget,
+  runCases,
+  type RunReport,
+  selectCases,
+} from "../harness/mod.ts";
+import { openExec } from "../harness/subject/program/session.ts";
+import { readLimits } from "../harness/subject/program/spec.ts";
+import { PROFILES } from "../harness/subject/profiles.ts";
+import { TargetWatch } from "../harness/subject/target/watch.ts";
+import { canReadProc } from "../harness/program/mod.ts";
+import { CLIENT_CASES } from "./client/mod.ts";
+import { ALL_CASES } from "./mod.ts";
+import { selfTest } from "./_self_check.ts";
+
+const canRun = findCompiler() !== null && canReadProc();
+const SEED = 7;
+
+function casesOf(p: MultiBugProgram) {
+  const all = p.kind === "client" ? CLIENT_CASES : ALL_CASES;
+  return selectCases(all, [...p.only], [...(p.skip ?? [])]);
+}
+
+/** Waits until something is bound to `port` (from /proc/net): a probe connect could kill it. */
+async function bound(transport: "tcp" | "udp", port: number): Promise<void> {
+  const hex = port.toString(16).toUpperCase().padStart(4, "0");
+  for (let i = 0; i < 250; i++) {
+    const rows = Deno.readTextFileSync(`/proc/net/${transport}`).split("\n").slice(1);
+    const fields = rows.map((r) => r.trim().split(/\s+/));
+    if (fields.some((f) => f[1]?.endsWith(`:${hex}`) && (transport === "udp" || f[3] === "0A"))) {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`Nothing bound ${transport.toUpperCase()} ${port} within 5 s`);
+}
+
+/** A free port of `transport`, for a server sockspec does not launch. */
+function freePort(transport: "tcp" | "udp"): number {
+  if (transport === "udp") {
+    const s = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
+    const port = (s.addr as Deno.NetAddr).port;
+    s.close();
+    return port;
+  }
+  using l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  return l.addr.port;
+}
+
+/** Starts the server itself and runs the cases against its address, as `conform --target` does. */
+async function addressRun(p: MultiBugProgram, command: string): Promise<RunReport> {
+  const port = freePort(p.transport);
+  const [binary] = command.split(" ");
+  const child = new Deno.Command(binary, {
+    args: [String(port)],
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  try {
+    await bound(p.transport, port);
+    const target = makeTarget(p.transport, "127.0.0.1", port);
+    const targets = p.transport === "tcp" ? { tcp: target } : { udp: target };
+    const watch = new TargetWatch(targets.tcp, 2000, targets.udp);
+    return await runCases(casesOf(p), {
+      targets,
+      profile: PROFILES[p.profile],
+      seed: SEED,
+      params: p.params,
+      ...watch.hooks(),
+    });
+  } finally {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* it died */ }
+    await child.status;
+  }
+}
+
+/** Launches the server with `--exec` and runs the cases. */
+async function execRun(p: MultiBugProgram, command: string): Promise<RunReport> {
+  const profile = PROFILES[p.profile];
+  const opened = await openExec({
+    command,
+    buildTimeoutMs: 60_000,
+    readyTimeoutMs: 10_000,
+    limits: readLimits([]),
+    restart: "on-crash",
+    host: "127.0.0.1",
+  }, profile);
+  if (!opened.ok) throw new Error(`${command} did not start: ${opened.message}`);
+  let report: RunReport;
+  try {
+    report = await runCases(
+      casesOf(p),
+      opened.runOptions({ targets: {}, profile, seed: SEED, params: p.params }),
+    );
+  } finally {
+    report = { ...report!, program: await opened.close() };
+  }
+  return report;
+}
+
+/** Runs a client program with `--client`. */
+function clientRun(p: MultiBugProgram, command: string): Promise<RunReport> {
+  return runCases(casesOf(p), {
+    targets: {},
+    profile: PROFILES[p.profile],
+    seed: SEED,
+    concurrency: 4,
+    client: { command, transport: p.transport },
+    params: p.params,
+  });
+}
+
+const line = (r: CaseResult) => `${r.id}: ${r.outcome}: ${r.message}`;
+
+/** Checks one run: bugs named, no false fail, one culprit per death. */
+function judge(p: MultiBugProgram, report: RunReport, mode: "address" | "exec" | "client"): void {
+  const byId = new Map(report.cases.map((r) => [r.id, r]));
+  for (const bug of p.bugs) {
+    const want = mode === "address" ? bug.address : mode === "exec" ? bug.exec : undefined;
+    if (want === null) continue;
+    const r = byId.get(bug.id);
+    if (!r) throw new Error(`${p.name} (${mode}): ${bug.id} did not run`);
+    assertEquals(r.outcome, "fail", `${p.name} (${mode}): ${line(r)}`);
+    assertMatch(r.message, want ?? bug.names, `${p.name} (${mode}): ${bug.id} names its cause`);
+  }
+  const bugIds = new Set(p.bugs.map((b) => b.id));
+  const died = (r: CaseResult) =>
+    mode === "exec" && p.dies !== undefined && p.dies.test(r.message) &&
+    r.message.startsWith("The program under test");
+  const falseFails = report.cases.filter((r) =>
+    (r.outcome === "fail" || r.outcome === "flaky") && !bugIds.has(r.id) && !died(r)
+  );
+  assertEquals(falseFails.map(line), [], `${p.name} (${mode}): no correct behaviour fails`);
+  if (mode === "address") {
+    const blamed = report.cases.filter((r) => /^The target stopped accepting/.test(r.message));
+    assertEquals(blamed.map((r) => r.id), p.culprit ? [p.culprit] : [], `${p.name}: one culprit`);
+    const notRun = report.cases.filter((r) => r.outcome === "error");
+    assert(notRun.every((r) => r.message.startsWith("Not run: ")), notRun.map(line).join("\n"));
+  }
+  if (mode === "exec") {
+    for (const death of report.program?.deaths ?? []) {
+      const blamed = report.cases.filter((r) =>
+        death.inFlight.includes(r.id) && r.message.startsWith("The program under test")
+      );
+      assert(
+        blamed.length <= 1 || death.confirmed,
+        `${p.name}: a death is blamed on one case, or each rerun alone killed it again: ${
+          blamed.map((r) => r.id).join(", ")
+        }`,
+      );
+    }
+  }
+}
+
+/** Registers the stability test of each multi-bug program named. */
+export function multiBugTests(names: readonly string[]): void {
+  for (const name of names) {
+    const p = MULTI_BUG_PROGRAMS.find((p) => p.name === name);
+    if (!p) throw new Error(`No multi-bug program "${name}"`);
+    selfTest({
+      name: `multi-bug ${p.kind} ${p.name}: every bug named, no false fail, the same verdicts ` +
+        `three times`,
+      ignore: !canRun,
+      async fn() {
+        const command = await multiCommand(p);
+        const mode = p.kind === "client" ? "client" : "address";
+        const runs: RunReport[] = [];
+        for (let i = 0; i < 3; i++) {
+          runs.push(
+            mode === "client" ? await clientRun(p, command) : await addressRun(p, command),
+          );
+          judge(p, runs[i], mode);
+        }
+        const verdicts = runs.map((r) => r.cases.map((c) => `${c.id}: ${c.outcome}`));
+        assertEquals(verdicts[1], verdicts[0], `${p.name}: run 2 gives run 1's verdicts`);
+        assertEquals(verdicts[2], verdicts[0], `${p.name}: run 3 gives run 1's verdicts`);
+        if (p.kind === "server") judge(p, await execRun(p, command), "exec");
+      },
+    });
+  }
+}
