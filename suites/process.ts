@@ -32,8 +32,8 @@ const CHILD_CLIENTS = 5;
 /** How long children may take to exit, and zombies to be reaped, after their clients close. */
 const CHILD_GRACE_MS = 2000;
 /**
- * `process.memory`: requests per measuring window, asked over a few long-lived connections at once
- * (a per-request leak), then connections per window, each served one request (a per-connection
+ * `process.memory`: requests per measuring window, asked one after another over one long-lived
+ * connection (a per-request leak; one connection, so an iterative server is measured too), then connections per window, each served one request (a per-connection
  * leak). Growth past the limit in every window (two of requests, three of connections) is a leak;
  * one window under it ends that half. A runtime with a garbage collector (Deno, Node, the JVM)
  * grows its heap over its first few hundred connections and then levels off: the third window
@@ -41,7 +41,6 @@ const CHILD_GRACE_MS = 2000;
  */
 const MEMORY_WINDOW = 300;
 const MEMORY_WINDOWS = 2;
-const MEMORY_CONNECTIONS = 4;
 const MEMORY_CONNECTION_WINDOW = 200;
 const MEMORY_CONNECTION_WINDOWS = 3;
 const MEMORY_GROWTH_LIMIT = 4 * 1024 * 1024;
@@ -198,15 +197,11 @@ export const memory: Case = {
   alone: "measure",
   async run(t) {
     const p = requestReply(t);
-    const conns = await Promise.all(
-      Array.from({ length: MEMORY_CONNECTIONS }, (_, i) => t.connect({ label: `m${i + 1}` })),
-    );
-    // Every connection asks its share one request after another; the connections ask at once.
-    const ask = (n: number) =>
-      Promise.all(conns.map(async (c, i) => {
-        const share = Math.floor(n / conns.length) + (i < n % conns.length ? 1 : 0);
-        for (let k = 0; k < share; k++) await askOnce(t, c, p, MEMORY_REQUEST_BYTES);
-      })).then(() => {});
+    // One connection, one request after another: concurrency is not what this case measures.
+    const conn = await t.connect({ label: "m" });
+    const ask = async (n: number) => {
+      for (let k = 0; k < n; k++) await askOnce(t, conn, p, MEMORY_REQUEST_BYTES);
+    };
     await ask(50);
     const perRequest = await growth(
       t,
@@ -221,7 +216,7 @@ export const memory: Case = {
         `Resident memory grew by ${mib(r1 - r0)} over ${MEMORY_WINDOW} requests and by ` +
           `${mib(r2 - r1)} over the next ${MEMORY_WINDOW} (about ${
             kib((r2 - r0) / (2 * MEMORY_WINDOW))
-          } per request), on ${MEMORY_CONNECTIONS} connections that stayed open, and was not ` +
+          } per request), on one connection that stayed open, and was not ` +
           "given back: memory is leaked per request. Every malloc() needs its free(), or reuse " +
           "one buffer",
         {
@@ -230,7 +225,7 @@ export const memory: Case = {
         },
       );
     }
-    await Promise.all(conns.map((c) => c.close()));
+    await conn.close();
     // The connections half counts the processes that outlive their clients (a fork-per-client
     // server's parent, not its children), once the children of closed clients are gone.
     await cycle(t, 5, "w");

@@ -120,6 +120,18 @@ function checkHung(t: CaseContext, x: ClientExchange, e: Expectation): void {
       }`,
     );
   }
+  // A client that hangs waiting for a reply to a request it cut short: the cut is the cause.
+  const got = e.transport === "tcp" ? x.connections[0]?.received : undefined;
+  if (got && got.length < x.request.length && startsWith(x.request, got)) {
+    const text = textStop(x.request, got.length, true);
+    if (text) {
+      t.fail(
+        `${observed}; the server had received ${got.length} of the ${x.request.length} ` +
+          `request bytes: ${text}`,
+        { expected: x.request, actual: got },
+      );
+    }
+  }
   failWith(t, x, e, "hung", observed);
 }
 
