@@ -132,6 +132,12 @@ export const WAITS = {
    * the case that killed it, not the next one, must be named.
    */
   lateDeathMs: 300,
+  /**
+   * Each of `process.idle-cpu`'s windows (clients connected and silent; clients gone). The kernel
+   * counts the time a process is runnable to the nanosecond, and a busy loop is runnable all the
+   * window however loaded the machine is, so half a second tells a spin from a wait.
+   */
+  idleWindowMs: 500,
 } as const satisfies Record<string, number>;
 
 /**

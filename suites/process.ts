@@ -23,6 +23,7 @@ import {
   type RequestReplyProfile,
   sampleRequest,
   type TcpClient,
+  WAITS,
 } from "../harness/mod.ts";
 
 /** Connections opened and closed between the two descriptor counts of `process.fd-leak`. */
@@ -50,9 +51,8 @@ const MEMORY_GROWTH_LIMIT = 4 * 1024 * 1024;
  * piece, for the client's delayed ACK (Nagle's algorithm, about 40 ms a request on Linux).
  */
 const MEMORY_REQUEST_BYTES = 32;
-/** Silent clients, the window, and the share of one CPU `process.idle-cpu` allows. */
+/** Silent clients, and the share of one CPU `process.idle-cpu` allows (its window is in WAITS). */
 const IDLE_CLIENTS = 4;
-const IDLE_WINDOW_MS = 1000;
 /**
  * The share of the window the program may be runnable (on a CPU or waiting for one). A busy loop
  * is runnable all the time however loaded the machine is; a server waiting in select() almost
@@ -344,14 +344,14 @@ const IDLE_EXPECTED = `runnable under ${
   Math.round(IDLE_RUNNABLE_SHARE * 100)
 }% of the time while idle`;
 
-/** Measures the program over `IDLE_WINDOW_MS`: its CPU time, and whether it was busy. */
+/** Measures the program over `WAITS.idleWindowMs`: its CPU time, and whether it was busy. */
 async function runnableOver(
   t: CaseContext,
   when: string,
 ): Promise<{ wall: number; used: number; share: number; busy: boolean }> {
   const first = t.program.snapshot();
   const started = performance.now();
-  await t.sleep(IDLE_WINDOW_MS);
+  await t.sleep(WAITS.idleWindowMs);
   const last = t.program.snapshot();
   const wall = Math.round(performance.now() - started);
   const used = sum(last, "cpuMs") - sum(first, "cpuMs");
