@@ -184,7 +184,7 @@ async function expectOn(
   if (want.kind === "learned" && !options.learned && !options.record) {
     t.error(
       `The reply of the step at ${spec.path}:${step.line} comes from the reference program, ` +
-        "which only conform launches",
+        "and none was launched for this run",
     );
   }
   if ("receive" in conn) {

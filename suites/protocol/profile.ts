@@ -5,7 +5,7 @@
  * @module
  */
 import { type Case, type Framing, makeRng, type Profile } from "../../harness/mod.ts";
-import { type Learn, protocolCases } from "./cases.ts";
+import { type Learn, learnOf, protocolCases } from "./cases.ts";
 import { protocolClientCases } from "./client_cases.ts";
 import { playCopy, varsFor } from "./play.ts";
 import type { ProtocolSpec, WireFraming } from "./spec.ts";
@@ -17,6 +17,8 @@ export interface ProtocolProfile extends Profile {
   cases: readonly Case[];
   /** The generated client cases (`--client`): sockspec plays the server's side. */
   clientCases: readonly Case[];
+  /** The oracle: how the cases learn the replies the file leaves out (none: nothing launched). */
+  learn?: Learn;
 }
 
 /**
@@ -45,9 +47,11 @@ export function protocolProfile(spec: ProtocolSpec, learn?: Learn): ProtocolProf
     protocol: spec,
     cases: protocolCases(spec, learn),
     clientCases: protocolClientCases(spec),
+    learn,
     async probe(t) {
       const vars = [varsFor(spec, makeRng(t.seed ^ 0x9e3779b9), 0)];
-      const learned = learn ? await learn(t, probe, vars) : undefined;
+      const oracle = learnOf(t, learn);
+      const learned = oracle ? await oracle(t, probe, vars) : undefined;
       await playCopy(t, spec, { steps: probe.steps }, {
         label: (on) => `probe ${on}`,
         vars: vars[0],
