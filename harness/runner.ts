@@ -108,6 +108,8 @@ export function notApplicable(
   if (a.profiles && !a.profiles.includes(profile.name)) {
     return `Only for the ${a.profiles.join(", ")} profile${a.profiles.length > 1 ? "s" : ""}`;
   }
+  const ruledOut = profile.ruledOut?.[c.id];
+  if (ruledOut !== undefined) return ruledOut;
   if (a.requestReply && !isRequestReply(profile)) {
     return `Profile "${profile.name}" has no request/reply to check`;
   }

@@ -68,8 +68,9 @@ export function protocolCases(spec: ProtocolSpec, learn?: Learn): Case[] {
             transport: tcp && udp ? "any" : udp ? "udp" : "tcp",
             profiles: [spec.name],
           },
-          // A client that never reads loads the server: nothing else runs beside it.
-          exclusive: tr.name === "beside-unread",
+          // A client that never reads loads the server, and a scenario alone (a broadcast) hears
+          // every other case's clients: nothing else runs beside them.
+          exclusive: tr.name === "beside-unread" || scenario.alone,
           async run(t) {
             const plan = tr.plan(spec, scenario);
             const n = plan.copies ? t.param("copies", DEFAULT_COPIES) : 1;

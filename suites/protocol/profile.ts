@@ -8,6 +8,7 @@ import { type Case, type Framing, makeRng, type Profile } from "../../harness/mo
 import { type Learn, learnOf, protocolCases } from "./cases.ts";
 import { protocolClientCases } from "./client_cases.ts";
 import { playCopy, varsFor } from "./play.ts";
+import { type SampleExchange, sampleExchange } from "./sample.ts";
 import type { ProtocolSpec, WireFraming } from "./spec.ts";
 
 /** A profile made from a protocol file: its parsed spec and the cases it generates. */
@@ -37,6 +38,8 @@ export interface ProtocolProfile extends Profile {
  */
 export function protocolProfile(spec: ProtocolSpec, learn?: Learn): ProtocolProfile {
   const probe = spec.scenarios.find((s) => s.name === spec.probe)!;
+  // The generic suites speak the protocol through the probe's first exchange.
+  const sample = sampleExchange(spec);
   return {
     name: spec.name,
     description: spec.description,
@@ -44,6 +47,8 @@ export function protocolProfile(spec: ProtocolSpec, learn?: Learn): ProtocolProf
     framing: harnessFraming(spec.framing),
     maxPayload: spec.maxMessage,
     forbidden: spec.forbidden,
+    ...sample,
+    ruledOut: ruledOut(spec, sample),
     protocol: spec,
     cases: protocolCases(spec, learn),
     clientCases: protocolClientCases(spec),
@@ -73,6 +78,25 @@ export function protocolProfile(spec: ProtocolSpec, learn?: Learn): ProtocolProf
 export function profileCases(profile: Profile, client = false): readonly Case[] {
   const p = profile as Partial<ProtocolProfile>;
   return (client ? p.clientCases : p.cases) ?? [];
+}
+
+/** The generic cases the file's own rules say a correct server need not pass. */
+function ruledOut(spec: ProtocolSpec, sample?: SampleExchange): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!spec.pipelining) {
+    const why = `${spec.path} does not allow pipelining (pipelining = true)`;
+    out["tcp.framing.pipelined"] = why;
+    out["tcp.framing.coalesced"] = why;
+  }
+  if (!spec.halfClose) {
+    out["tcp.halfclose.reply-after-shutdown"] =
+      `${spec.path} does not allow a half-close after the last request (half_close = true)`;
+  }
+  if (sample && [0x00, 0xff].some((b) => sample.forbidden.includes(b))) {
+    out["tcp.framing.binary"] =
+      `The probe's placeholder in ${spec.path} holds no NUL or 0xFF bytes (its byte class)`;
+  }
+  return out;
 }
 
 function harnessFraming(f: WireFraming): Framing {
