@@ -4,7 +4,13 @@
  *
  * @module
  */
-import { type Case, type Framing, makeRng, type Profile } from "../../harness/mod.ts";
+import {
+  type Case,
+  type ClientContract,
+  type Framing,
+  makeRng,
+  type Profile,
+} from "../../harness/mod.ts";
 import { type Learn, learnOf, protocolCases } from "./cases.ts";
 import { protocolClientCases } from "./client_cases.ts";
 import { playCopy, varsFor } from "./play.ts";
@@ -48,6 +54,8 @@ export function protocolProfile(spec: ProtocolSpec, learn?: Learn): ProtocolProf
     maxPayload: spec.maxMessage,
     forbidden: spec.forbidden,
     ...sample,
+    // The generic client cases feed a client one request on stdin and want the reply printed.
+    ...(sample && isDefaultContract(spec) ? { clientContract: sampleContract(sample) } : {}),
     ruledOut: ruledOut(spec, sample),
     protocol: spec,
     cases: protocolCases(spec, learn),
@@ -92,11 +100,25 @@ function ruledOut(spec: ProtocolSpec, sample?: SampleExchange): Record<string, s
     out["tcp.halfclose.reply-after-shutdown"] =
       `${spec.path} does not allow a half-close after the last request (half_close = true)`;
   }
+  if (!isDefaultContract(spec)) {
+    out["client"] =
+      `The [client] contract of ${spec.path} (args, stdin, stdout) is not the generic client cases' (a request on stdin, its reply on stdout)`;
+  }
   if (sample && [0x00, 0xff].some((b) => sample.forbidden.includes(b))) {
     out["tcp.framing.binary"] =
       `The probe's placeholder in ${spec.path} holds no NUL or 0xFF bytes (its byte class)`;
   }
   return out;
+}
+
+function isDefaultContract(spec: ProtocolSpec): boolean {
+  const c = spec.client;
+  return c.args === "" && c.stdin === "requests" && c.stdout === "replies";
+}
+
+/** The default contract: a request as sent on stdin, its reply as it came on stdout. */
+function sampleContract(sample: SampleExchange): ClientContract {
+  return { stdin: (payload) => sample.encode(payload), stdout: (reply) => reply };
 }
 
 function harnessFraming(f: WireFraming): Framing {
