@@ -111,7 +111,10 @@ function cannot(s: Scenario): string | null {
     x.op === "expect" && x.want.kind !== "exact" && x.want.kind !== "eof" ||
     x.op === "abort" || x.op === "shutdown"
   );
-  return bad ? `its step at line ${bad.line} has no fixed bytes to play` : null;
+  if (bad) return `its step at line ${bad.line} has no fixed bytes to play`;
+  // A client sends a request and reads its reply before the next: it does not write ahead.
+  const ahead = s.steps.find((x, i) => x.op === "send" && s.steps[i - 1]?.op === "send");
+  return ahead ? `its step at line ${ahead.line} sends before the reply to the last is read` : null;
 }
 
 /**
