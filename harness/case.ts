@@ -55,6 +55,12 @@ export interface Profile {
    * its reply, for request/reply profiles.
    */
   probe?(t: CaseContext, transport: Transport): Promise<void>;
+  /**
+   * Cases that do not apply to this profile, by id or id prefix (`client` rules out every
+   * `client.*` case), with why (a protocol file that allows no pipelining rules out
+   * `tcp.framing.pipelined`): the runner skips them with that reason.
+   */
+  ruledOut?: Readonly<Record<string, string>>;
   /** The reference server, for `serve`, the demo and the self-check. */
   reference?: Reference;
   /**

@@ -120,6 +120,10 @@ export function notApplicable(
   if (a.profiles && !a.profiles.includes(profile.name)) {
     return `Only for the ${a.profiles.join(", ")} profile${a.profiles.length > 1 ? "s" : ""}`;
   }
+  const ruledOut = Object.entries(profile.ruledOut ?? {}).find(([k]) =>
+    c.id === k || c.id.startsWith(`${k}.`)
+  );
+  if (ruledOut) return ruledOut[1];
   if (a.requestReply && !isRequestReply(profile)) {
     return `Profile "${profile.name}" has no request/reply to check`;
   }

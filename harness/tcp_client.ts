@@ -5,6 +5,7 @@
  * @module
  */
 import { indexOfNeedle } from "@std/bytes";
+import { sendReset } from "./_reset.ts";
 import { raceDeadline, sleep, TIMED_OUT } from "./_deadline.ts";
 import { CaseError, CaseFailure, errorText } from "./errors.ts";
 import { byteText, describeBytes, firstDifference } from "./hexdump.ts";
@@ -588,6 +589,29 @@ export class TcpClient implements AsyncDisposable {
       detail: "abortive close with unsent bytes queued: the kernel sends RST",
     });
     await this.#close();
+  }
+
+  /**
+   * Resets the connection (RST, not FIN), whatever is queued: the peer's next `recv()` fails
+   * with ECONNRESET and a write after that raises SIGPIPE. Needs FFI and `/proc` (Linux,
+   * `--allow-all`); without them it closes (FIN), which the transcript says. Returns whether a RST
+   * went out.
+   *
+   * @example
+   * ```ts ignore
+   * if (!await conn.reset()) t.skip("No RST without --allow-all");
+   * ```
+   */
+  async reset(): Promise<boolean> {
+    if (this.#state === "closed") return false;
+    const rst = sendReset(this.#conn);
+    this.#transcript.record(this.label, rst ? "reset" : "note", {
+      detail: rst
+        ? "resets the connection (RST)"
+        : "cannot send a RST without FFI and /proc (--allow-all): closing instead",
+    });
+    await this.close();
+    return rst;
   }
 
   /** Closes the connection (FIN) and settles any read or write still pending. */

@@ -74,6 +74,13 @@ export const WAITS = {
   stallMs: 300,
   /** Pause between the two halves of a request cut inside its framing: long enough for separate recv()s. */
   splitGapMs: 30,
+  /**
+   * Pause between two sends a protocol file's scenario writes back to back on one connection
+   * (only its `coalesced` and `pipelined` cases join them into one write): a margin the machine's
+   * load cannot eat, so a server blocked in recv() takes the first alone and `as-written` does not
+   * depend on timing.
+   */
+  sendGapMs: 100,
   /** Pause between the one-byte segments of a trickled request (Nagle is off, so each leaves alone). */
   byteGapMs: 3,
   /** Pause between the pieces of a request cut at random points. */

@@ -32,7 +32,7 @@ import {
 } from "../subject/output.ts";
 import { envVar, needs } from "../subject/permissions.ts";
 import { loadProfile, PROFILES } from "../subject/profiles.ts";
-import { ReferenceProblem, withReference } from "../subject/program/protocol_reference.ts";
+import { referenceProblemExit } from "../subject/program/protocol_reference.ts";
 import {
   optionLine,
   readRunFlags,
@@ -225,12 +225,9 @@ export async function conform(args: string[], options: ConformOptions = {}): Pro
     const tty = options.io === undefined && stream.isTerminal();
     setColorEnabled(options.color ?? (stream.isTerminal() && !env("NO_COLOR")));
     const progress = options.progress ?? (tty ? ProgressLine.on(stream) : undefined);
-    const loaded = options.profile ?? await needs("--profile", () => loadProfile(a.profileSpec));
-    // A protocol file's reference program is checked against the file, then asked by each case.
+    // A protocol file's reference program is launched by runSubject, as for every command.
+    const profile = options.profile ?? await needs("--profile", () => loadProfile(a.profileSpec));
     const client = a.subject?.kind.split("+").includes("client") ?? false;
-    const profile = a.list || client
-      ? loaded
-      : await withReference(loaded, (l) => io.err(`sockspec: ${l}`));
     const own = profileCases(profile, client);
     const cases = selectCases(
       [...(a.list ? a.subject?.list ?? LISTED_CASES : a.subject!.cases), ...own],
@@ -308,11 +305,7 @@ export async function conform(args: string[], options: ConformOptions = {}): Pro
     await writeReports(report, a.reports, { io, render });
     return exitCode(report);
   } catch (e) {
-    if (e instanceof ReferenceProblem) {
-      for (const [i, line] of e.lines.entries()) io.err(i === 0 ? `sockspec: ${line}` : line);
-      return e.code;
-    }
-    return exitOnError(e, io.err);
+    return referenceProblemExit(e, io.err) ?? exitOnError(e, io.err);
   }
 }
 

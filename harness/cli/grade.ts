@@ -52,7 +52,8 @@ import {
   runFlagLine,
   type RunFlags,
 } from "../subject/run_flags.ts";
-import { protocolCasesFor } from "../../suites/protocol/mod.ts";
+import { isProtocolFile, protocolCasesFor } from "../../suites/protocol/mod.ts";
+import { referenceProblemExit, referenceReady } from "../subject/program/protocol_reference.ts";
 import {
   JOB_INDEX_VAR,
   parseShard,
@@ -271,7 +272,7 @@ export async function grade(args: string[], options: GradeOptions = {}): Promise
       options.progress ?? (tty ? ProgressLine.on(Deno.stdout) : undefined),
     );
   } catch (e) {
-    return exitOnError(e, io.err);
+    return referenceProblemExit(e, io.err) ?? exitOnError(e, io.err);
   }
 }
 
@@ -304,6 +305,7 @@ async function gradeRoster(a: GradeArgs, io: Io, line: ProgressLine | undefined)
   const entries = selected.flatMap((r, i) => (r.ok ? [{ entry: r, index: i }] : []));
   const cache: BatchCache = { profiles: new Map(), references: new Map() };
   await checkPermissions(entries.map((e) => e.entry), cache);
+  await checkReferences(entries.map((e) => e.entry), cache, io);
   checkRows(entries.map((e) => e.entry));
   const groups = countedGroups(cases, rubric);
   const title = `Gradebook: ${a.roster}`;
@@ -408,6 +410,19 @@ async function checkPermissions(entries: readonly RosterEntry[], cache: BatchCac
   for (const spec of new Set(entries.map((e) => e.profile))) {
     const denied = await profileOf(cache, spec).then(() => null, (e) => deniedPermission(e) && e);
     if (denied) throw new PermissionNeeded(`the roster's profile "${spec}"`, { cause: denied });
+  }
+}
+
+/**
+ * Stops the batch, before any grading, when a protocol file's reference program does not start
+ * (exit 6) or disagrees with its file (exit 2): no student could be judged against it. Each file
+ * is checked once; every student's run then asks the same reference (see `referenceReady`).
+ */
+async function checkReferences(entries: readonly RosterEntry[], cache: BatchCache, io: Io) {
+  for (const spec of new Set(entries.map((e) => e.profile).filter(isProtocolFile))) {
+    // A file that does not load stays with its rows.
+    const profile = await profileOf(cache, spec).catch(() => undefined);
+    if (profile) await referenceReady(profile, (l) => io.err(`sockspec: ${l}`));
   }
 }
 

@@ -10,7 +10,6 @@
  */
 import { concat } from "@std/bytes";
 import { raceDeadline, sleep } from "../_deadline.ts";
-import { sendReset } from "../_reset.ts";
 import type { RequestReplyProfile } from "../case.ts";
 import { errorText } from "../errors.ts";
 import { firstDifference } from "../hexdump.ts";
@@ -93,7 +92,6 @@ export class TcpPeer {
   requestEnd: RequestEnd | null = null;
   /** Bytes that came after the request, while the server drained the connection. */
   extra: Uint8Array = new Uint8Array(0);
-  #raw: Deno.TcpConn;
   #transcript: Transcript;
   #signal?: AbortSignal;
   #expected?: Uint8Array;
@@ -103,7 +101,6 @@ export class TcpPeer {
 
   /** Wraps an accepted connection; {@linkcode startAdversary} makes these. */
   constructor(conn: Deno.TcpConn, label: string, options: AdversaryOptions) {
-    this.#raw = conn;
     this.#transcript = options.transcript;
     this.#signal = options.signal;
     this.#expected = options.expected;
@@ -204,13 +201,7 @@ export class TcpPeer {
    */
   async reset(): Promise<void> {
     this.#closed = true;
-    const rst = sendReset(this.#raw);
-    this.#transcript.record(this.conn.label, rst ? "reset" : "note", {
-      detail: rst
-        ? "server resets the connection (RST)"
-        : "cannot send a RST without FFI and /proc (--allow-all): closing instead",
-    });
-    await this.conn.close();
+    await this.conn.reset();
   }
 
   /** After the behaviour: reads what else came for a moment, then closes, unless it was closed. */

@@ -34,6 +34,7 @@ import {
 import { PROFILES } from "../subject/profiles.ts";
 import { referenceSubject } from "../subject/reference/subject.ts";
 import { subjectFromOptions } from "../subject/registry.ts";
+import { ReferenceProblem } from "../subject/program/protocol_reference.ts";
 import { runSubject } from "../subject/run.ts";
 import { isProtocolFile, loadProtocolFile, profileCases } from "../../suites/protocol/mod.ts";
 import {
@@ -164,12 +165,16 @@ export function conformanceTests(options: ConformanceTestOptions = {}): Conforma
     const name = `${options.prefix ?? ""}${c.id}`;
     registered.push({ name, case: c });
     (options.register ?? Deno.test)(name, async () => {
+      // A protocol file's reference program is launched by runSubject, once for all the tests.
       const ran = await runSubject({
         subject: run,
         cases: [c],
         profile,
         profileSpec: profile.name,
         flags,
+      }).catch((e) => {
+        if (e instanceof ReferenceProblem) throw new Error(e.lines.join("\n"), { cause: e });
+        throw e;
       });
       if (!ran.ok) {
         const { message, details } = ran.failure;

@@ -17,6 +17,7 @@ import {
   type RunReport,
 } from "../mod.ts";
 import { type ReportSpec, runWithLiveReports } from "./output.ts";
+import { referenceReady } from "./program/protocol_reference.ts";
 import { flagOptions, type RunFlags } from "./run_flags.ts";
 import { catchStrays } from "./stray.ts";
 import type { OpenOptions, Subject, SubjectFailure, SubjectRun } from "./subject.ts";
@@ -53,7 +54,11 @@ export interface RunSinks extends OpenOptions {
  * Runs the plan's cases against its subject and returns the report with the subject's section.
  * A subject that could not be opened gives a report of `error`s that say why, and the failure.
  * Never throws for the subject's own problems; a run that died part-way comes back with what
- * finished and the error as `stopped`.
+ * finished and the error as `stopped`. A protocol file's reference program is launched here (see
+ * {@linkcode referenceReady}), for every command alike.
+ *
+ * @throws {ReferenceProblem} when the profile's reference program does not start (exit 6) or
+ * disagrees with its file (exit 2).
  *
  * @example
  * ```ts
@@ -76,7 +81,12 @@ export interface RunSinks extends OpenOptions {
  * ```
  */
 export async function runSubject(plan: RunPlan, sinks: RunSinks = {}): Promise<SubjectRun> {
-  const { subject, cases, profile, flags } = plan;
+  const { subject, cases, flags } = plan;
+  // A protocol file's reference program, checked against the file and asked by its cases; a
+  // client's cases play the server's side from the file alone.
+  const profile = subject.kind === "client"
+    ? plan.profile
+    : await referenceReady(plan.profile, sinks.note ?? (() => {}));
   const reproduce = (id: string) => subject.reproduce(flags, plan.profileSpec, id);
   const meta: RunMeta = {
     targets: subject.declared(profile),

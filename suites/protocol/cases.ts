@@ -24,8 +24,23 @@ export type Learn = (
 ) => Promise<Map<Step, Uint8Array>[]>;
 
 /**
+ * The oracle a running case asks: the run's profile's (`learn` on the profile a subject gave the
+ * run, e.g. one whose reference program was launched), else `fallback`. So the same case objects
+ * serve a run with or without a reference.
+ *
+ * @example
+ * ```ts ignore
+ * const oracle = learnOf(t, undefined); // the run's profile decides
+ * ```
+ */
+export function learnOf(t: CaseContext, fallback?: Learn): Learn | undefined {
+  return (t.profile as { learn?: Learn }).learn ?? fallback;
+}
+
+/**
  * The cases of a protocol file, in file order: each scenario under each transformation it takes.
- * `learn` (the oracle) fills the replies its `expect` steps leave out.
+ * The oracle (the run's profile's `learn`, else `learn`) fills the replies its `expect` steps leave
+ * out.
  *
  * @example
  * ```ts
@@ -53,13 +68,15 @@ export function protocolCases(spec: ProtocolSpec, learn?: Learn): Case[] {
             transport: tcp && udp ? "any" : udp ? "udp" : "tcp",
             profiles: [spec.name],
           },
-          // A client that never reads loads the server: nothing else runs beside it.
-          exclusive: tr.name === "beside-unread",
+          // A client that never reads loads the server, and a scenario alone (a broadcast) hears
+          // every other case's clients: nothing else runs beside them.
+          exclusive: tr.name === "beside-unread" || scenario.alone,
           async run(t) {
             const plan = tr.plan(spec, scenario);
             const n = plan.copies ? t.param("copies", DEFAULT_COPIES) : 1;
             const vars = Array.from({ length: n }, (_, k) => varsFor(spec, t.rng, k + 1));
-            const learned = learn ? await learn(t, scenario, vars) : undefined;
+            const oracle = learnOf(t, learn);
+            const learned = oracle ? await oracle(t, scenario, vars) : undefined;
             if (plan.beside) {
               await beside(t, spec, scenario, plan.beside, varsFor(spec, t.rng, 0));
             }

@@ -2,8 +2,9 @@
  * Client cases of a protocol file (`--client`): sockspec plays the server's side of each
  * one-connection scenario. What the scenario sends becomes what the server waits for, its
  * expects become the server's replies; the client reads the requests on stdin and prints the
- * replies on stdout (the default contract of a line or binary client), and exits 0, or non-zero
- * when the server closes in the middle of a reply. Ids are
+ * replies on stdout (the default contract of a line or binary client; the file's `[client]`
+ * table changes it: arguments, stdin, stdout), and exits 0, or non-zero
+ * when the server closes or resets in the middle of a reply. Ids are
  * `<protocol>.client.<scenario>.<transformation>`.
  *
  * @module
@@ -21,7 +22,7 @@ import {
 import { messageLength } from "./message.ts";
 import { varsFor } from "./play.ts";
 import type { ProtocolSpec, Scenario, Step } from "./spec.ts";
-import { fill } from "./template.ts";
+import { fill, textBytes } from "./template.ts";
 import { framingCuts } from "./transform.ts";
 
 /** A server-side transformation of the replies. */
@@ -32,6 +33,8 @@ interface ClientTransformation {
   framing?: boolean;
   /** The server closes after half the first reply: the client must fail, not print or hang. */
   closesEarly?: boolean;
+  /** With `closesEarly`: the server resets (RST) instead of closing (FIN). */
+  resets?: boolean;
   /** Writes one reply to the client. */
   reply(conn: TcpClient, bytes: Uint8Array, spec: ProtocolSpec, t: CaseContext): Promise<unknown>;
 }
@@ -74,7 +77,29 @@ const CLIENT_TRANSFORMATIONS: readonly ClientTransformation[] = [
     closesEarly: true,
     reply: (c, b) => c.send(b.subarray(0, Math.max(1, Math.floor(b.length / 2)))),
   },
+  {
+    name: "reset",
+    title: "the server resets the connection in the middle of a reply",
+    why:
+      "A server may reset with a reply half sent: recv() fails with ECONNRESET (a later send() raises SIGPIPE), and the client must say so and exit non-zero, not take the error for the end of the replies",
+    closesEarly: true,
+    resets: true,
+    reply: (c, b) => c.send(b.subarray(0, Math.max(1, Math.floor(b.length / 2)))),
+  },
 ];
+
+/**
+ * The names of the client-side transformations, the last part of each client case id.
+ *
+ * @example
+ * ```ts
+ * import { CLIENT_TRANSFORMATION_NAMES } from "./client_cases.ts";
+ * CLIENT_TRANSFORMATION_NAMES.includes("reset"); // true
+ * ```
+ */
+export const CLIENT_TRANSFORMATION_NAMES: readonly string[] = CLIENT_TRANSFORMATIONS.map((t) =>
+  t.name
+);
 
 /** Why a scenario cannot be played from the server's side, or null. */
 function cannot(s: Scenario): string | null {
@@ -86,7 +111,10 @@ function cannot(s: Scenario): string | null {
     x.op === "expect" && x.want.kind !== "exact" && x.want.kind !== "eof" ||
     x.op === "abort" || x.op === "shutdown"
   );
-  return bad ? `its step at line ${bad.line} has no fixed bytes to play` : null;
+  if (bad) return `its step at line ${bad.line} has no fixed bytes to play`;
+  // A client sends a request and reads its reply before the next: it does not write ahead.
+  const ahead = s.steps.find((x, i) => x.op === "send" && s.steps[i - 1]?.op === "send");
+  return ahead ? `its step at line ${ahead.line} sends before the reply to the last is read` : null;
 }
 
 /**
@@ -130,9 +158,21 @@ async function playServerSide(
     parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
     return out;
   };
-  const stdin = concat(sends.map((s) => fill(s.payload, vars)));
+  // The client's contract ([client]): its arguments, what it reads and what it must print.
+  const contract = spec.client;
+  const stdin = contract.stdin === "requests"
+    ? concat(sends.map((s) => fill(s.payload, vars)))
+    : new Uint8Array(0);
   const stdout = concat(replies.map((p) => fill(p, vars)));
+  const args = new TextDecoder().decode(
+    fill(
+      { kind: "template", text: contract.args },
+      new Map([...vars, ["host", textBytes("{host}")], ["port", textBytes("{port}")]]),
+    ),
+  );
+  const client = args === "" ? t.client : { ...t.client, command: `${t.client.command} ${args}` };
   using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  let noReset = false;
   const served = (async () => {
     const raw = await listener.accept();
     const conn = new TcpClient(raw, {
@@ -156,6 +196,7 @@ async function playServerSide(
           }
         } else if (step.op === "expect" && step.want.kind === "exact") {
           await tr.reply(conn, fill(step.want.payload, vars), spec, t);
+          if (tr.resets) noReset = !await conn.reset();
           if (tr.closesEarly) return; // the finally closes: FIN in the middle of the reply
         } else if (step.op === "expect" && step.want.kind === "eof") {
           await conn.close();
@@ -168,7 +209,7 @@ async function playServerSide(
     }
   })();
   const run = await runClient({
-    client: t.client,
+    client,
     host: "127.0.0.1",
     port: (listener.addr as Deno.NetAddr).port,
     stdin,
@@ -182,10 +223,12 @@ async function playServerSide(
     if (run.exit === null || run.exit.code !== 0) return; // the client's own end says more
     throw e;
   });
+  if (noReset) t.skip("Cannot send a RST without FFI and /proc (--allow-all)");
   if (run.exit === null) t.fail(`The client did not exit within the wait: killed by sockspec`);
   if (tr.closesEarly) {
     if (run.exit.code === 0) {
-      t.fail("The server closed in the middle of a reply, and the client still exited 0", {
+      const how = tr.resets ? "reset the connection" : "closed";
+      t.fail(`The server ${how} in the middle of a reply, and the client still exited 0`, {
         expected: "a non-zero exit status and a line on stderr",
         actual: run.stdout.bytes,
       });
@@ -193,6 +236,7 @@ async function playServerSide(
     return;
   }
   if (run.exit.code !== 0) t.fail(`The client ended with ${run.exit.description}`);
+  if (contract.stdout === "nothing") return;
   const printed = run.stdout.bytes;
   if (firstDifference(printed, stdout) >= 0) {
     t.fail("The client printed something other than the replies it got", {

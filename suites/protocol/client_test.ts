@@ -18,7 +18,7 @@ Deno.test("conform --client plays the server's side of a protocol file's scenari
   const args = ["--client", client("kv_client.ts"), "--profile", KV, "--only", "kv.client"];
   assertEquals(await conform([...args, "--seed", "1"], { io }), 0, io.lines.join("\n"));
   const summary = io.lines.at(-1)!;
-  assertStringIncludes(summary, "15 passed, 0 failed");
+  assertStringIncludes(summary, "18 passed, 0 failed");
 });
 
 Deno.test("conform --client fails a client that takes one recv() for a reply", async () => {
@@ -31,5 +31,62 @@ Deno.test("conform --client fails a client that takes one recv() for a reply", a
     "kv.client.missing.byte-segments",
     "kv.client.missing.cut-framing",
     "kv.client.missing.early-close",
+    "kv.client.missing.reset",
+  ]);
+});
+
+Deno.test("conform --client keeps the file's client contract: its arguments, stdin and stdout", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "sockspec-client-contract-" });
+  try {
+    const file = `${dir}/get.toml`;
+    await Deno.writeTextFile(
+      file,
+      `name = "get"
+framing = { delimiter = "\\n" }
+
+[client]
+args = "GET {token}"
+stdin = "nothing"
+stdout = "replies"
+
+[[scenario]]
+name = "missing"
+requirement = "GET of a key never set answers NOTFOUND"
+steps = [
+  { open = "a" },
+  { send = "a", text = "GET {token}\\n" },
+  { expect = "a", text = "NOTFOUND\\n" },
+]
+`,
+    );
+    const io = capture();
+    const args = ["--client", client("kv_get.ts"), "--profile", file, "--seed", "1"];
+    assertEquals(await conform(args, { io }), 0, io.lines.join("\n"));
+    assertStringIncludes(io.lines.at(-1)!, "6 passed, 0 failed");
+    // The same client without the arguments the file promises sends an empty request.
+    await Deno.writeTextFile(
+      file,
+      (await Deno.readTextFile(file)).replace('args = "GET {token}"', ""),
+    );
+    const without = capture();
+    assertEquals(
+      await conform([...args, "--only", "get.client.missing.as-written"], { io: without }),
+      1,
+    );
+    assertStringIncludes(without.lines.join("\n"), "the client did not send this request");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("conform --client fails a client that takes a reset for the end of the replies", async () => {
+  const io = capture();
+  const args = ["--client", client("kv_client_reset_is_end.ts"), "--profile", KV];
+  assertEquals(await conform([...args, "--only", "kv.client", "--seed", "1"], { io }), 1);
+  const failed = io.lines.filter((l) => l.startsWith("FAIL   ")).map((l) => l.split(/\s+/)[1]);
+  assertEquals(failed.sort(), [
+    "kv.client.bad-command.reset",
+    "kv.client.missing.reset",
+    "kv.client.quit.reset",
   ]);
 });

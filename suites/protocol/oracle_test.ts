@@ -1,8 +1,10 @@
-import { assertEquals, assertStringIncludes } from "@std/assert";
+import { assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import { kvMissingEmpty } from "../../fixtures/protocol/mutants/kv_missing_empty.ts";
 import { serve } from "../../fixtures/references/serve.ts";
 import { kvServer } from "../../fixtures/protocol/kv.ts";
 import { conform } from "../../harness/cli/conform.ts";
+import { grade } from "../../harness/cli/grade.ts";
+import { conformanceTests } from "../../harness/package/testing.ts";
 
 const KV_REF = new URL("../../fixtures/protocol/kv.ts", import.meta.url).pathname;
 
@@ -99,5 +101,75 @@ Deno.test("conform compares a regex reply with the reference's outside its named
       io.lines.join("\n"),
       "The reply differs from the reference's outside the parts /^[A-Z]+(?<rest>.*)\\n$/ names",
     );
+  });
+});
+
+Deno.test("grade judges each student by the replies the file's reference program gives", async () => {
+  await withFile(kvFile(`deno run --allow-net ${KV_REF} {port}`), async (path) => {
+    await using good = serve({ tcp: kvServer() });
+    await using bad = await kvMissingEmpty.start();
+    const dir = await Deno.makeTempDir({ prefix: "sockspec-oracle-grade-" });
+    try {
+      await Deno.writeTextFile(
+        `${dir}/roster.csv`,
+        `student,tcp,udp,profile\nada,${good.targets.tcp!.url},,${path}\nbob,${
+          bad.targets.tcp!.url
+        },,${path}\n`,
+      );
+      const io = capture();
+      const args = ["--roster", `${dir}/roster.csv`, "--out", `${dir}/out`, "--seed", "1"];
+      const code = await grade([...args, "--only", "kv.missing.as-written"], { io });
+      assertEquals(code, 0, [...io.lines, ...io.errors].join("\n"));
+      const result = async (who: string) =>
+        JSON.parse(await Deno.readTextFile(`${dir}/out/${who}/report.json`)).cases[0];
+      assertEquals((await result("ada")).outcome, "pass");
+      const bob = await result("bob");
+      assertEquals(bob.outcome, "fail");
+      assertStringIncludes(bob.message, "kv.toml:13 (expect on a): The reply differs at byte 0");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+});
+
+Deno.test("grade stops with exit 2 before grading when the reference disagrees with the file", async () => {
+  const file = kvFile(`deno run --allow-net ${KV_REF} {port}`, "", "YES\\n");
+  await withFile(file, async (path) => {
+    const dir = await Deno.makeTempDir({ prefix: "sockspec-oracle-grade-" });
+    try {
+      await Deno.writeTextFile(
+        `${dir}/roster.csv`,
+        `student,tcp,udp,profile\nada,tcp://127.0.0.1:9,,${path}\n`,
+      );
+      const io = capture();
+      const code = await grade(["--roster", `${dir}/roster.csv`, "--out", `${dir}/out`], { io });
+      assertEquals(code, 2, io.errors.join("\n"));
+      assertStringIncludes(io.errors[0], `${path}:11: The reference`);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  });
+});
+
+Deno.test("conformanceTests() asks the file's reference program for the replies it leaves out", async () => {
+  await withFile(kvFile(`deno run --allow-net ${KV_REF} {port}`), async (path) => {
+    await using good = serve({ tcp: kvServer() });
+    await using bad = await kvMissingEmpty.start();
+    for (const [served, passes] of [[good, true], [bad, false]] as const) {
+      const tests = new Map<string, () => Promise<void>>();
+      conformanceTests({
+        profile: path,
+        target: served.targets.tcp!.url,
+        only: ["kv.missing.as-written"],
+        seed: 1,
+        register: (name, fn) => tests.set(name, fn),
+      });
+      const run = tests.get("kv.missing.as-written")!;
+      if (passes) await run();
+      else {
+        const e = await assertRejects(run);
+        assertStringIncludes(String(e), "The reply differs at byte 0");
+      }
+    }
   });
 });

@@ -11,6 +11,7 @@ import { locate } from "./_locate.ts";
 import { nearest } from "./_nearest.ts";
 import type {
   ByteClass,
+  ClientSide,
   Expectation,
   Payload,
   ProtocolSpec,
@@ -46,8 +47,10 @@ const ROOT_KEYS = [
   "reference",
   "probe",
   "placeholders",
+  "client",
   "scenario",
 ];
+const CLIENT_KEYS = ["args", "stdin", "stdout"];
 const SCENARIO_KEYS = [
   "name",
   "requirement",
@@ -71,9 +74,10 @@ const STEP_KEYS = [...OPS, "transport", ...WANTS];
  */
 export const PROTOCOL_KEYS: {
   readonly file: readonly string[];
+  readonly client: readonly string[];
   readonly scenario: readonly string[];
   readonly step: readonly string[];
-} = { file: ROOT_KEYS, scenario: SCENARIO_KEYS, step: STEP_KEYS };
+} = { file: ROOT_KEYS, client: CLIENT_KEYS, scenario: SCENARIO_KEYS, step: STEP_KEYS };
 
 const NAME = /^[a-z0-9][a-z0-9-]*$/;
 
@@ -164,6 +168,7 @@ export function parseProtocol(text: string, path: string): ProtocolSpec {
     placeholders,
     reference,
     probe: "",
+    client: readClient(raw.client, Object.keys(placeholders), fail),
     scenarios: [],
   };
   const list = raw.scenario;
@@ -261,6 +266,39 @@ function readForbidden(v: unknown, fail: Fail): number[] {
     );
   }
   return bytes;
+}
+
+function readClient(v: unknown, placeholders: readonly string[], fail: Fail): ClientSide {
+  if (v === undefined) return { args: "", stdin: "requests", stdout: "replies" };
+  if (!isTable(v)) return fail("client", `[client] must be a table, got ${show(v)}`);
+  unknownKeys(v, CLIENT_KEYS, "client", "[client]", fail);
+  const args = v.args ?? "";
+  if (typeof args !== "string") fail("client.args", `"args" must be a string, got ${show(args)}`);
+  const known = ["host", "port", "token", ...placeholders];
+  const unknown = placeholdersIn(args as string).find((p) => !known.includes(p));
+  if (unknown !== undefined) {
+    fail(
+      "client.args",
+      `Placeholder "{${unknown}}" in "args" is not defined: expected one of ${
+        known.map((k) => `{${k}}`).join(", ")
+      }`,
+    );
+  }
+  const one = <T extends string>(key: string, allowed: readonly T[]): T => {
+    const got = v[key] ?? allowed[0];
+    if (!allowed.includes(got as T)) {
+      fail(
+        `client.${key}`,
+        `"${key}" must be ${allowed.map((a) => `"${a}"`).join(" or ")}, got ${show(got)}`,
+      );
+    }
+    return got as T;
+  };
+  return {
+    args: args as string,
+    stdin: one("stdin", ["requests", "nothing"] as const),
+    stdout: one("stdout", ["replies", "nothing"] as const),
+  };
 }
 
 function readPlaceholders(v: unknown, fail: Fail): Record<string, RandomPlaceholder> {

@@ -109,3 +109,38 @@ Deno.test("parseProtocol() rejects an expect without a reply when there is no re
 Deno.test("parseProtocol() names the line of a TOML syntax error", () => {
   assertEquals(problem(HEAD + `x = "\\q"\n`).startsWith("kv.toml:3: Not valid TOML"), true);
 });
+
+const ONE = `
+[[scenario]]
+name = "s"
+requirement = "r"
+steps = [{ open = "a" }]
+`;
+
+Deno.test("parseProtocol() reads the client's contract, defaulting to requests in and replies out", () => {
+  assertEquals(parseProtocol(HEAD + ONE, "kv.toml").client, {
+    args: "",
+    stdin: "requests",
+    stdout: "replies",
+  });
+  const spec = parseProtocol(
+    HEAD + `[client]\nargs = "GET {token} {host}"\nstdin = "nothing"\nstdout = "nothing"\n` + ONE,
+    "kv.toml",
+  );
+  assertEquals(spec.client, { args: "GET {token} {host}", stdin: "nothing", stdout: "nothing" });
+});
+
+Deno.test("parseProtocol() names file:line for a bad [client] table", () => {
+  assertEquals(
+    problem(HEAD + `[client]\nstdn = "nothing"\n` + ONE),
+    'kv.toml:4: Unknown key "stdn" in [client] (did you mean "stdin"?)',
+  );
+  assertEquals(
+    problem(HEAD + `[client]\nstdout = "lines"\n` + ONE),
+    'kv.toml:4: "stdout" must be "replies" or "nothing", got "lines"',
+  );
+  assertEquals(
+    problem(HEAD + `[client]\nargs = "GET {key}"\n` + ONE),
+    'kv.toml:4: Placeholder "{key}" in "args" is not defined: expected one of {host}, {port}, {token}',
+  );
+});

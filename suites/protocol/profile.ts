@@ -4,10 +4,17 @@
  *
  * @module
  */
-import { type Case, type Framing, makeRng, type Profile } from "../../harness/mod.ts";
-import { type Learn, protocolCases } from "./cases.ts";
+import {
+  type Case,
+  type ClientContract,
+  type Framing,
+  makeRng,
+  type Profile,
+} from "../../harness/mod.ts";
+import { type Learn, learnOf, protocolCases } from "./cases.ts";
 import { protocolClientCases } from "./client_cases.ts";
 import { playCopy, varsFor } from "./play.ts";
+import { type SampleExchange, sampleExchange } from "./sample.ts";
 import type { ProtocolSpec, WireFraming } from "./spec.ts";
 
 /** A profile made from a protocol file: its parsed spec and the cases it generates. */
@@ -17,6 +24,8 @@ export interface ProtocolProfile extends Profile {
   cases: readonly Case[];
   /** The generated client cases (`--client`): sockspec plays the server's side. */
   clientCases: readonly Case[];
+  /** The oracle: how the cases learn the replies the file leaves out (none: nothing launched). */
+  learn?: Learn;
 }
 
 /**
@@ -35,6 +44,8 @@ export interface ProtocolProfile extends Profile {
  */
 export function protocolProfile(spec: ProtocolSpec, learn?: Learn): ProtocolProfile {
   const probe = spec.scenarios.find((s) => s.name === spec.probe)!;
+  // The generic suites speak the protocol through the probe's first exchange.
+  const sample = sampleExchange(spec);
   return {
     name: spec.name,
     description: spec.description,
@@ -42,12 +53,18 @@ export function protocolProfile(spec: ProtocolSpec, learn?: Learn): ProtocolProf
     framing: harnessFraming(spec.framing),
     maxPayload: spec.maxMessage,
     forbidden: spec.forbidden,
+    ...sample,
+    // The generic client cases feed a client one request on stdin and want the reply printed.
+    ...(sample && isDefaultContract(spec) ? { clientContract: sampleContract(sample) } : {}),
+    ruledOut: ruledOut(spec, sample),
     protocol: spec,
     cases: protocolCases(spec, learn),
     clientCases: protocolClientCases(spec),
+    learn,
     async probe(t) {
       const vars = [varsFor(spec, makeRng(t.seed ^ 0x9e3779b9), 0)];
-      const learned = learn ? await learn(t, probe, vars) : undefined;
+      const oracle = learnOf(t, learn);
+      const learned = oracle ? await oracle(t, probe, vars) : undefined;
       await playCopy(t, spec, { steps: probe.steps }, {
         label: (on) => `probe ${on}`,
         vars: vars[0],
@@ -69,6 +86,39 @@ export function protocolProfile(spec: ProtocolSpec, learn?: Learn): ProtocolProf
 export function profileCases(profile: Profile, client = false): readonly Case[] {
   const p = profile as Partial<ProtocolProfile>;
   return (client ? p.clientCases : p.cases) ?? [];
+}
+
+/** The generic cases the file's own rules say a correct server need not pass. */
+function ruledOut(spec: ProtocolSpec, sample?: SampleExchange): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!spec.pipelining) {
+    const why = `${spec.path} does not allow pipelining (pipelining = true)`;
+    out["tcp.framing.pipelined"] = why;
+    out["tcp.framing.coalesced"] = why;
+  }
+  if (!spec.halfClose) {
+    out["tcp.halfclose.reply-after-shutdown"] =
+      `${spec.path} does not allow a half-close after the last request (half_close = true)`;
+  }
+  if (!isDefaultContract(spec)) {
+    out["client"] =
+      `The [client] contract of ${spec.path} (args, stdin, stdout) is not the generic client cases' (a request on stdin, its reply on stdout)`;
+  }
+  if (sample && [0x00, 0xff].some((b) => sample.forbidden.includes(b))) {
+    out["tcp.framing.binary"] =
+      `The probe's placeholder in ${spec.path} holds no NUL or 0xFF bytes (its byte class)`;
+  }
+  return out;
+}
+
+function isDefaultContract(spec: ProtocolSpec): boolean {
+  const c = spec.client;
+  return c.args === "" && c.stdin === "requests" && c.stdout === "replies";
+}
+
+/** The default contract: a request as sent on stdin, its reply as it came on stdout. */
+function sampleContract(sample: SampleExchange): ClientContract {
+  return { stdin: (payload) => sample.encode(payload), stdout: (reply) => reply };
 }
 
 function harnessFraming(f: WireFraming): Framing {

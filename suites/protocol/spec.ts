@@ -77,6 +77,22 @@ export interface Scenario {
   reference?: string;
 }
 
+/**
+ * The client's contract (`[client]`): what a client program under `--client` gets and must print
+ * for each scenario sockspec plays from the server's side.
+ */
+export interface ClientSide {
+  /**
+   * Appended to the `--client` command line: `{host}`, `{port}` and the scenario's placeholders
+   * (`{token}`, random ones) filled in (default none).
+   */
+  args: string;
+  /** What the client reads on stdin: the scenario's requests as sent (default), or nothing. */
+  stdin: "requests" | "nothing";
+  /** What a correct client prints: every reply as it came (default), or nothing that is judged. */
+  stdout: "replies" | "nothing";
+}
+
 /** A parsed and checked protocol file. */
 export interface ProtocolSpec {
   /** The file, as given (for messages and the report's profile column). */
@@ -98,5 +114,7 @@ export interface ProtocolSpec {
   reference?: string;
   /** The scenario that checks a fresh client is still served (default: the first). */
   probe: string;
+  /** The client's contract under `--client`. */
+  client: ClientSide;
   scenarios: readonly Scenario[];
 }

@@ -36,6 +36,25 @@ export class ReferenceProblem extends Error {
 }
 
 /**
+ * Prints a {@linkcode ReferenceProblem} the way every command does (its first line prefixed
+ * `sockspec: `) and returns its exit code; undefined for any other error.
+ *
+ * @example
+ * ```ts
+ * import { ReferenceProblem, referenceProblemExit } from "./protocol_reference.ts";
+ * referenceProblemExit(new ReferenceProblem(6, ["It did not start"]), console.error); // 6
+ * ```
+ */
+export function referenceProblemExit(
+  e: unknown,
+  err: (line: string) => void,
+): number | undefined {
+  if (!(e instanceof ReferenceProblem)) return undefined;
+  for (const [i, line] of e.lines.entries()) err(i === 0 ? `sockspec: ${line}` : line);
+  return e.code;
+}
+
+/**
  * Starts `command` like `--exec` does (fresh ports, ready when it serves them), in `cwd` (the
  * protocol file's folder).
  *
@@ -114,6 +133,31 @@ export async function withReference(
     }
   }
   return protocolProfile(spec, learnFrom(spec, start));
+}
+
+const READY = new WeakMap<Profile, Promise<Profile>>();
+
+/**
+ * {@linkcode withReference}, once per profile object: the one place every run of a subject
+ * (`conform`, each student of `grade`, each test of `conformanceTests`) gets its profile's
+ * oracle, so a batch checks the reference against the file once. A problem is kept too: every
+ * later call throws the same {@linkcode ReferenceProblem}.
+ *
+ * @example
+ * ```ts ignore
+ * const profile = await referenceReady(await loadProfile("./kv.toml"), console.error);
+ * ```
+ */
+export function referenceReady(
+  profile: Profile,
+  note: (line: string) => void = () => {},
+): Promise<Profile> {
+  let ready = READY.get(profile);
+  if (!ready) {
+    ready = withReference(profile, note);
+    READY.set(profile, ready);
+  }
+  return ready;
 }
 
 /** An event of the run against the reference, labelled as the reference's. */
