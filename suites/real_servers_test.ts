@@ -13,16 +13,16 @@ import { selfTest } from "./_self_check.ts";
 import { falseVerdicts } from "./_test_utils.ts";
 
 /** Consecutive runs the server must get through. */
-const RUNS = 10;
+const RUNS = 4;
 
-/** Churn is shortened so ten runs stay quick. */
+/** Churn is shortened so the runs stay quick. */
 const PARAMS: Params = { churn: 300, clients: 50 };
 
 const cc = findCompiler();
 if (!cc) console.warn("real servers: C echo skipped, no C compiler (cc) on PATH or no --allow-run");
 
 selfTest({
-  name: "a fork-per-client C echo server gets no fail or error in 10 runs of the TCP groups",
+  name: "a fork-per-client C echo server gets no fail or error in 4 runs of the TCP groups",
   ignore: !cc,
   async fn() {
     assertEquals(await falseVerdicts(() => startCServer("echo_fork"), PARAMS, { runs: RUNS }), []);

@@ -18,7 +18,8 @@ import { loadProtocolFile } from "./load.ts";
 export const EXAMPLES: readonly string[] = Object.keys(PROTOCOL_REFERENCES);
 const profileOf = (name: string) =>
   loadProtocolFile(new URL(`./examples/${name}.toml`, import.meta.url).pathname);
-const OPTIONS = { seed: 1, timeoutMs: 1000 };
+/** The run's default wait (WAITS.timeoutMs): a loaded machine must not eat a correct reply's time. */
+const OPTIONS = { seed: 1 };
 
 /** Each case against a fresh server from `start`, six at a time: no case sees another's state. */
 async function failures(
