@@ -7,7 +7,7 @@ import { readRunFlags, RUN_FLAGS } from "../subject/run_flags.ts";
 import { gradeStudent } from "./student.ts";
 
 /** A case that runs alone and connects once; `before` runs first, given the case's TCP port. */
-function connects(id: string, before?: (port: number) => void): Case {
+function connects(id: string, before?: (port: number) => void | Promise<void>): Case {
   return {
     id,
     title: id,
@@ -15,7 +15,7 @@ function connects(id: string, before?: (port: number) => void): Case {
     appliesTo: { transport: "tcp" },
     exclusive: true,
     async run(t) {
-      before?.(t.targets.tcp!.port);
+      await before?.(t.targets.tcp!.port);
       const c = await t.connect();
       await c.close();
     },
@@ -42,7 +42,12 @@ Deno.test("gradeStudent() watches a row's target: a server that dies mid-grade g
         cases: [
           connects("demo.first"),
           // Only the student's server dies: the profile's reference run sees other ports.
-          connects("demo.crash", (p) => p === port && listener.close()),
+          // Closed before the case connects, and gone from the kernel (its accept loop ended).
+          connects("demo.crash", async (p) => {
+            if (p !== port) return;
+            listener.close();
+            await accepting;
+          }),
           connects("demo.after"),
           connects("demo.later"),
         ],
