@@ -72,7 +72,7 @@ procTest("waitReady() sees a UDP port bound by the program, and TCP and UDP toge
     udp: { host: HOST, port: udp },
   });
   assert(result.ok, JSON.stringify(result));
-  assert(result.ms >= 400, `ready after ${result.ms} ms`);
+  await assertListening(tcp, result.ms);
   assertEquals(server.ports(), { tcp: [tcp], udp: [udp] });
   assertEquals(server.ports("udp"), { tcp: [], udp: [udp] });
   assertEquals(server.ports("tcp"), { tcp: [tcp], udp: [] });
@@ -92,7 +92,7 @@ procTest("waitReady() reports a program that exits at once, with its stderr", as
     result.message,
     `server exited with status 2 before it served TCP ${HOST}:${port}`,
   );
-  assert(result.ms < 2000, `took ${result.ms} ms`);
+  assert(result.ms < 10_000, `waited out its deadline (${result.ms} ms) for a program that exited`);
 });
 
 procTest("waitReady() reports a program that crashes before it binds", async () => {
@@ -110,7 +110,7 @@ procTest("waitReady() times out on a program that never binds", async () => {
   const result = await waitReady(server, { tcp: { host: HOST, port } }, { timeoutMs: 500 });
   if (result.ok || result.reason !== "timeout") throw new Error(JSON.stringify(result));
   assertEquals(result.message, `server did not serve TCP ${HOST}:${port} within 500 ms`);
-  assert(result.ms >= 500 && result.ms < 1500, `returned after ${result.ms} ms`);
+  assert(result.ms >= 500, `returned after ${result.ms} ms, before its 500 ms`);
 });
 
 procTest("waitReady() names the port a program bound instead of the one it was given", async () => {
