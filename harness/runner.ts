@@ -15,7 +15,7 @@ import { isRequestReply } from "./profile.ts";
 import type { ProgramUnderTest } from "./watched_program.ts";
 import { clientNotApplicable } from "./client/contract.ts";
 import type { ClientUnderTest } from "./client/types.ts";
-import { type CaseResult, type RunReport, summarize } from "./result.ts";
+import { type CaseResult, isProblem, type RunReport, summarize } from "./result.ts";
 import { caseSeed } from "./rng.ts";
 import { type Target, targetList, type Targets, type Transport } from "./target.ts";
 import { ConnectFailed, TcpClient } from "./tcp_client.ts";
@@ -165,8 +165,10 @@ export async function runCases(cases: readonly Case[], options: RunOptions): Pro
     : undefined;
   const results = new Array<CaseResult>(cases.length);
   let done = 0;
+  let problems = 0;
   const finish = (i: number, r: CaseResult) => {
     results[i] = r;
+    if (isProblem(r)) problems++;
     options.onResult?.(r, ++done, cases.length);
   };
   const indexed = cases.map((c, i) => ({ c, i }));
@@ -200,18 +202,31 @@ export async function runCases(cases: readonly Case[], options: RunOptions): Pro
     // silent TCP server does not hold up a UDP case, whose socket it does not share. Cases on
     // both (`any`) go with the UDP pool. The load cases come last: by then the run's tally says
     // whether the target answers a single client at all (see `CaseContext.beforeLoad`).
-    for (const step of schedule(indexed)) {
-      if (!step.together) {
-        for (const item of step.items) await runOne(item);
-        continue;
-      }
+    const sideBySide = async (items: typeof indexed) => {
       const pools = [
-        step.items.filter(({ c }) => c.appliesTo.transport === "tcp"),
-        step.items.filter(({ c }) => c.appliesTo.transport !== "tcp"),
+        items.filter(({ c }) => c.appliesTo.transport === "tcp"),
+        items.filter(({ c }) => c.appliesTo.transport !== "tcp"),
       ];
       await Promise.all(pools.map(async (pool) => {
         for await (const _ of pooledMap(options.concurrency ?? 4, pool, runOne)) { /* drained */ }
       }));
+    };
+    for (const step of schedule(indexed)) {
+      if (step.together) {
+        await sideBySide(step.items);
+        continue;
+      }
+      // A target that has answered no request right in this run has nothing left that a first
+      // exchange or a hazard could take from it: the rest of those steps fail (or end not run)
+      // alike side by side, and one at a time they would cost a time-out each.
+      const mayShare = step.name === "first" || step.name === "hazard";
+      for (const [k, item] of step.items.entries()) {
+        if (mayShare && answeredNothing(run.tally!, problems)) {
+          await sideBySide(step.items.slice(k));
+          break;
+        }
+        await runOne(item);
+      }
     }
   } finally {
     clearTimeout(runTimer);
@@ -487,4 +502,13 @@ function evidenceFields(e: Evidence): Partial<CaseResult> {
     if (typeof e.actual !== "string") out.actualHex = encodeHex(e.actual.subarray(0, 4096));
   }
   return out;
+}
+
+/**
+ * Whether the target never answered right in this run although it was asked (a request tried, or
+ * a case that failed, e.g. at a connect that timed out), on any transport.
+ */
+function answeredNothing(tally: RunTally, problems: number): boolean {
+  const tried = tally.tried.tcp + tally.tried.udp;
+  return (tried > 0 || problems > 0) && tally.answered.tcp + tally.answered.udp === 0;
 }

@@ -189,6 +189,27 @@ Deno.test("runCases() runs measure, first, hazard and load cases one at a time, 
   assertEquals(aloneSawOthers, []);
 });
 
+Deno.test("runCases() runs first and hazard cases side by side once the target answered nothing right", async () => {
+  let running = 0;
+  let most = 0;
+  const hazard = (id: string) =>
+    fake(id, async () => {
+      most = Math.max(most, ++running);
+      await new Promise((r) => setTimeout(r, 20));
+      running--;
+    }, { alone: "hazard" });
+  const opts = { targets: { tcp }, profile: echo, seed: 1 };
+  // Every case passes: nothing says the target is unresponsive, so the hazards go one at a time.
+  await runCases([hazard("h.a"), hazard("h.b"), hazard("h.c")], opts);
+  assertEquals(most, 1);
+  // A first exchange failed and no request was ever answered right: nothing left to take down.
+  most = 0;
+  const failed = fake("first.a", (t) => Promise.resolve(t.fail("no reply")), { alone: "first" });
+  const report = await runCases([failed, hazard("h.a"), hazard("h.b"), hazard("h.c")], opts);
+  assertEquals(report.cases.map((r) => r.outcome), ["fail", "pass", "pass", "pass"]);
+  assert(most > 1, "the hazard cases ran side by side");
+});
+
 Deno.test("runCases() skips a case whose targets are not as it asks before it runs", async () => {
   let ran = false;
   const both = fake("p.both", () => {

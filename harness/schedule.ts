@@ -7,7 +7,8 @@
  * The steps, in order: the `measure` cases (alone, on the program as it started), the `first`
  * cases (alone: the plainest exchanges, where a server that dies at its first connection dies),
  * the shared cases (side by side), the `hazard` cases (alone), and the load (`exclusive`) cases
- * (alone).
+ * (alone). Once a run's target has answered nothing right although it was asked, the runner
+ * runs the rest of a `first` or `hazard` step side by side: nothing is left to take down.
  *
  * @module
  */
