@@ -66,8 +66,12 @@ export function liveWithMark(mark: string): number[] {
   return pids;
 }
 
-/** Polls `check` every 20 ms until it returns true, for at most `ms`; returns its last answer. */
-export async function eventually(check: () => boolean, ms = 3000): Promise<boolean> {
+/**
+ * Polls `check` every 20 ms until it returns true, for at most `ms`; returns its last answer. It
+ * returns as soon as the event comes, so the default deadline is one a loaded machine (a second
+ * test run beside this one) cannot eat.
+ */
+export async function eventually(check: () => boolean, ms = 15_000): Promise<boolean> {
   const deadline = performance.now() + ms;
   while (!check()) {
     if (performance.now() > deadline) return false;

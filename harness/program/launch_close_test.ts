@@ -70,7 +70,7 @@ procTest("close() stops a program that forks as fast as it can", async () => {
     env: { [MARK]: mark },
     limits: { processes: 100_000 },
   });
-  assert(await eventually(() => liveWithMark(mark).length > 50));
+  assert(await eventually(() => liveWithMark(mark).length > 50), "it forked 50");
   await program.close();
   assertEquals(liveWithMark(mark), []);
 });
