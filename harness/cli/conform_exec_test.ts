@@ -310,14 +310,7 @@ function forkedServers(mark: string): number {
 
 /** Sends SIGINT once the server has forked children, and checks how conform ended. */
 async function interrupt(child: Deno.ChildProcess, mark: string): Promise<void> {
-  const servers = () => forkedServers(mark);
-  const deadline = performance.now() + 10_000;
-  let seen = servers();
-  while (seen < 3 && performance.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 10));
-    seen = servers();
-  }
-  assert(seen >= 3, "the server forked children");
+  assert(await eventually(() => forkedServers(mark) >= 3), "the server forked children");
   child.kill("SIGINT");
   assertEquals((await child.status).code, 130);
 }

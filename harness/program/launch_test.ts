@@ -170,8 +170,8 @@ procTest("launch() keeps only the last outputCap bytes of 5 MB of output", async
     "head -c 5242880 /dev/zero | tr '\\0' 'y' >&2; printf '\\nlast error line\\n' >&2";
   await using program = launch({ argv: ["sh", "-c", script] });
   const exit = await program.exited;
+  // It exited at all: its output was read all along (on a full pipe it would block for ever).
   assertEquals(exit.code, 0);
-  assert(exit.atMs < 10_000, `took ${exit.atMs} ms`); // read all along, never blocked on a pipe
   const out = program.stdout();
   assertEquals(out.bytes.length, 64 * 1024);
   assertEquals(out.dropped, 5 * 1024 * 1024 + "\nTHE END\n".length - 64 * 1024);
