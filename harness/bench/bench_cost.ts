@@ -35,7 +35,8 @@ import { hostileMutants } from "../../fixtures/mutants/hostile.ts";
 import { MUTANTS } from "../../fixtures/mutants/mod.ts";
 import { REFERENCES } from "../../fixtures/references/mod.ts";
 import { serve, type Served } from "../../fixtures/references/serve.ts";
-import { makeTarget, OUTCOMES, type RunReport, UsageError } from "../mod.ts";
+import { makeTarget, UsageError } from "../mod.ts";
+import { reportSummary } from "./_report_summary.ts";
 import type { Measured } from "./_measure.ts";
 import type { BareChurn } from "./_bare_churn.ts";
 import { exitOnError } from "../subject/args.ts";
@@ -166,15 +167,7 @@ async function conform(
       `json:${json}`,
     ]);
     const measured = JSON.parse(run.last) as Measured;
-    let counts = "no report", slowest = "", longestMs = 0;
-    try {
-      const report: RunReport = JSON.parse(await Deno.readTextFile(json));
-      counts = OUTCOMES.filter((o) => report.summary[o] > 0)
-        .map((o) => `${report.summary[o]} ${o}`).join(", ");
-      const slow = report.cases.reduce((a, b) => b.durationMs > a.durationMs ? b : a);
-      slowest = `${slow.id} ${(slow.durationMs / 1000).toFixed(1)} s`;
-      longestMs = slow.durationMs;
-    } catch { /* no report: the run crashed */ }
+    const { counts, slowest, longestMs } = await reportSummary(json);
     return { name, mode, wallMs: run.wallMs, cpuMs: measured.cpuMs, counts, slowest, longestMs };
   } finally {
     await Deno.remove(json).catch(() => {});

@@ -16,7 +16,8 @@ import { hostileMutants } from "../../fixtures/mutants/hostile.ts";
 import { MUTANTS } from "../../fixtures/mutants/mod.ts";
 import { REFERENCES } from "../../fixtures/references/mod.ts";
 import { serve, type Served } from "../../fixtures/references/serve.ts";
-import { OUTCOMES, type RunReport, UsageError } from "../mod.ts";
+import { UsageError } from "../mod.ts";
+import { reportSummary } from "./_report_summary.ts";
 import { exitOnError } from "../subject/args.ts";
 
 /** One target of the benchmark. */
@@ -85,14 +86,7 @@ async function measure(t: BenchTarget, root: string): Promise<Measured> {
     const wallS = (performance.now() - started) / 1000;
     const stderr = new TextDecoder().decode(out.stderr);
     const rss = stderr.match(/Maximum resident set size \(kbytes\): (\d+)/);
-    let counts = "no report", slowest = "";
-    try {
-      const report: RunReport = JSON.parse(await Deno.readTextFile(json));
-      counts = OUTCOMES.filter((o) => report.summary[o] > 0)
-        .map((o) => `${report.summary[o]} ${o}`).join(", ");
-      const slow = report.cases.reduce((a, b) => b.durationMs > a.durationMs ? b : a);
-      slowest = `${slow.id} ${(slow.durationMs / 1000).toFixed(1)} s`;
-    } catch { /* no report: the run was stopped or crashed */ }
+    const { counts, slowest } = await reportSummary(json);
     return {
       name: t.name,
       wallS,

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { concat } from "@std/bytes";
 import {
   type Case,
   type CaseContext,
@@ -153,11 +154,6 @@ async function playServerSide(
   const replies = scenario.steps.flatMap((s) =>
     s.op === "expect" && s.want.kind === "exact" ? [s.want.payload] : []
   );
-  const concat = (parts: Uint8Array[]) => {
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
-    return out;
-  };
   // The client's contract ([client]): its arguments, what it reads and what it must print.
   const contract = spec.client;
   const stdin = contract.stdin === "requests"

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { concat } from "@std/bytes";
 import {
   byteText,
   type CaseContext,
@@ -116,7 +117,7 @@ export async function playCopy(
         let bytes = fill(step.payload, options.vars);
         while (plan.coalesce && steps[i + 1]?.op === "send" && steps[i + 1].on === step.on) {
           const next = steps[++i];
-          bytes = concat(bytes, fill((next as Step & { op: "send" }).payload, options.vars));
+          bytes = concat([bytes, fill((next as Step & { op: "send" }).payload, options.vars)]);
         }
         if ("receive" in conn) {
           await conn.send(bytes);
@@ -162,13 +163,6 @@ function splitPlan(
   if (cut === "bytes") return { sizes: [1], gapMs: WAITS.byteGapMs };
   if (cut === "framing") return { cuts: framingCuts(spec.framing, bytes), gapMs: WAITS.splitGapMs };
   return { cuts: randomCuts(rng, bytes.length, 3), gapMs: WAITS.randomGapMs };
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }
 
 async function expectOn(

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { concat } from "@std/bytes";
 import type { Profile } from "../../harness/mod.ts";
 import { makeRng } from "../../harness/mod.ts";
 import { varsFor } from "./play.ts";
@@ -95,14 +96,4 @@ function forbiddenFor(spec: ProtocolSpec, name: string): number[] {
     for (let b = 0; b < 256; b++) if (!alphabet.includes(String.fromCharCode(b))) out.add(b);
   }
   return [...out].sort((a, b) => a - b);
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { concat } from "@std/bytes";
 import type { ByteClass, Payload } from "./spec.ts";
 import type { Rng } from "../../harness/mod.ts";
 
@@ -51,13 +52,7 @@ export function fill(payload: Payload, vars: ReadonlyMap<string, Uint8Array>): U
     from = m.index + m[0].length;
   }
   parts.push(enc.encode(payload.text.slice(from)));
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concat(parts);
 }
 
 const CLASSES: Record<ByteClass, Uint8Array> = {
