@@ -227,8 +227,7 @@ export async function conform(args: string[], options: ConformOptions = {}): Pro
     const progress = options.progress ?? (tty ? ProgressLine.on(stream) : undefined);
     // A protocol file's reference program is launched by runSubject, as for every command.
     const profile = options.profile ?? await needs("--profile", () => loadProfile(a.profileSpec));
-    const client = a.subject?.kind.split("+").includes("client") ?? false;
-    const own = profileCases(profile, client);
+    const own = profileCases(profile, a.subject?.client !== undefined);
     const cases = selectCases(
       [...(a.list ? a.subject?.list ?? LISTED_CASES : a.subject!.cases), ...own],
       a.only,
