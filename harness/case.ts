@@ -20,8 +20,12 @@ export type Framing =
   | { kind: "stream" }
   /** A request ends with `delimiter` (line: `\n`). */
   | { kind: "delimiter"; delimiter: Uint8Array }
-  /** A big-endian length of `headerBytes` bytes, then that many payload bytes. */
-  | { kind: "length-prefix"; headerBytes: 2 | 4 }
+  /**
+   * A big-endian length of `headerBytes` bytes, then that many payload bytes. A fixed header
+   * (a protocol file's `{ header = 4, length_at = 2, length_bytes = 2 }`) has `size` bytes with
+   * the length at offset `at` (defaults: the length alone, `at` 0, `size` `headerBytes`).
+   */
+  | { kind: "length-prefix"; headerBytes: 2 | 4; at?: number; size?: number }
   /** The profile is not request/reply (discard, chargen, daytime, time). */
   | { kind: "none" };
 

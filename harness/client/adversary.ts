@@ -242,10 +242,12 @@ export class TcpPeer {
       return this.#ended(r.end, r.end === "done" ? r.bytes : null);
     }
     if (framing.kind === "length-prefix") {
-      const h = await take(this.conn.readExactly(framing.headerBytes, { timeoutMs: ms }));
+      const size = framing.size ?? framing.headerBytes;
+      const h = await take(this.conn.readExactly(size, { timeoutMs: ms }));
       if (h.end !== "done") return this.#ended(h.end, null);
       const view = new DataView(h.bytes.buffer, h.bytes.byteOffset, h.bytes.length);
-      const length = framing.headerBytes === 2 ? view.getUint16(0) : view.getUint32(0);
+      const at = framing.at ?? 0;
+      const length = framing.headerBytes === 2 ? view.getUint16(at) : view.getUint32(at);
       const body = await take(this.conn.readExactly(length, { timeoutMs: ms }));
       return this.#ended(body.end, body.end === "done" ? concat([h.bytes, body.bytes]) : null);
     }

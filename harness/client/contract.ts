@@ -42,7 +42,8 @@ export function clientContract(profile: RequestReplyProfile): ClientContract {
   if (framing.kind === "length-prefix") {
     return {
       stdin: (payload) => payload,
-      stdout: (reply) => reply.subarray(Math.min(framing.headerBytes, reply.length)),
+      stdout: (reply) =>
+        reply.subarray(Math.min(framing.size ?? framing.headerBytes, reply.length)),
     };
   }
   return { stdin: (payload) => payload, stdout: (reply) => reply };

@@ -76,7 +76,8 @@ export const framedProfiles: readonly Profile[] = [line, lp16, lp32];
 
 /**
  * Where to cut one encoded `request` so that a write boundary falls inside its framing: after
- * each byte of a length header (the last cut falls between header and payload), or before and
+ * each byte of a length header (or of a fixed header holding the length; the last cut falls
+ * between header and payload), or before and
  * inside a trailing delimiter. Empty for stream framing.
  *
  * @example
@@ -89,7 +90,7 @@ export const framedProfiles: readonly Profile[] = [line, lp16, lp32];
 export function framingCuts(framing: Framing, request: Uint8Array): number[] {
   const cuts: number[] = [];
   if (framing.kind === "length-prefix") {
-    for (let i = 1; i <= framing.headerBytes; i++) cuts.push(i);
+    for (let i = 1; i <= (framing.size ?? framing.headerBytes); i++) cuts.push(i);
   } else if (framing.kind === "delimiter") {
     for (let i = request.length - framing.delimiter.length; i < request.length; i++) cuts.push(i);
   }

@@ -1,5 +1,7 @@
 import { assert, assertEquals } from "@std/assert";
 import { kvHalfCloseDrops } from "../../fixtures/protocol/mutants/kv_half_close_drops.ts";
+import { blobLittleEndian } from "../../fixtures/protocol/mutants/blob_little_endian.ts";
+import { blobOneRecv } from "../../fixtures/protocol/mutants/blob_one_recv.ts";
 import { kvIterative } from "../../fixtures/protocol/mutants/kv_iterative.ts";
 import { PROTOCOL_REFERENCES } from "../../fixtures/protocol/mod.ts";
 import { serve, type Served } from "../../fixtures/references/serve.ts";
@@ -22,7 +24,7 @@ async function outcomes(name: string, served: Served, ids = GENERIC.map((c) => c
   return Object.fromEntries(report.cases.map((r) => [r.id, `${r.outcome}: ${r.message}`]));
 }
 
-for (const name of ["kv", "chat"]) {
+for (const name of ["kv", "chat", "blob"]) {
   Deno.test(`the ${name} reference passes the generic TCP suites through ${name}.toml's probe exchange`, async () => {
     await using served = serve({ tcp: PROTOCOL_REFERENCES[name]() });
     const got = await outcomes(name, served);
@@ -40,6 +42,21 @@ Deno.test("a kv server that closes at the client's EOF before answering fails tc
   assert(got["tcp.halfclose.reply-after-shutdown"].startsWith("fail"), JSON.stringify(got));
 });
 
+// blob's probe sends a framed message (header = "01 00") with {data} as its body: the generic cases
+// put their payloads there and fill the length field around them.
+for (
+  const [mutant, id] of [
+    [blobOneRecv, "tcp.framing.split-header"],
+    [blobLittleEndian, "tcp.framing.byte-order"],
+  ] as const
+) {
+  Deno.test(`mutant ${mutant.name} fails ${id} through blob.toml's framed probe`, async () => {
+    await using served = await mutant.start();
+    const got = await outcomes("blob", served, [id]);
+    assert(got[id].startsWith("fail"), JSON.stringify(got));
+  });
+}
+
 Deno.test("an iterative kv server fails tcp.concurrency.idle-client", async () => {
   await using served = await kvIterative.start();
   const got = await outcomes("kv", served, ["tcp.concurrency.idle-client"]);
@@ -49,7 +66,9 @@ Deno.test("an iterative kv server fails tcp.concurrency.idle-client", async () =
 Deno.test("protocolProfile() rules out the generic cases the file's own rules do not ask for", () => {
   const chat = example("chat");
   assert(chat.ruledOut?.["tcp.halfclose.reply-after-shutdown"]?.includes("half_close = true"));
-  // blob's probe sends fixed bytes: no sample exchange, so no request/reply case applies.
-  assertEquals(example("blob").encode, undefined);
+  const blob = example("blob");
+  assertEquals(blob.framing, { kind: "length-prefix", headerBytes: 2, at: 2, size: 4 });
+  assertEquals(blob.encode!(Uint8Array.of(7)), Uint8Array.of(1, 0, 0, 1, 7));
+  assertEquals(blob.expectedReply!(Uint8Array.of(1, 0, 0, 1, 7)), Uint8Array.of(0x81, 0, 0, 1, 7));
   assertEquals(example("kv").ruledOut?.["tcp.framing.pipelined"], undefined);
 });

@@ -14,6 +14,7 @@ import type {
   ClientSide,
   Expectation,
   Payload,
+  PlainPayload,
   ProtocolSpec,
   RandomPlaceholder,
   Scenario,
@@ -62,7 +63,7 @@ const SCENARIO_KEYS = [
 ];
 const OPS = ["open", "send", "expect", "shutdown", "close", "abort"] as const;
 const WANTS = ["text", "hex", "regex", "length", "nothing", "eof", "reset", "closed"];
-const STEP_KEYS = [...OPS, "transport", ...WANTS];
+const STEP_KEYS = [...OPS, "transport", "header", ...WANTS];
 /**
  * Every key a protocol file may use: at its top, in a scenario, in a step.
  *
@@ -443,8 +444,8 @@ function readSteps(
     const line = 0;
     const allowed: Record<string, string[]> = {
       open: ["transport"],
-      send: ["text", "hex"],
-      expect: WANTS,
+      send: ["text", "hex", "header"],
+      expect: [...WANTS, "header"],
       shutdown: [],
       close: [],
       abort: [],
@@ -483,20 +484,20 @@ function readSteps(
     }
     const udp = open.get(on) === "udp";
     if (op === "send") {
-      const payload = readPayload(v, place, known, fail);
+      const payload = readPayload(v, place, known, fail, spec.framing);
       if (!payload) fail(place, `A send needs text = "..." or hex = "..."`);
-      if (payload!.kind === "bytes" && payload!.bytes.length > spec.maxMessage) {
-        fail(
-          place,
-          `This send has ${
-            payload!.bytes.length
-          } bytes, more than max_message (${spec.maxMessage})`,
-        );
+      const size = payload!.kind === "bytes"
+        ? payload!.bytes.length
+        : payload!.kind === "framed" && payload!.body.kind === "bytes"
+        ? payload!.head.length + payload!.bytes + payload!.body.bytes.length
+        : 0;
+      if (size > spec.maxMessage) {
+        fail(place, `This send has ${size} bytes, more than max_message (${spec.maxMessage})`);
       }
       return { op, on, payload: payload!, line };
     }
     if (op === "expect") {
-      const want = readExpectation(v, place, known, hasReference, fail);
+      const want = readExpectation(v, place, known, hasReference, fail, spec.framing);
       if (udp && ["eof", "reset", "closed"].includes(want.kind)) {
         fail(place, `A UDP socket "${on}" cannot see ${want.kind}`);
       }
@@ -518,7 +519,38 @@ function readPayload(
   place: string,
   known: ReadonlySet<string>,
   fail: Fail,
+  framing: WireFraming,
 ): Payload | null {
+  const body = readPlain(v, place, known, fail);
+  if (!("header" in v)) return body;
+  if (!body) {
+    return fail(`${place}.header`, `"header" goes with text = "..." or hex = "...": the body`);
+  }
+  const field = framing.kind === "length"
+    ? { size: framing.bytes, at: 0, bytes: framing.bytes }
+    : framing.kind === "header"
+    ? framing
+    : fail(
+      `${place}.header`,
+      `"header" needs a length in the framing: framing = { length = 2 } or { header = N, length_at = K, length_bytes = 2 }`,
+    );
+  const head = readHex(v.header, `${place}.header`, fail);
+  const want = field.size - field.bytes;
+  if (head.length !== want) {
+    fail(
+      `${place}.header`,
+      `"header" gives the header without its ${field.bytes}-byte length field: ${want} bytes, got ${head.length}`,
+    );
+  }
+  return { kind: "framed", head, at: field.at, bytes: field.bytes, body: body! };
+}
+
+function readPlain(
+  v: Record<string, unknown>,
+  place: string,
+  known: ReadonlySet<string>,
+  fail: Fail,
+): PlainPayload | null {
   if ("text" in v && "hex" in v) fail(place, "Give text or hex, not both");
   if (typeof v.hex === "string" || "hex" in v) {
     return { kind: "bytes", bytes: readHex(v.hex, `${place}.hex`, fail) };
@@ -560,8 +592,12 @@ function readExpectation(
   known: ReadonlySet<string>,
   hasReference: boolean,
   fail: Fail,
+  framing: WireFraming,
 ): Expectation {
   const given = WANTS.filter((k) => k in v);
+  if ("header" in v && given[0] !== "text" && given[0] !== "hex") {
+    fail(`${place}.header`, `"header" goes with text = "..." or hex = "...": the body`);
+  }
   if (given.length > 1) {
     fail(place, `An expect takes one of ${WANTS.join(", ")}, got ${given.join(" and ")}`);
   }
@@ -580,7 +616,7 @@ function readExpectation(
       return { kind: "learned" };
     case "text":
     case "hex":
-      return { kind: "exact", payload: readPayload(v, place, known, fail)! };
+      return { kind: "exact", payload: readPayload(v, place, known, fail, framing)! };
     case "regex": {
       if (typeof v.regex !== "string") fail(`${place}.regex`, `"regex" must be a string`);
       try {

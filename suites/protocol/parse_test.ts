@@ -144,3 +144,48 @@ Deno.test("parseProtocol() names file:line for a bad [client] table", () => {
     'kv.toml:4: Placeholder "{key}" in "args" is not defined: expected one of {host}, {port}, {token}',
   );
 });
+
+const BLOB = `name = "blob"
+framing = { header = 4, length_at = 2, length_bytes = 2 }
+[[scenario]]
+name = "s"
+requirement = "r"
+steps = [
+  { open = "a" },
+`;
+
+Deno.test("parseProtocol() reads a framed step: the header without its length, then the body", () => {
+  const spec = parseProtocol(
+    BLOB + `  { send = "a", header = "01 00", hex = "41 42" },\n]\n`,
+    "b.toml",
+  );
+  const send = spec.scenarios[0].steps[1];
+  assertEquals(send.op === "send" && send.payload, {
+    kind: "framed",
+    head: Uint8Array.of(1, 0),
+    at: 2,
+    bytes: 2,
+    body: { kind: "bytes", bytes: Uint8Array.of(0x41, 0x42) },
+  });
+});
+
+Deno.test("parseProtocol() names file:line for a header the framing or the step cannot take", () => {
+  assertEquals(
+    problem(BLOB + `  { send = "a", header = "01", text = "x" },\n]\n`),
+    'kv.toml:8: "header" gives the header without its 2-byte length field: 2 bytes, got 1',
+  );
+  assertEquals(
+    problem(BLOB + `  { expect = "a", header = "81 00", length = 4 },\n]\n`),
+    'kv.toml:8: "header" goes with text = "..." or hex = "...": the body',
+  );
+  assertEquals(
+    problem(
+      HEAD +
+        ONE.replace(
+          '[{ open = "a" }]',
+          '[{ open = "a" }, { send = "a", header = "", text = "x" }]',
+        ),
+    ),
+    'kv.toml:7: "header" needs a length in the framing: framing = { length = 2 } or { header = N, length_at = K, length_bytes = 2 }',
+  );
+});

@@ -128,7 +128,10 @@ function harnessFraming(f: WireFraming): Framing {
     case "length":
       return { kind: "length-prefix", headerBytes: f.bytes };
     case "header":
-      return { kind: "none" };
+      // The generic cases cut inside the header and read its length where it is.
+      return f.bytes === 1
+        ? { kind: "none" }
+        : { kind: "length-prefix", headerBytes: f.bytes, at: f.at, size: f.size };
     case "stream":
       return { kind: "stream" };
   }

@@ -2,7 +2,8 @@
  * A protocol file's sample exchange: the request and reply the generic suites (half-close,
  * concurrency, robustness, backlog, process checks) send and expect, taken from the scenario the
  * file names as `probe`. Its first step opens a connection, its second sends on it a template
- * with a placeholder, its third expects an exact reply there: a generic case's payload fills that
+ * with a placeholder (or a framed message, `header = "..."`, whose body is one: its length field
+ * is filled around each payload), its third expects an exact reply there: a generic case's payload fills that
  * placeholder (within the placeholder's byte class), and the reply is the expected one with the
  * same value. So `GET {token}\n` → `NOTFOUND\n` lets every generic case speak kv.
  *
@@ -13,7 +14,7 @@ import type { Profile } from "../../harness/mod.ts";
 import { makeRng } from "../../harness/mod.ts";
 import { varsFor } from "./play.ts";
 import type { Payload, ProtocolSpec } from "./spec.ts";
-import { fill, placeholdersIn } from "./template.ts";
+import { fill, framed, placeholdersIn } from "./template.ts";
 
 /** What a sample exchange gives a profile: requests, their replies, and what a payload may hold. */
 export type SampleExchange = Required<
@@ -60,8 +61,12 @@ export function sampleExchange(spec: ProtocolSpec): SampleExchange | undefined {
   const [open, send, expect] = probe?.steps ?? [];
   if (open?.op !== "open" || send?.op !== "send" || expect?.op !== "expect") return undefined;
   if (send.on !== open.on || expect.on !== open.on) return undefined;
-  if (expect.want.kind !== "exact" || send.payload.kind !== "template") return undefined;
-  const text = send.payload.text;
+  if (expect.want.kind !== "exact") return undefined;
+  // A framed send (`header = "..."`) puts the payload in its body: the length field is filled.
+  const frame = send.payload.kind === "framed" ? send.payload : undefined;
+  const body = frame ? frame.body : send.payload;
+  if (body.kind !== "template") return undefined;
+  const text = body.text;
   const name = placeholdersIn(text)[0];
   const at = text.indexOf(`{${name}}`);
   // The payload goes where the placeholder is, once: its other uses would hide where it ends.
@@ -70,18 +75,21 @@ export function sampleExchange(spec: ProtocolSpec): SampleExchange | undefined {
   const part = (t: string): Uint8Array => fill({ kind: "template", text: t }, vars);
   const before = part(text.slice(0, at));
   const after = part(text.slice(at + name.length + 2));
+  const wrap = (b: Uint8Array) => frame ? framed(frame, b) : b;
+  const header = frame ? frame.head.length + frame.bytes : 0;
   const reply: Payload = expect.want.payload;
   const replyTo = (payload: Uint8Array) => fill(reply, new Map([...vars, [name, payload]]));
   const grows = replyTo(new Uint8Array(1)).length - replyTo(new Uint8Array(0)).length;
   const overhead = Math.max(
-    before.length + after.length,
+    header + before.length + after.length,
     grows > 0 ? replyTo(new Uint8Array(0)).length : 0,
   );
+  const fieldMax = frame ? 2 ** (8 * frame.bytes) - 1 - before.length - after.length : Infinity;
   return {
-    encode: (payload) => concat([before, payload, after]),
+    encode: (payload) => wrap(concat([before, payload, after])),
     expectedReply: (request) =>
-      replyTo(request.subarray(before.length, request.length - after.length)),
-    maxPayload: Math.max(1, spec.maxMessage - overhead),
+      replyTo(request.subarray(header + before.length, request.length - after.length)),
+    maxPayload: Math.max(1, Math.min(spec.maxMessage - overhead, fieldMax)),
     forbidden: forbiddenFor(spec, name),
   };
 }

@@ -25,12 +25,24 @@ export interface RandomPlaceholder {
   class: ByteClass;
 }
 
-/** Bytes a step gives: as written, or a template with `{name}` placeholders. */
-export type Payload =
+/** Bytes a step gives as written: fixed, or a template with `{name}` placeholders. */
+export type PlainPayload =
   /** Fixed bytes (from `hex`, or `text` without placeholders). */
   | { kind: "bytes"; bytes: Uint8Array }
   /** Text with placeholders, filled for each copy of the scenario. */
   | { kind: "template"; text: string };
+
+/**
+ * Bytes a step gives: plain, or a whole message of a length-framed protocol (`header = "HEX"`),
+ * whose length field sockspec fills around the body.
+ */
+export type Payload =
+  | PlainPayload
+  /**
+   * `head` is the header without its length field; the big-endian length of `body` (`bytes`
+   * bytes) goes in at offset `at`, and `body` follows the header.
+   */
+  | { kind: "framed"; head: Uint8Array; at: number; bytes: 1 | 2 | 4; body: PlainPayload };
 
 /** What an `expect` step wants to read. */
 export type Expectation =

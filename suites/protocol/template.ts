@@ -6,7 +6,7 @@
  * @module
  */
 import { concat } from "@std/bytes";
-import type { ByteClass, Payload } from "./spec.ts";
+import type { ByteClass, Payload, PlainPayload } from "./spec.ts";
 import type { Rng } from "../../harness/mod.ts";
 
 const PLACEHOLDER = /\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_-]*)\}/g;
@@ -39,6 +39,7 @@ export function placeholdersIn(text: string): string[] {
  */
 export function fill(payload: Payload, vars: ReadonlyMap<string, Uint8Array>): Uint8Array {
   if (payload.kind === "bytes") return payload.bytes;
+  if (payload.kind === "framed") return framed(payload, fill(payload.body, vars));
   const enc = new TextEncoder();
   const parts: Uint8Array[] = [];
   let from = 0;
@@ -53,6 +54,46 @@ export function fill(payload: Payload, vars: ReadonlyMap<string, Uint8Array>): U
   }
   parts.push(enc.encode(payload.text.slice(from)));
   return concat(parts);
+}
+
+/**
+ * A whole message of a length-framed protocol: `p.head` with the big-endian length of `body` put
+ * in at `p.at`, then `body`.
+ *
+ * @throws {RangeError} when the body's length does not fit the length field.
+ * @example
+ * ```ts
+ * import { framed } from "./template.ts";
+ * const head = new Uint8Array([1, 0]);
+ * framed({ head, at: 2, bytes: 2 }, new Uint8Array([7])); // Uint8Array [1, 0, 0, 1, 7]
+ * ```
+ */
+export function framed(
+  p: { head: Uint8Array; at: number; bytes: 1 | 2 | 4 },
+  body: Uint8Array,
+): Uint8Array {
+  if (body.length >= 2 ** (8 * p.bytes)) {
+    throw new RangeError(`A body of ${body.length} bytes does not fit a ${p.bytes}-byte length`);
+  }
+  const length = new Uint8Array(p.bytes);
+  for (let i = 0, n = body.length; i < p.bytes; i++, n = Math.floor(n / 256)) {
+    length[p.bytes - 1 - i] = n % 256;
+  }
+  return concat([p.head.subarray(0, p.at), length, p.head.subarray(p.at), body]);
+}
+
+/**
+ * The template text of a payload (its body's, for a framed one), or "" for fixed bytes.
+ *
+ * @example
+ * ```ts
+ * import { templateText } from "./template.ts";
+ * templateText({ kind: "template", text: "GET {token}\n" }); // "GET {token}\n"
+ * ```
+ */
+export function templateText(payload: Payload): string {
+  const plain: PlainPayload = payload.kind === "framed" ? payload.body : payload;
+  return plain.kind === "template" ? plain.text : "";
 }
 
 const CLASSES: Record<ByteClass, Uint8Array> = {

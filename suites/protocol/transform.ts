@@ -6,7 +6,7 @@
  * @module
  */
 import type { ProtocolSpec, Scenario, Step, WireFraming } from "./spec.ts";
-import { placeholdersIn } from "./template.ts";
+import { placeholdersIn, templateText } from "./template.ts";
 
 /** How the player replays a scenario. */
 export interface PlayPlan {
@@ -74,8 +74,7 @@ export function pipelinedSteps(steps: readonly Step[]): Step[] {
     if (on !== undefined && s.on !== on) flush();
     if (s.op === "send") {
       // A send that needs a value an earlier reply captures waits for that reply.
-      const text = s.payload.kind === "template" ? s.payload.text : "";
-      if (placeholdersIn(text).some((n) => captured.has(n))) flush();
+      if (placeholdersIn(templateText(s.payload)).some((n) => captured.has(n))) flush();
       sends.push(s);
     } else if (s.op === "expect") {
       if (s.want.kind === "regex") {
@@ -239,7 +238,7 @@ export const TRANSFORMATIONS: readonly Transformation[] = [
 
 function sizeAtLeast2(step: Step): boolean {
   if (step.op !== "send") return false;
-  return step.payload.kind === "template" || step.payload.bytes.length >= 2;
+  return step.payload.kind !== "bytes" || step.payload.bytes.length >= 2;
 }
 
 /**

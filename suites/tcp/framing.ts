@@ -131,8 +131,9 @@ export const splitHeader: Case = {
 function cutPlace(p: RequestReplyProfile, request: Uint8Array, cut: number): string {
   const f = p.framing;
   if (f.kind === "length-prefix") {
-    return cut < f.headerBytes
-      ? `inside the ${f.headerBytes}-byte length header`
+    const size = f.size ?? f.headerBytes;
+    return cut < size
+      ? `inside the ${size}-byte ${f.size === undefined ? "length " : ""}header`
       : "between the length header and the payload";
   }
   if (f.kind === "delimiter") {
@@ -240,7 +241,7 @@ export const large: Case = {
     const request = p.encode(payload);
     const reply = p.expectedReply(request);
     // Both at once, and both awaited: a failed read must not leave the send's rejection unhandled.
-    const h = p.framing.kind === "length-prefix" ? p.framing.headerBytes : 0;
+    const h = p.framing.kind === "length-prefix" ? p.framing.size ?? p.framing.headerBytes : 0;
     await Promise.all([readSlowly(t, c, reply, h), c.send(request)]);
   },
 };
@@ -356,7 +357,7 @@ export const binary: Case = {
     const reply = p.expectedReply(request);
     // Writes that start at each 0x00 and 3 bytes after it: what one recv() returns may start
     // with a 0x00, or not.
-    const h = p.framing.kind === "length-prefix" ? p.framing.headerBytes : 0;
+    const h = p.framing.kind === "length-prefix" ? p.framing.size ?? p.framing.headerBytes : 0;
     const cuts = [
       ...new Set(
         [...payload.keys()].filter((i) => payload[i] === 0x00).flatMap((i) => [h + i, h + i + 3]),
@@ -406,10 +407,11 @@ export const byteOrder: Case = {
     const p = requestReply(t);
     if (p.framing.kind !== "length-prefix") return t.skip("Needs a length-prefix profile");
     const headerBytes = p.framing.headerBytes;
+    const size = p.framing.size ?? headerBytes;
     const c = await t.connect();
     for (const length of headerBytes === 2 ? [0x0102, 0x0201] : [0x0102, 0x010203]) {
       const request = sampleRequest(p, t.rng, length);
-      const header = hexPairs(request.subarray(0, headerBytes));
+      const header = hexPairs(request.subarray(0, size));
       const swapped = swap(length, headerBytes);
       await c.send(request);
       try {
@@ -420,7 +422,7 @@ export const byteOrder: Case = {
         const got = e instanceof CaseFailure && e.evidence.actual instanceof Uint8Array
           ? e.evidence.actual.length
           : -1;
-        if ((got === 0 && swapped > length) || got === headerBytes + swapped) {
+        if ((got === 0 && swapped > length) || got === size + swapped) {
           withNote(
             e,
             `— read in little-endian order that header says ${swapped} bytes, ${

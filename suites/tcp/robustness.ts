@@ -44,7 +44,8 @@ export const hugeLength: Case = {
   async run(t) {
     const framing = t.profile.framing;
     if (framing.kind !== "length-prefix") return t.skip("Needs a length-prefix profile");
-    const header = new Uint8Array(framing.headerBytes).fill(0xff);
+    // A fixed header holding the length is all 0xFF too: its length field says the most.
+    const header = new Uint8Array(framing.size ?? framing.headerBytes).fill(0xff);
     const max = framing.headerBytes === 2 ? "0xFFFF" : "0xFFFFFFFF";
     const huge = await t.connect({ label: "huge" });
     await huge.send(header);
