@@ -23,7 +23,6 @@ import { checkRubricIds, loadRubric } from "../../reports/rubric.ts";
 import { isProblem, type Profile, type RunReport, selectCases, UsageError } from "../mod.ts";
 import { CONSOLE_IO, EXIT, exitOnError, type Io, wholeNumber } from "../subject/args.ts";
 import { sideBySide } from "../../reports/side_by_side.ts";
-import { profileCases } from "../../suites/protocol/mod.ts";
 import {
   appendStepSummary,
   checkWritable,
@@ -42,7 +41,7 @@ import {
 } from "../subject/run_flags.ts";
 import { LISTED_CASES } from "../subject/client/client.ts";
 import { SUBJECT_FLAGS, subjectFromFlags, SUBJECTS } from "../subject/registry.ts";
-import { runSubject } from "../subject/run.ts";
+import { runnableCases, runSubject } from "../subject/run.ts";
 import type { Subject } from "../subject/subject.ts";
 
 /** The parsed command line of `conform`: the shared run flags and conform's own. */
@@ -227,12 +226,10 @@ export async function conform(args: string[], options: ConformOptions = {}): Pro
     const progress = options.progress ?? (tty ? ProgressLine.on(stream) : undefined);
     // A protocol file's reference program is launched by runSubject, as for every command.
     const profile = options.profile ?? await needs("--profile", () => loadProfile(a.profileSpec));
-    const own = profileCases(profile, a.subject?.client !== undefined);
-    const cases = selectCases(
-      [...(a.list ? a.subject?.list ?? LISTED_CASES : a.subject!.cases), ...own],
-      a.only,
-      a.skip,
-    );
+    const base = a.list ? a.subject?.list ?? LISTED_CASES : a.subject!.cases;
+    const runnable = runnableCases(base, [profile], a.subject?.client !== undefined);
+    const own = runnable.own;
+    const cases = selectCases(runnable.cases, a.only, a.skip);
     if (a.list) {
       for (const c of cases) io.out(`${c.id}  ${c.title}`);
       return EXIT.ok;

@@ -52,7 +52,8 @@ import {
   runFlagLine,
   type RunFlags,
 } from "../subject/run_flags.ts";
-import { isProtocolFile, protocolCasesFor } from "../../suites/protocol/mod.ts";
+import { isProtocolFile, loadProtocolFile } from "../../suites/protocol/mod.ts";
+import { runnableCases } from "../subject/run.ts";
 import { referenceProblemExit, referenceReady } from "../subject/program/protocol_reference.ts";
 import {
   JOB_INDEX_VAR,
@@ -294,8 +295,11 @@ async function gradeRoster(a: GradeArgs, io: Io, line: ProgressLine | undefined)
   const flags: RunFlags = { ...a, seed };
   const rubric = a.rubric ? await needs("--rubric", () => loadRubric(a.rubric!)) : DEFAULT_RUBRIC;
   const graded = roster.flatMap((r) => r.ok ? [r] : []);
-  const own = protocolCasesFor(graded.map((r) => r.profile));
-  const cases = selectCases([...batchCases(graded), ...own], a.only, a.skip);
+  // A protocol file in the profile column brings its cases: the batch grades them beside the rest.
+  const files = [...new Set(graded.map((r) => r.profile))].filter(isProtocolFile);
+  const runnable = runnableCases(batchCases(graded), files.map(loadProtocolFile), false);
+  const own = runnable.own;
+  const cases = selectCases(runnable.cases, a.only, a.skip);
   if (a.rubric) checkRubricIds(rubric, [...LISTED_CASES, ...own].map((c) => c.id), a.rubric);
   if (cases.length === 0) {
     throw new UsageError(`No case matches --only ${a.only.join(" ")} --skip ${a.skip.join(" ")}`);

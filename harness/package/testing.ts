@@ -35,8 +35,8 @@ import { PROFILES } from "../subject/profiles.ts";
 import { referenceSubject } from "../subject/reference/subject.ts";
 import { subjectFromOptions } from "../subject/registry.ts";
 import { ReferenceProblem } from "../subject/program/protocol_reference.ts";
-import { runSubject } from "../subject/run.ts";
-import { isProtocolFile, loadProtocolFile, profileCases } from "../../suites/protocol/mod.ts";
+import { runnableCases, runSubject } from "../subject/run.ts";
+import { isProtocolFile, loadProtocolFile } from "../../suites/protocol/mod.ts";
 import {
   DEFAULT_CASE_TIMEOUT_MS,
   DEFAULT_TIMEOUT_MS,
@@ -150,8 +150,8 @@ export function conformanceTests(options: ConformanceTestOptions = {}): Conforma
     repeat: 1,
   };
   const declared = subject.declared(profile);
-  const own = profileCases(profile, subject.client !== undefined);
-  const cases = selectCases([...subject.cases, ...own], options.only ?? [], options.skip ?? [])
+  const runnable = runnableCases(subject.cases, [profile], subject.client !== undefined);
+  const cases = selectCases(runnable.cases, options.only ?? [], options.skip ?? [])
     .filter((c) =>
       (clientNotApplicable(c.appliesTo, profile, subject.client) ??
         notApplicable(c, declared, profile, subject.launched)) === null

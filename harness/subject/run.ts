@@ -16,6 +16,7 @@ import {
   type RunOptions,
   type RunReport,
 } from "../mod.ts";
+import { profileCases } from "../../suites/protocol/mod.ts";
 import { type ReportSpec, runWithLiveReports } from "./output.ts";
 import { referenceReady } from "./program/protocol_reference.ts";
 import { flagOptions, type RunFlags } from "./run_flags.ts";
@@ -132,6 +133,40 @@ export async function runSubject(plan: RunPlan, sinks: RunSinks = {}): Promise<S
   } finally {
     await opened.close(); // nothing the subject started outlives the run, whatever happened
   }
+}
+
+/** The cases a run chooses from: all of them, and the part the profiles brought. */
+export interface RunnableCases {
+  /** `base`, then `own`: what `--only` and `--skip` select from. */
+  cases: Case[];
+  /** The profiles' own cases (a protocol file's), each once: rubric ids and checks ask for them. */
+  own: Case[];
+}
+
+/**
+ * The cases a run chooses from, before `--only` and `--skip`: `base` (a subject's cases, what
+ * `--list` shows, or a batch's), then the cases each profile brings of its own (a protocol file's
+ * generated cases; its client cases when `client`), each id once. `conform`, `grade` and the
+ * testing entry all ask here.
+ *
+ * @example
+ * ```ts
+ * import { loadProtocolFile } from "../../suites/protocol/mod.ts";
+ * import { runnableCases } from "./run.ts";
+ * const kv = loadProtocolFile("suites/protocol/examples/kv.toml");
+ * const { cases, own } = runnableCases([], [kv, kv], false);
+ * cases.length === kv.cases.length && own.length === kv.cases.length; // true
+ * ```
+ */
+export function runnableCases(
+  base: readonly Case[],
+  profiles: readonly Profile[],
+  client: boolean,
+): RunnableCases {
+  const seen = new Set<string>();
+  const own = profiles.flatMap((p) => profileCases(p, client))
+    .filter((c) => !seen.has(c.id) && seen.add(c.id));
+  return { cases: [...base, ...own], own };
 }
 
 /**

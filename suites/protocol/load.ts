@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type Case, errorText } from "../../harness/mod.ts";
+import { errorText } from "../../harness/mod.ts";
 import { parseProtocol, ProtocolFileError } from "./parse.ts";
 import { type ProtocolProfile, protocolProfile } from "./profile.ts";
 
@@ -44,22 +44,4 @@ export function loadProtocolFile(path: string): ProtocolProfile {
     });
   }
   return protocolProfile(parseProtocol(text, path));
-}
-
-/**
- * The cases of every protocol file among `profileSpecs` (a roster's profile column), each once:
- * a batch grades them beside the built-in cases.
- *
- * @throws {ProtocolFileError} when one of the files cannot be read or has a problem.
- * @example
- * ```ts
- * import { protocolCasesFor } from "./load.ts";
- * protocolCasesFor(["echo", "suites/protocol/examples/kv.toml"])[0].id; // "kv.set-get.as-written"
- * ```
- */
-export function protocolCasesFor(profileSpecs: readonly string[]): Case[] {
-  const seen = new Set<string>();
-  return [...new Set(profileSpecs)].filter(isProtocolFile).flatMap((spec) =>
-    loadProtocolFile(spec).cases.filter((c) => !seen.has(c.id) && seen.add(c.id))
-  );
 }

@@ -13,7 +13,7 @@
  */
 export { DEFAULT_COPIES, type Learn, protocolCases } from "./cases.ts";
 export { protocolClientCases } from "./client_cases.ts";
-export { isProtocolFile, loadProtocolFile, protocolCasesFor } from "./load.ts";
+export { isProtocolFile, loadProtocolFile } from "./load.ts";
 export { LEARN_NOTHING, learnFrom, type RunningReference, type StartReference } from "./oracle.ts";
 export { parseProtocol, ProtocolFileError } from "./parse.ts";
 export { profileCases, type ProtocolProfile, protocolProfile } from "./profile.ts";
