@@ -1,7 +1,7 @@
 /**
  * Client cases of a protocol file (`--client`): sockspec plays the server's side of each
  * one-connection scenario. What the scenario sends becomes what the server waits for, its
- * expects become the server's replies; the client reads the requests on stdin and prints the
+ * expects become the server's replies (two sends in a row: it waits for both, then replies); the client reads the requests on stdin and prints the
  * replies on stdout (the default contract of a line or binary client; the file's `[client]`
  * table changes it: arguments, stdin, stdout), and exits 0, or non-zero
  * when the server closes or resets in the middle of a reply. Ids are
@@ -112,10 +112,15 @@ function cannot(s: Scenario): string | null {
     x.op === "expect" && x.want.kind !== "exact" && x.want.kind !== "eof" ||
     x.op === "abort" || x.op === "shutdown"
   );
-  if (bad) return `its step at line ${bad.line} has no fixed bytes to play`;
-  // A client sends a request and reads its reply before the next: it does not write ahead.
-  const ahead = s.steps.find((x, i) => x.op === "send" && s.steps[i - 1]?.op === "send");
-  return ahead ? `its step at line ${ahead.line} sends before the reply to the last is read` : null;
+  return bad ? `its step at line ${bad.line} has no fixed bytes to play` : null;
+}
+
+/**
+ * Whether the scenario's client writes ahead: sends twice in a row, before the reply it is owed.
+ * The server then waits for both requests before it replies, as the scenario has it.
+ */
+function writesAhead(s: Scenario): boolean {
+  return s.steps.some((x, i) => x.op === "send" && s.steps[i - 1]?.op === "send");
 }
 
 /**
@@ -135,7 +140,11 @@ export function protocolClientCases(spec: ProtocolSpec): Case[] {
       (tr): Case => ({
         id: `${spec.name}.client.${scenario.name}.${tr.name}`,
         title: `client: ${scenario.name}, ${tr.title}`,
-        requirement: `${scenario.requirement} (${tr.why})`,
+        requirement: `${scenario.requirement} (${tr.why}${
+          writesAhead(scenario)
+            ? "; the client writes its requests back to back, and the server answers once both are in"
+            : ""
+        })`,
         appliesTo: { client: true, transport: "tcp", profiles: [spec.name] },
         run: (t) => playServerSide(t, spec, scenario, tr),
       }),

@@ -18,7 +18,8 @@ Deno.test("conform --client plays the server's side of a protocol file's scenari
   const args = ["--client", client("kv_client.ts"), "--profile", KV, "--only", "kv.client"];
   assertEquals(await conform([...args, "--seed", "1"], { io }), 0, io.lines.join("\n"));
   const summary = io.lines.at(-1)!;
-  assertStringIncludes(summary, "18 passed, 0 failed");
+  // back-to-back writes two requests before a reply: the server waits for both, then replies.
+  assertStringIncludes(summary, "24 passed, 0 failed");
 });
 
 Deno.test("conform --client fails a client that takes one recv() for a reply", async () => {
@@ -85,8 +86,24 @@ Deno.test("conform --client fails a client that takes a reset for the end of the
   assertEquals(await conform([...args, "--only", "kv.client", "--seed", "1"], { io }), 1);
   const failed = io.lines.filter((l) => l.startsWith("FAIL   ")).map((l) => l.split(/\s+/)[1]);
   assertEquals(failed.sort(), [
+    "kv.client.back-to-back.reset",
     "kv.client.bad-command.reset",
     "kv.client.missing.reset",
     "kv.client.quit.reset",
   ]);
+});
+
+Deno.test("conform --client fails a client in lock step where the scenario writes two requests back to back", async () => {
+  const io = capture();
+  const args = ["--client", client("kv_client_lockstep.ts"), "--profile", KV, "--timeout", "1000"];
+  const only = [
+    "--only",
+    "kv.client.back-to-back.as-written",
+    "--only",
+    "kv.client.missing.as-written",
+  ];
+  assertEquals(await conform([...args, ...only, "--seed", "1"], { io }), 1);
+  const failed = io.lines.filter((l) => l.startsWith("FAIL   ")).map((l) => l.split(/\s+/)[1]);
+  assertEquals(failed, ["kv.client.back-to-back.as-written"]);
+  assertStringIncludes(io.lines.join("\n"), "the client did not send this request");
 });
