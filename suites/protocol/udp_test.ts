@@ -3,6 +3,10 @@ import { echoUdp } from "../../fixtures/references/echo.ts";
 import { wrongBytes } from "../../fixtures/mutants/wrong_bytes.ts";
 import { serve } from "../../fixtures/references/serve.ts";
 import { runCases } from "../../harness/mod.ts";
+import { pingServer } from "../../fixtures/protocol/ping.ts";
+import { pingFirstClient } from "../../fixtures/protocol/mutants/ping_first_client.ts";
+import { ALL_CASES } from "../mod.ts";
+import { loadProtocolFile } from "./load.ts";
 import { parseProtocol } from "./parse.ts";
 import { protocolProfile } from "./profile.ts";
 
@@ -33,4 +37,43 @@ Deno.test("protocolProfile() fails a UDP server whose datagram differs", async (
   await using served = await wrongBytes.start();
   const report = await runCases(profile.cases, { targets: served.targets, profile, seed: 1 });
   assertEquals(report.cases.map((c) => c.outcome), ["fail", "fail"]);
+});
+
+// fixtures/protocol/ping.toml: a UDP protocol whose probe scenario (PING {token}\n → PONG
+// {token}\n) is the sample exchange of the generic UDP suites.
+const ping = loadProtocolFile(
+  new URL("../../fixtures/protocol/ping.toml", import.meta.url).pathname,
+);
+const PING_CASES = [...ALL_CASES.filter((c) => c.id.startsWith("udp.")), ...ping.cases];
+
+Deno.test("the ping reference passes ping.toml's cases and the generic UDP suites through its probe", async () => {
+  await using served = serve({ udp: pingServer() });
+  const report = await runCases(PING_CASES, { targets: served.targets, profile: ping, seed: 1 });
+  const bad = report.cases.filter((c) => !["pass", "info", "skip"].includes(c.outcome));
+  assertEquals(bad.map((c) => `${c.id}: ${c.outcome}: ${c.message}`), []);
+  assertEquals(ping.cases.map((c) => c.id), [
+    "ping.ping.as-written",
+    "ping.ping.copies",
+    "ping.two.as-written",
+    "ping.two.copies",
+  ]);
+  for (const id of ["udp.basic.single-datagram", "udp.datagram.reply-to-source"]) {
+    assertEquals(report.cases.find((c) => c.id === id)?.outcome, "pass", id);
+  }
+});
+
+Deno.test("mutant ping-first-client fails exactly the ping and generic UDP cases it names", async () => {
+  // A fresh server for each case: the bug keeps the first client a run's earlier case sent from.
+  const failed: string[] = [];
+  await Promise.all(PING_CASES.map(async (c) => {
+    await using served = await pingFirstClient.start();
+    const r = await runCases([c], {
+      targets: served.targets,
+      profile: ping,
+      seed: 1,
+      timeoutMs: 1000,
+    });
+    if (r.cases[0].outcome === "fail") failed.push(c.id);
+  }));
+  assertEquals(failed.sort(), [...pingFirstClient.catches].sort());
 });
