@@ -9,7 +9,6 @@
  *
  * @module
  */
-import { concat } from "@std/bytes";
 import {
   type Case,
   type CaseContext,
@@ -23,28 +22,17 @@ import {
 import { messageLength } from "./message.ts";
 import { varsFor } from "./play.ts";
 import type { ProtocolSpec, Scenario, Step } from "./spec.ts";
-import { fill, textBytes } from "./template.ts";
+import { fill } from "./template.ts";
 import { framingCuts } from "./transform.ts";
-
-/** A server-side transformation of the replies. */
-interface ClientTransformation {
-  name: string;
-  title: string;
-  why: string;
-  framing?: boolean;
-  /** The server closes after half the first reply: the client must fail, not print or hang. */
-  closesEarly?: boolean;
-  /** With `closesEarly`: the server resets (RST) instead of closing (FIN). */
-  resets?: boolean;
-  /** Writes one reply to the client. */
-  reply(conn: TcpClient, bytes: Uint8Array, spec: ProtocolSpec, t: CaseContext): Promise<unknown>;
-}
+import { playServerSideUdp } from "./client_udp.ts";
+import { clientPlay, type ClientTransformation, judgeClientExit } from "./_client_play.ts";
 
 const CLIENT_TRANSFORMATIONS: readonly ClientTransformation[] = [
   {
     name: "as-written",
     title: "replies as written",
     why: "The scenario itself, from the server's side",
+    transports: ["tcp", "udp"],
     reply: (c, b) => c.send(b),
   },
   {
@@ -65,10 +53,21 @@ const CLIENT_TRANSFORMATIONS: readonly ClientTransformation[] = [
     title: "replies late",
     why:
       "A reply may take its time: a client waits for it rather than giving up or reading nothing",
+    transports: ["tcp", "udp"],
+    lateMs: WAITS.slowReplyMs,
     reply: async (c, b, _spec, t) => {
       await t.sleep(WAITS.slowReplyMs);
       return c.send(b);
     },
+  },
+  {
+    name: "dropped",
+    title: "the first datagram is lost",
+    why:
+      "UDP may lose a datagram: a client that hears no reply sends its request again (a time-out and a retry), rather than waiting forever",
+    transports: ["udp"],
+    drops: true,
+    reply: (c, b) => c.send(b),
   },
   {
     name: "early-close",
@@ -105,9 +104,7 @@ export const CLIENT_TRANSFORMATION_NAMES: readonly string[] = CLIENT_TRANSFORMAT
 /** Why a scenario cannot be played from the server's side, or null. */
 function cannot(s: Scenario): string | null {
   const opens = s.steps.filter((x) => x.op === "open");
-  if (opens.length !== 1 || opens[0].op !== "open" || opens[0].transport !== "tcp") {
-    return "it is not one TCP connection";
-  }
+  if (opens.length !== 1) return "it is not one connection or socket";
   const bad = s.steps.find((x) =>
     x.op === "expect" && x.want.kind !== "exact" && x.want.kind !== "eof" ||
     x.op === "abort" || x.op === "shutdown"
@@ -135,8 +132,13 @@ function writesAhead(s: Scenario): boolean {
  * ```
  */
 export function protocolClientCases(spec: ProtocolSpec): Case[] {
-  return spec.scenarios.filter((s) => cannot(s) === null).flatMap((scenario) =>
-    CLIENT_TRANSFORMATIONS.filter((tr) => !tr.framing || spec.framing.kind !== "stream").map(
+  return spec.scenarios.filter((s) => cannot(s) === null).flatMap((scenario) => {
+    const open = scenario.steps[0] as Step & { op: "open" };
+    const transport = open.transport;
+    return CLIENT_TRANSFORMATIONS.filter((tr) =>
+      (tr.transports ?? ["tcp"]).includes(transport) &&
+      (!tr.framing || spec.framing.kind !== "stream")
+    ).map(
       (tr): Case => ({
         id: `${spec.name}.client.${scenario.name}.${tr.name}`,
         title: `client: ${scenario.name}, ${tr.title}`,
@@ -145,11 +147,14 @@ export function protocolClientCases(spec: ProtocolSpec): Case[] {
             ? "; the client writes its requests back to back, and the server answers once both are in"
             : ""
         })`,
-        appliesTo: { client: true, transport: "tcp", profiles: [spec.name] },
-        run: (t) => playServerSide(t, spec, scenario, tr),
+        appliesTo: { client: true, transport, profiles: [spec.name] },
+        run: (t) =>
+          transport === "udp"
+            ? playServerSideUdp(t, spec, scenario, tr)
+            : playServerSide(t, spec, scenario, tr),
       }),
-    )
-  );
+    );
+  });
 }
 
 async function playServerSide(
@@ -159,23 +164,9 @@ async function playServerSide(
   tr: ClientTransformation,
 ): Promise<void> {
   const vars = varsFor(spec, t.rng, 1);
-  const sends = scenario.steps.filter((s): s is Step & { op: "send" } => s.op === "send");
-  const replies = scenario.steps.flatMap((s) =>
-    s.op === "expect" && s.want.kind === "exact" ? [s.want.payload] : []
-  );
   // The client's contract ([client]): its arguments, what it reads and what it must print.
+  const { client, stdin, stdout } = clientPlay(t, spec, scenario, vars);
   const contract = spec.client;
-  const stdin = contract.stdin === "requests"
-    ? concat(sends.map((s) => fill(s.payload, vars)))
-    : new Uint8Array(0);
-  const stdout = concat(replies.map((p) => fill(p, vars)));
-  const args = new TextDecoder().decode(
-    fill(
-      { kind: "template", text: contract.args },
-      new Map([...vars, ["host", textBytes("{host}")], ["port", textBytes("{port}")]]),
-    ),
-  );
-  const client = args === "" ? t.client : { ...t.client, command: `${t.client.command} ${args}` };
   using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   let noReset = false;
   const served = (async () => {
@@ -240,13 +231,5 @@ async function playServerSide(
     }
     return;
   }
-  if (run.exit.code !== 0) t.fail(`The client ended with ${run.exit.description}`);
-  if (contract.stdout === "nothing") return;
-  const printed = run.stdout.bytes;
-  if (firstDifference(printed, stdout) >= 0) {
-    t.fail("The client printed something other than the replies it got", {
-      expected: stdout,
-      actual: printed,
-    });
-  }
+  judgeClientExit(t, run, contract, stdout);
 }

@@ -107,3 +107,28 @@ Deno.test("conform --client fails a client in lock step where the scenario write
   assertEquals(failed, ["kv.client.back-to-back.as-written"]);
   assertStringIncludes(io.lines.join("\n"), "the client did not send this request");
 });
+
+const PING = new URL("../../fixtures/protocol/ping.toml", import.meta.url).pathname;
+
+Deno.test("conform --client plays the server's side of a UDP scenario over a datagram socket", async () => {
+  const io = capture();
+  const args = ["--client", client("ping_client.ts"), "--profile", PING, "--only", "ping.client"];
+  assertEquals(await conform([...args, "--seed", "1"], { io }), 0, io.lines.join("\n"));
+  // ping and two, each as written, late and with its first datagram lost.
+  assertStringIncludes(io.lines.at(-1)!, "6 passed, 0 failed");
+});
+
+Deno.test("conform --client fails a UDP client that never sends a lost request again", async () => {
+  const io = capture();
+  const args = [
+    "--client",
+    client("ping_client_no_retry.ts"),
+    "--profile",
+    PING,
+    "--timeout",
+    "1500",
+  ];
+  assertEquals(await conform([...args, "--only", "ping.client", "--seed", "1"], { io }), 1);
+  const failed = io.lines.filter((l) => l.startsWith("FAIL   ")).map((l) => l.split(/\s+/)[1]);
+  assertEquals(failed.sort(), ["ping.client.ping.dropped", "ping.client.two.dropped"]);
+});
