@@ -5,6 +5,8 @@ import { serve } from "../../fixtures/references/serve.ts";
 import { runCases } from "../../harness/mod.ts";
 import { pingServer } from "../../fixtures/protocol/ping.ts";
 import { pingFirstClient } from "../../fixtures/protocol/mutants/ping_first_client.ts";
+import { pingSilentOnUnknown } from "../../fixtures/protocol/mutants/ping_silent_on_unknown.ts";
+import { pingTrimsNewline } from "../../fixtures/protocol/mutants/ping_trims_newline.ts";
 import { ALL_CASES } from "../mod.ts";
 import { loadProtocolFile } from "./load.ts";
 import { parseProtocol } from "./parse.ts";
@@ -62,18 +64,27 @@ Deno.test("the ping reference passes ping.toml's cases and the generic UDP suite
   }
 });
 
-Deno.test("mutant ping-first-client fails exactly the ping and generic UDP cases it names", async () => {
-  // A fresh server for each case: the bug keeps the first client a run's earlier case sent from.
-  const failed: string[] = [];
-  await Promise.all(PING_CASES.map(async (c) => {
-    await using served = await pingFirstClient.start();
-    const r = await runCases([c], {
-      targets: served.targets,
-      profile: ping,
-      seed: 1,
-      timeoutMs: 1000,
-    });
-    if (r.cases[0].outcome === "fail") failed.push(c.id);
-  }));
-  assertEquals(failed.sort(), [...pingFirstClient.catches].sort());
+const PING_MUTANTS = [pingFirstClient, pingSilentOnUnknown, pingTrimsNewline];
+
+for (const mutant of PING_MUTANTS) {
+  Deno.test(`mutant ${mutant.name} fails exactly the ping and generic UDP cases it names`, async () => {
+    // A fresh server for each case: a bug may keep what a run's earlier case sent.
+    const failed: string[] = [];
+    await Promise.all(PING_CASES.map(async (c) => {
+      await using served = await mutant.start();
+      const r = await runCases([c], {
+        targets: served.targets,
+        profile: ping,
+        seed: 1,
+        timeoutMs: 1000,
+      });
+      if (r.cases[0].outcome === "fail") failed.push(c.id);
+    }));
+    assertEquals(failed.sort(), [...mutant.catches].sort());
+  });
+}
+
+Deno.test("every case ping.toml generates is failed by some ping mutant", () => {
+  const caught = new Set(PING_MUTANTS.flatMap((m) => m.catches));
+  assertEquals(ping.cases.map((c) => c.id).filter((id) => !caught.has(id)), []);
 });
