@@ -84,6 +84,7 @@ export const framedProfiles: readonly Profile[] = [line, lp16, lp32];
  * ```ts
  * import { framingCuts } from "./framed.ts";
  * framingCuts({ kind: "length-prefix", headerBytes: 2 }, new Uint8Array(10)); // [1, 2]
+ * framingCuts({ kind: "length-prefix", headerBytes: 2, at: 2, size: 4 }, new Uint8Array(10)); // [1, 2, 3, 4]
  * framingCuts({ kind: "delimiter", delimiter: new Uint8Array([13, 10]) }, new Uint8Array(8)); // [6, 7]
  * ```
  */
