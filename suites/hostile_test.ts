@@ -11,7 +11,7 @@ import { encodeHex } from "@std/encoding/hex";
 import { setColorEnabled } from "@std/fmt/colors";
 import { hostileMutants } from "../fixtures/mutants/hostile.ts";
 import { HOSTILE } from "../fixtures/mutants/hostile_bytes.ts";
-import { type CaseResult, runCases, type RunReport } from "../harness/mod.ts";
+import { type CaseResult, runCases, type RunReport, WAITS } from "../harness/mod.ts";
 import { PROFILES } from "../harness/subject/profiles.ts";
 import { caseDetail, caseLine, closingLines } from "../reports/console.ts";
 import { renderHtml } from "../reports/html.ts";
@@ -111,5 +111,7 @@ selfTest("drips: a reply that trickles ends at its bound, named as too slow", as
   const r = report.cases.find((c) => c.id === "tcp.basic.single-request")!;
   assertEquals(r.outcome, "fail");
   assertStringIncludes(r.message, "was still incomplete");
-  assert(r.durationMs < 3000, `${r.durationMs} ms`);
+  // Unbounded, the drip would take a second a byte, past the case's 30 s deadline; the bound ends
+  // it within a second. Half the deadline tells the two apart with a margin no load can eat.
+  assert(r.durationMs < WAITS.caseTimeoutMs / 2, `${r.durationMs} ms`);
 });
