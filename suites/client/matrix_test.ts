@@ -61,12 +61,12 @@ selfTest({
   name: "the correct C clients pass every client case that applies",
   ignore: NO_CC,
   async fn() {
-    // The clients side by side: each run waits most of its time (replies that come late, a
-    // server that reads nothing for a second), and every problem of every client is listed.
-    const clients = CORRECT_CLIENTS.filter((f) => f.name.startsWith("c-"));
-    const reports = await Promise.all(clients.map(async (f) => run(f, await f.command())));
-    assertEquals(reports.flatMap((report, i) => problems(clients[i].name, report)), []);
-    for (const report of reports) assertEquals(report.summary.pass > 0, true);
+    // One client at a time: each run already runs all its cases at once.
+    for (const f of CORRECT_CLIENTS.filter((f) => f.name.startsWith("c-"))) {
+      const report = await run(f, await f.command());
+      assertEquals(problems(f.name, report), []);
+      assertEquals(report.summary.pass > 0, true);
+    }
   },
 });
 
