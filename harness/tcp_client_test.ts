@@ -110,7 +110,9 @@ Deno.test("TcpClient.expect() ends a dripping reply at its bound, counted from t
   const started = performance.now();
   const e = await assertRejects(() => c.expect(enc("x".repeat(32))), CaseFailure);
   const took = performance.now() - started;
-  assertEquals(took >= 290 && took < 1500, true, `took ${took} ms`);
+  // Not before its bound; that it ended at the bound and not at an idle gap shows in the failure
+  // itself: no gap of the drip reaches the time-out, and the whole drip would have been the reply.
+  assertEquals(took >= 290, true, `took ${took} ms`);
   assertEquals(
     e.message.includes("was still incomplete 300 ms after it was asked for"),
     true,
@@ -127,10 +129,12 @@ Deno.test("TcpClient.expectEof() fails at the first byte instead of waiting for 
   await using c = await TcpClient.connect({ host: "127.0.0.1", port: flood.addr.port }, {
     label: "c1",
     transcript: new Transcript(),
+    timeoutMs: 60_000,
   });
   const started = performance.now();
   const e = await assertRejects(() => c.expectEof(), CaseFailure);
-  assertEquals(performance.now() - started < 1000, true);
+  // Waiting for an EOF would take the whole 60 s time-out: half of it is a margin no load eats.
+  assertEquals(performance.now() - started < 30_000, true);
   assertEquals(e.message.includes("but it sent 4096 bytes"), true, e.message);
 });
 

@@ -61,8 +61,8 @@ export function mutantTests(mutants: readonly Mutant[]): void {
 /** Every TCP group. */
 const TCP_CASES = selectCases(ALL_CASES, ["tcp"], []);
 
-/** How long socat gets to start listening. */
-const START_MS = 5000;
+/** How long socat gets to start listening: the wait ends when it listens, loaded or not. */
+const START_MS = 30_000;
 
 /**
  * Runs the TCP groups `runs` times (seeds 1, 2, …) and lists every fail and error. The runs go in
@@ -96,11 +96,16 @@ export async function falseVerdicts(
   return found.flat();
 }
 
-/** Starts `socat TCP-LISTEN:PORT,fork,reuseaddr EXEC:cat` on a free loopback port. */
+/**
+ * Starts `socat -t 30 TCP-LISTEN:PORT,fork,reuseaddr EXEC:cat` on a free loopback port. After a
+ * client's EOF a socat child waits `-t` seconds (0.5 by default) for the rest of `cat`'s output,
+ * then closes, sent or not: on a loaded machine `cat` can take longer, and the reply after a
+ * half-close came back cut. A child whose `cat` is done closes at once, so 30 s costs nothing.
+ */
 export async function startSocat(path: string): Promise<Served> {
   const port = freePort("tcp");
   const child = new Deno.Command(path, {
-    args: [`TCP-LISTEN:${port},fork,reuseaddr,bind=127.0.0.1`, "EXEC:cat"],
+    args: ["-t", "30", `TCP-LISTEN:${port},fork,reuseaddr,bind=127.0.0.1`, "EXEC:cat"],
     stdin: "null",
     stdout: "null",
     stderr: "null",
@@ -113,6 +118,8 @@ export async function startSocat(path: string): Promise<Served> {
       } catch { /* already gone */ }
       await child.status;
     })();
+  let exited = false;
+  child.status.then(() => exited = true);
   try {
     const until = performance.now() + START_MS;
     while (true) {
@@ -121,10 +128,13 @@ export async function startSocat(path: string): Promise<Served> {
         c.close();
         break;
       } catch (e) {
-        if (performance.now() > until) {
-          throw new Error(`socat did not listen on 127.0.0.1:${port} within ${START_MS} ms`, {
-            cause: e,
-          });
+        if (exited || performance.now() > until) {
+          throw new Error(
+            exited
+              ? `socat exited before it listened on 127.0.0.1:${port}`
+              : `socat did not listen on 127.0.0.1:${port} within ${START_MS} ms`,
+            { cause: e },
+          );
         }
         await new Promise((resolve) => setTimeout(resolve, 50));
       }

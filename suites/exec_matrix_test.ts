@@ -22,6 +22,35 @@ import { MATRIX_PARAMS } from "./_test_utils.ts";
 
 const canRun = findCompiler() !== null && canReadProc();
 
+/**
+ * Words a mutant's failure of a case must contain, by mutant and case: the bug, named. One run
+ * proves both that the case fails the mutant and that its message says why.
+ */
+const SAYS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>>> = {
+  "exec-fd-leak": { "process.fd-leak": ["about one per connection is never closed"] },
+  "exec-zombies": { "process.children": ["zombie children", "waitpid(-1, NULL, WNOHANG)"] },
+  "exec-children-linger": { "process.children": ["still run", "a child must exit"] },
+  "exec-mem-leak": {
+    "process.memory": ["(about 64 KiB per request)", "memory is leaked per request"],
+  },
+  "exec-conn-leak": {
+    "process.memory": ["(about 64 KiB per connection)", "memory is leaked per connection"],
+  },
+  "exec-no-reuseaddr": {
+    "process.restart": [
+      'its stderr ends "bind: Address already in use"',
+      "Without SO_REUSEADDR, bind() fails while the old connections",
+    ],
+  },
+  "exec-spin-after-close": {
+    "process.idle-cpu": [
+      "every connection that ended left something spinning",
+      "A recv() that returns 0 means the client closed",
+    ],
+  },
+  "exec-select-zero-timeout": { "process.idle-cpu": ["a busy loop"] },
+};
+
 /** Launches `command`, runs `cases` against it, kills it; checks that nothing of it is left. */
 async function runExec(
   command: string,
@@ -94,6 +123,9 @@ for (const mutant of EXEC_MUTANTS) {
           const report = await runExec(command, mutant.profile, [c], mutant);
           const r = report.cases[0];
           assertEquals(r.outcome, "fail", `${r.id}: ${r.outcome}: ${r.message}`);
+          for (const words of SAYS[mutant.name]?.[c.id] ?? []) {
+            assertStringIncludes(r.message, words, `${r.id} names the bug`);
+          }
           if (mutant.names) {
             assertStringIncludes(r.message, mutant.names);
             assertEquals(report.program?.deaths[0]?.cause, c.id);

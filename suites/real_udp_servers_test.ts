@@ -8,6 +8,12 @@
  * datagram never finishes and keeps taking every later datagram from the shared socket, answering
  * only its own peer, so the server stops serving everyone else.
  *
+ * Every run gives socat `-t 30`. A child hands its datagram to `cat` and then waits `-t` seconds
+ * (0.5 by default) for `cat`'s answer before it exits, answer or not: on a loaded machine (50
+ * clients at once, each a fork and an exec of `cat`, beside a second test run) a `cat` that took
+ * longer lost its reply, a false verdict that was socat's setting, not the cases'. A child whose
+ * `cat` answers exits at once, so the longer wait costs nothing.
+ *
  * @module
  */
 import { assertEquals, assertStringIncludes } from "@std/assert";
@@ -31,11 +37,14 @@ const SOCAT = hasSocat();
 const SKIP_MESSAGE = "socat is not installed: the real-server checks did not run";
 if (!SOCAT) console.warn(`real_udp_servers_test.ts: ${SKIP_MESSAGE}`);
 
-/** Starts `socat [options] UDP-RECVFROM:PORT,fork EXEC:cat` and waits until it is bound. */
+/** How long socat gets to answer its first datagram: it returns at the answer, loaded or not. */
+const START_MS = 30_000;
+
+/** Starts `socat -t 30 [options] UDP-RECVFROM:PORT,fork EXEC:cat` and waits until it answers. */
 async function startSocat(options: string[]) {
   const port = freePort("udp");
   const child = new Deno.Command("socat", {
-    args: [...options, `UDP-RECVFROM:${port},bind=127.0.0.1,fork`, "EXEC:cat"],
+    args: ["-t", "30", ...options, `UDP-RECVFROM:${port},bind=127.0.0.1,fork`, "EXEC:cat"],
     stdin: "null",
     stdout: "null",
     stderr: "null",
@@ -52,7 +61,10 @@ async function startSocat(options: string[]) {
   };
   try {
     const target = { host: "127.0.0.1", port };
-    for (let i = 0; i < 50; i++) {
+    let exited = false;
+    child.status.then(() => exited = true);
+    const until = performance.now() + START_MS;
+    while (!exited && performance.now() < until) {
       const r = await probeUdp(target, [new TextEncoder().encode("up?")], { windowMs: 100 });
       if (r.kind === "reply") {
         const udp = {
@@ -64,7 +76,9 @@ async function startSocat(options: string[]) {
       }
       await sleep(50);
     }
-    throw new Error("socat did not start answering within 7.5 s");
+    throw new Error(
+      exited ? "socat exited before it answered" : `socat did not answer within ${START_MS} ms`,
+    );
   } catch (e) {
     await stop();
     throw e;

@@ -102,16 +102,36 @@ Deno.test({
   },
 });
 
+/** A ready deadline far beyond the 2 s slow_bind takes, however loaded the machine. */
+const READY_TIMEOUT_MS = 60_000;
+
 Deno.test({
   name: "conform --exec waits for a program that binds after 2 s, without a fixed sleep",
   ignore,
   async fn() {
     const slow = await compileC("exec/slow_bind");
-    const started = performance.now();
-    const r = await conform(["--exec", `${slow} {tcp}`, "--only", "tcp.basic"]);
-    assertEquals(r.code, 0, r.stdout + r.stderr);
-    assertMatch(r.stdout, /^3 passed, 0 failed, 0 errors, \d+ skipped$/m);
-    assert(performance.now() - started < 9000);
+    const path = await Deno.makeTempFile({ suffix: ".json" });
+    try {
+      const r = await conform([
+        "--exec",
+        `${slow} {tcp}`,
+        "--only",
+        "tcp.basic",
+        "--ready-timeout",
+        String(READY_TIMEOUT_MS),
+        "--report",
+        `json:${path}`,
+      ]);
+      assertEquals(r.code, 0, r.stdout + r.stderr);
+      assertMatch(r.stdout, /^3 passed, 0 failed, 0 errors, \d+ skipped$/m);
+      // Passing shows it waited for the bind; ready long before its deadline shows it saw the
+      // bind instead of sleeping (a wait that sleeps out its deadline would say ready at 60 s).
+      const report: RunReport = JSON.parse(await Deno.readTextFile(path));
+      const readyMs = report.program!.starts[0].readyMs!;
+      assert(readyMs < READY_TIMEOUT_MS / 2, `ready after ${readyMs} ms`);
+    } finally {
+      await Deno.remove(path);
+    }
   },
 });
 
@@ -240,7 +260,10 @@ Deno.test({
     const mark = newMark();
     const child = await conformUnderLoad(mark);
     try {
-      await interrupt(child, mark);
+      // Two children the server forked for the test's own clients: alive until sockspec kills them.
+      await using _held = await holdForks(child, mark);
+      child.kill("SIGINT");
+      assertEquals((await child.status).code, 130);
     } finally {
       // Never leave the run behind, even when an assertion failed: SIGINT, as a user would.
       try {
@@ -259,7 +282,7 @@ Deno.test({
     const mark = newMark();
     const child = await conformUnderLoad(mark);
     try {
-      assert(await eventually(() => forkedServers(mark) >= 3), "the server forked");
+      await using _held = await holdForks(child, mark);
       // No exit handler runs after SIGKILL: only the guardian can clean up.
       child.kill("SIGKILL");
       assertEquals((await child.status).signal, "SIGKILL");
@@ -274,7 +297,10 @@ Deno.test({
   },
 });
 
-/** Starts conform --exec on a fork-per-client server under 400 concurrent clients, marked. */
+/**
+ * Starts conform --exec on a fork-per-client server, marked, under load: waves of 100 clients at
+ * once (under the 256 processes sockspec allows a program), repeated until the test stops it.
+ */
 async function conformUnderLoad(mark: string): Promise<Deno.ChildProcess> {
   const fork = await compileC("exec/echo_fork");
   return new Deno.Command(Deno.execPath(), {
@@ -286,31 +312,83 @@ async function conformUnderLoad(mark: string): Promise<Deno.ChildProcess> {
       "--exec",
       `${fork} {tcp}`,
       "--only",
-      "tcp.concurrency",
+      "tcp.concurrency.many-clients",
       "--param",
-      "clients=400",
+      "clients=100",
+      "--repeat",
+      "1000",
     ],
     cwd: new URL("../../", import.meta.url).pathname,
     env: { NO_COLOR: "1", [MARK]: mark },
+    stdin: "null",
     stdout: "null",
     stderr: "null",
   }).spawn();
 }
 
-/** How many live processes of the program under test are the fork-per-client server. */
-function forkedServers(mark: string): number {
+/** The live processes of the program under test that are the fork-per-client server. */
+function forkedServers(mark: string): number[] {
   return liveWithMark(mark).filter((pid) => {
     try {
       return Deno.readTextFileSync(`/proc/${pid}/comm`).includes("echo_fork");
     } catch {
       return false;
     }
-  }).length;
+  });
 }
 
-/** Sends SIGINT once the server has forked children, and checks how conform ended. */
-async function interrupt(child: Deno.ChildProcess, mark: string): Promise<void> {
-  assert(await eventually(() => forkedServers(mark) >= 3), "the server forked children");
-  child.kill("SIGINT");
-  assertEquals((await child.status).code, 130);
+/**
+ * Waits for the server to start (its port is its last argument), connects two clients of the
+ * test's own and has each echoed (the server forked a child for each, and those children live
+ * until the connections close, whatever the load is doing at that moment), then waits until the
+ * load's clients have children too. Closing the result closes the two connections.
+ */
+async function holdForks(child: Deno.ChildProcess, mark: string): Promise<AsyncDisposable> {
+  let exited = false;
+  child.status.then(() => exited = true);
+  let port = 0;
+  const started = await eventually(() => {
+    for (const pid of forkedServers(mark)) {
+      try {
+        const argv = Deno.readTextFileSync(`/proc/${pid}/cmdline`).split("\0").filter(Boolean);
+        port = Number(argv.at(-1));
+        if (port > 0) return true;
+      } catch { /* gone */ }
+    }
+    return exited;
+  }, 60_000);
+  assert(started && !exited, "conform started the server and is still running");
+  const conns: Deno.TcpConn[] = [];
+  const held = {
+    async [Symbol.asyncDispose]() {
+      for (const conn of conns) {
+        try {
+          conn.close();
+        } catch { /* closed */ }
+      }
+      await Promise.resolve();
+    },
+  };
+  try {
+    for (const word of ["held-1\n", "held-2\n"]) {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+      conns.push(conn);
+      await conn.write(new TextEncoder().encode(word));
+      const buf = new Uint8Array(word.length);
+      let got = 0;
+      while (got < buf.length) {
+        const n = await conn.read(buf.subarray(got));
+        if (n === null) throw new Error("The server closed the test's client before its echo");
+        got += n;
+      }
+      assertEquals(new TextDecoder().decode(buf), word);
+    }
+    // The server, the two children serving the test's clients, and one at least for the load's.
+    const loaded = await eventually(() => forkedServers(mark).length >= 4 || exited, 60_000);
+    assert(loaded && !exited, "the server forked children for the load's clients too");
+  } catch (e) {
+    await held[Symbol.asyncDispose]();
+    throw e;
+  }
+  return held;
 }

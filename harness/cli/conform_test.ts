@@ -7,6 +7,7 @@ import { echo } from "./_test_utils.ts";
 import type { Io } from "../subject/args.ts";
 import { conform, parseConformArgs } from "./conform.ts";
 import type { RunReport } from "../mod.ts";
+import { eventually } from "../program/_test_utils.ts";
 
 /** Captures what conform() prints. */
 function capture(): Io & { lines: string[]; errors: string[] } {
@@ -239,14 +240,15 @@ Deno.test("conform leaves results.json behind when the run is killed part-way", 
       stderr: "null",
     }).spawn();
     // tcp.basic.connect passes after a short wait; the next case then waits 20 s for a reply.
-    let seen: { tests: { status: string; output: string }[] } | null = null;
-    for (let i = 0; i < 300 && !seen; i++) {
-      await new Promise((r) => setTimeout(r, 50));
+    // Waits for the file, however long a loaded machine takes to start the run: it returns then.
+    const seen = await eventually(() => {
       try {
-        const r = JSON.parse(await Deno.readTextFile(results));
-        if (r.tests.some((t: { status: string }) => t.status === "passed")) seen = r;
-      } catch { /* not written yet */ }
-    }
+        const r = JSON.parse(Deno.readTextFileSync(results));
+        return r.tests.some((t: { status: string }) => t.status === "passed");
+      } catch {
+        return false; // not written yet
+      }
+    }, 60_000);
     child.kill("SIGKILL");
     await child.status;
     assert(seen, "results.json appeared while the run went on");

@@ -56,7 +56,8 @@ Deno.test("runClient() kills a client that overstays, with what it forked", asyn
   const run = await runClient(o);
   assertEquals(run.exit, null);
   assertEquals(run.elapsedMs, 300);
-  assert(performance.now() - started < 3000, "killed soon after its time");
+  // Killed, not left to sleep its hour: a minute is a margin no load can eat.
+  assert(performance.now() - started < 60_000, "killed soon after its time");
   assertEquals(withToken(token), []);
   assertEquals(o.transcript.events.find((e) => e.kind === "timeout")?.conn, "client");
 });

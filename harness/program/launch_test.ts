@@ -43,11 +43,9 @@ procTest(
   "launch() runs the program as the leader of its own process group and session",
   async () => {
     await using program = launch({ argv: ["sleep", "30"] });
-    let info = readProcess(program.pid);
-    for (let i = 0; i < 100 && info?.comm !== "sleep"; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      info = readProcess(program.pid); // setsid and prlimit exec in the same pid first
-    }
+    // setsid and prlimit exec in the same pid first: wait for sleep itself.
+    await eventually(() => readProcess(program.pid)?.comm === "sleep");
+    const info = readProcess(program.pid);
     assertEquals(info?.comm, "sleep");
     assertEquals(info?.pgid, program.pid);
     assertEquals(info?.sid, program.pid);
@@ -147,9 +145,7 @@ procTest("kill() signals the whole group, and the exit says sockspec sent it", a
   assertEquals(exit.signal, "SIGTERM");
   assertEquals(exit.description, "killed by SIGTERM (signal 15), sent by sockspec");
   const sleeps = () => program.processes().filter((p) => p.comm === "sleep" && p.state !== "Z");
-  for (let i = 0; i < 100 && sleeps().length > 0; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await eventually(() => sleeps().length === 0);
   assertEquals(sleeps(), []); // the children got SIGTERM too
 });
 

@@ -45,6 +45,14 @@ async function fixtureSubmission(name: string): Promise<Record<string, string>> 
   return files;
 }
 
+/** The tests Gradescope would show as not passed, each with its id and output, for a message. */
+function notPassed(results: GradescopeResults): string {
+  return results.tests.filter((t) => t.status !== "passed")
+    .map((t) => `${t.extra_data.id}: ${t.extra_data.outcome}: ${t.output}`).join("\n") +
+    "\n" +
+    results.output;
+}
+
 /** Runs run_autograder against `root` and returns Gradescope's results; checks nothing is left. */
 async function runAutograder(
   root: string,
@@ -78,7 +86,7 @@ Deno.test({
     try {
       const { results } = await runAutograder(root);
       assertEquals(results.tests.length, 5);
-      assertEquals(results.tests.every((t) => t.status === "passed"), true, results.output);
+      assertEquals(results.tests.every((t) => t.status === "passed"), true, notPassed(results));
       assertEquals(results.score, results.tests.reduce((sum, t) => sum + t.max_score, 0));
       assertStringIncludes(results.output, "build: cc -O1 -o server server.c · ok");
     } finally {
@@ -192,7 +200,11 @@ Deno.test({
       const results: GradescopeResults = JSON.parse(
         await Deno.readTextFile(`${root}/results/results.json`),
       );
-      assertEquals(results.tests.map((t) => t.status).includes("failed"), false, results.output);
+      assertEquals(
+        results.tests.map((t) => t.status).includes("failed"),
+        false,
+        notPassed(results),
+      );
     } finally {
       await Deno.remove(root, { recursive: true });
     }

@@ -37,7 +37,6 @@ Deno.test("TargetWatch: a target that goes down fails the case in flight and end
     connects("demo.after"),
     connects("demo.later"),
   ];
-  const started = performance.now();
   const report = await runCases(cases, {
     targets: { tcp: target },
     profile: echo,
@@ -56,8 +55,8 @@ Deno.test("TargetWatch: a target that goes down fails the case in flight and end
     report.cases[2].message,
     `Not run: the target has been down since demo.crash (connect to ${target.url} refused)`,
   );
+  // Not run at all (no wall-clock bound, which a loaded machine could eat): no time spent on it.
   assertEquals(report.cases[3].durationMs, 0);
-  assertEquals(performance.now() - started < 5000, true);
 });
 
 Deno.test("TargetWatch: a target that never served is left to each case", async () => {
