@@ -80,19 +80,6 @@ steps = [
   }
 });
 
-Deno.test("conform --client fails a client that takes a reset for the end of the replies", async () => {
-  const io = capture();
-  const args = ["--client", client("kv_client_reset_is_end.ts"), "--profile", KV];
-  assertEquals(await conform([...args, "--only", "kv.client", "--seed", "1"], { io }), 1);
-  const failed = io.lines.filter((l) => l.startsWith("FAIL   ")).map((l) => l.split(/\s+/)[1]);
-  assertEquals(failed.sort(), [
-    "kv.client.back-to-back.reset",
-    "kv.client.bad-command.reset",
-    "kv.client.missing.reset",
-    "kv.client.quit.reset",
-  ]);
-});
-
 Deno.test("conform --client fails a client in lock step where the scenario writes two requests back to back", async () => {
   const io = capture();
   const args = ["--client", client("kv_client_lockstep.ts"), "--profile", KV, "--timeout", "1000"];

@@ -51,7 +51,7 @@ const ROOT_KEYS = [
   "client",
   "scenario",
 ];
-const CLIENT_KEYS = ["args", "stdin", "stdout"];
+const CLIENT_KEYS = ["args", "stdin", "stdout", "ends"];
 const SCENARIO_KEYS = [
   "name",
   "requirement",
@@ -270,7 +270,9 @@ function readForbidden(v: unknown, fail: Fail): number[] {
 }
 
 function readClient(v: unknown, placeholders: readonly string[], fail: Fail): ClientSide {
-  if (v === undefined) return { args: "", stdin: "requests", stdout: "replies" };
+  if (v === undefined) {
+    return { args: "", stdin: "requests", stdout: "replies", ends: "after-replies" };
+  }
   if (!isTable(v)) return fail("client", `[client] must be a table, got ${show(v)}`);
   unknownKeys(v, CLIENT_KEYS, "client", "[client]", fail);
   const args = v.args ?? "";
@@ -299,6 +301,7 @@ function readClient(v: unknown, placeholders: readonly string[], fail: Fail): Cl
     args: args as string,
     stdin: one("stdin", ["requests", "nothing"] as const),
     stdout: one("stdout", ["replies", "nothing"] as const),
+    ends: one("ends", ["after-replies", "at-close"] as const),
   };
 }
 

@@ -122,12 +122,20 @@ Deno.test("parseProtocol() reads the client's contract, defaulting to requests i
     args: "",
     stdin: "requests",
     stdout: "replies",
+    ends: "after-replies",
   });
   const spec = parseProtocol(
-    HEAD + `[client]\nargs = "GET {token} {host}"\nstdin = "nothing"\nstdout = "nothing"\n` + ONE,
+    HEAD +
+      `[client]\nargs = "GET {token} {host}"\nstdin = "nothing"\nstdout = "nothing"\nends = "at-close"\n` +
+      ONE,
     "kv.toml",
   );
-  assertEquals(spec.client, { args: "GET {token} {host}", stdin: "nothing", stdout: "nothing" });
+  assertEquals(spec.client, {
+    args: "GET {token} {host}",
+    stdin: "nothing",
+    stdout: "nothing",
+    ends: "at-close",
+  });
 });
 
 Deno.test("parseProtocol() names file:line for a bad [client] table", () => {

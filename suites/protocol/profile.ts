@@ -102,7 +102,7 @@ function ruledOut(spec: ProtocolSpec, sample?: SampleExchange): Record<string, s
   }
   if (!isDefaultContract(spec)) {
     out["client"] =
-      `The [client] contract of ${spec.path} (args, stdin, stdout) is not the generic client cases' (a request on stdin, its reply on stdout)`;
+      `The [client] contract of ${spec.path} (args, stdin, stdout, ends) is not the generic client cases' (a request on stdin, its reply on stdout, then exit)`;
   }
   if (sample && [0x00, 0xff].some((b) => sample.forbidden.includes(b))) {
     out["tcp.framing.binary"] =
@@ -113,7 +113,8 @@ function ruledOut(spec: ProtocolSpec, sample?: SampleExchange): Record<string, s
 
 function isDefaultContract(spec: ProtocolSpec): boolean {
   const c = spec.client;
-  return c.args === "" && c.stdin === "requests" && c.stdout === "replies";
+  return c.args === "" && c.stdin === "requests" && c.stdout === "replies" &&
+    c.ends === "after-replies";
 }
 
 /** The default contract: a request as sent on stdin, its reply as it came on stdout. */

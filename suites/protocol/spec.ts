@@ -103,6 +103,12 @@ export interface ClientSide {
   stdin: "requests" | "nothing";
   /** What a correct client prints: every reply as it came (default), or nothing that is judged. */
   stdout: "replies" | "nothing";
+  /**
+   * When a correct client exits: after the last reply it is owed (default: it counts them), or
+   * when the server closes (`at-close`: a client that cannot count replies, as a chat client
+   * whose SAY gets none). A close or reset in the middle of a reply is an error either way.
+   */
+  ends: "after-replies" | "at-close";
 }
 
 /** A parsed and checked protocol file. */
