@@ -245,9 +245,9 @@ export class CrashWatch {
           const exit = await this.#program.exited();
           if (culprit === undefined) {
             culprit = c.id;
-            const how = `confirmed: of the cases running, rerun alone one at a time in a fixed ` +
-              `order (${ids.join(", ")}) on a fresh start with the same seed, it was the first ` +
-              "that killed the program again";
+            const how = "confirmed: rerun alone on a fresh start with the same seed, one at a " +
+              `time in a fixed order (${ids.join(", ")}), it was the first that killed the ` +
+              "program again";
             p.verdicts.set(c.id, killedBy(p.results.get(c.id)!, record, how));
             continue;
           }
