@@ -5,7 +5,13 @@
  * @module
  */
 import { concat } from "@std/bytes";
-import { type Case, requestReply, sampleRequest, WAITS } from "../../harness/mod.ts";
+import {
+  type Case,
+  type CaseContext,
+  requestReply,
+  sampleRequest,
+  WAITS,
+} from "../../harness/mod.ts";
 import { transportHints } from "../wrong_transport.ts";
 
 /** What a connection left open after the client's EOF usually means. */
@@ -128,6 +134,7 @@ export const closeBeforeReply: Case = {
   hooks: transportHints,
   async run(t) {
     const p = requestReply(t);
+    const before = openFds(t);
     const c = await t.connect();
     const requests: Uint8Array[] = [];
     for (let size = 0; size < 64 * 1024;) {
@@ -151,12 +158,35 @@ export const closeBeforeReply: Case = {
       }); closing now`,
     });
     await c.close();
-    await t.sleep(WAITS.settleMs);
+    await handled(t, before);
     await t.liveness(
       `a client sent ${sent} request bytes and closed without reading a reply (the server's send() to it fails: ECONNRESET, then EPIPE/SIGPIPE)`,
     );
   },
 };
+
+/** The launched program's open descriptors, over its live processes (`undefined` in address mode). */
+function openFds(t: CaseContext): number | undefined {
+  return t.launched?.snapshot().processes
+    .filter((p) => p.state !== "Z" && p.state !== "X")
+    .reduce((n, p) => n + p.fds, 0);
+}
+
+/**
+ * Waits until the server has dealt with the closed connection. With `--exec`, that is an event:
+ * its descriptors are back to `before` (the connection's socket closed), or it has no live
+ * process left; a thread that dies of SIGPIPE may run only well after the reset on a loaded
+ * machine. Otherwise (or past the case's time-out) a settle time.
+ */
+async function handled(t: CaseContext, before: number | undefined): Promise<void> {
+  if (before === undefined) return await t.sleep(WAITS.settleMs);
+  const until = performance.now() + t.timeoutMs;
+  while (performance.now() < until) {
+    const now = openFds(t);
+    if (now === undefined || now <= before) return;
+    await t.sleep(WAITS.deathPollMs);
+  }
+}
 
 /** The `tcp.halfclose` group. */
 export const halfcloseCases: readonly Case[] = [
