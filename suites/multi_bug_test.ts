@@ -10,4 +10,5 @@ multiBugTests([
   "thread_line_1k",
   "thread_double_free",
   "select_strlen_no_remove",
+  "thread_exit_on_partial",
 ]);

@@ -153,18 +153,25 @@ function judge(p: MultiBugProgram, report: RunReport, mode: "address" | "exec" |
     const notRun = report.cases.filter((r) => r.outcome === "error");
     assert(notRun.every((r) => r.message.startsWith("Not run: ")), notRun.map(line).join("\n"));
   }
-  if (mode === "exec") {
-    for (const death of report.program?.deaths ?? []) {
-      const blamed = report.cases.filter((r) =>
-        death.inFlight.includes(r.id) && r.message.startsWith("The program under test")
-      );
-      assert(
-        blamed.length <= 1 || death.confirmed,
-        `${p.name}: a death is blamed on one case, or each rerun alone killed it again: ${
-          blamed.map((r) => r.id).join(", ")
-        }`,
-      );
+  if (mode === "address") {
+    // Cases that failed beside the culprit are skips that name it.
+    const beside = report.cases.filter((r) => r.message.startsWith("Not judged: "));
+    for (const r of beside) {
+      assertMatch(r.message, new RegExp(`blamed on ${p.culprit}`), `${p.name}: ${line(r)}`);
     }
+  }
+  if (mode === "exec") {
+    // One culprit per death: every case a death is pinned on is that death's cause.
+    const deaths = report.program?.deaths ?? [];
+    const causes = deaths.map((d) => d.cause);
+    const pinned = report.cases.filter((r) => r.message.startsWith("The program under test"));
+    for (const r of pinned) {
+      assert(causes.includes(r.id), `${p.name}: ${r.id} is blamed for a death it did not cause`);
+    }
+    for (const death of deaths) {
+      assert(death.cause !== undefined || death.inFlight.length === 0, death.attribution);
+    }
+    assertEquals(new Set(causes).size, causes.length, `${p.name}: one death per culprit`);
   }
 }
 

@@ -5,7 +5,13 @@
  * @module
  */
 import { concat } from "@std/bytes";
-import { type Case, requestReply, sampleRequest, WAITS } from "../../harness/mod.ts";
+import {
+  type Case,
+  type CaseContext,
+  requestReply,
+  sampleRequest,
+  WAITS,
+} from "../../harness/mod.ts";
 import { transportHints } from "../wrong_transport.ts";
 
 /** What a connection left open after the client's EOF usually means. */
@@ -106,5 +112,87 @@ export const abort: Case = {
   },
 };
 
+/** Bytes of requests the close-before-reply case sends at most while waiting for the server to block. */
+const CLOSE_MAX_BYTES = 64 * 1024 * 1024;
+
+/**
+ * A client that sends its requests and closes without reading a reply costs only its connection.
+ * The client sends until the server stops taking requests (its replies fill the client's unread
+ * receive buffer and its own send buffer, so it waits inside send() with requests still queued),
+ * then closes. The kernel answers the close with a reset (replies are unread); the server's
+ * blocked send() then fails with ECONNRESET and, as it still holds requests, its next send() with
+ * EPIPE, which raises SIGPIPE unless it is ignored. Probed on loopback
+ * (`fixtures/sigpipe_probe.ts`): this sequence killed both SIGPIPE mutants 10 times in 10.
+ */
+export const closeBeforeReply: Case = {
+  id: "tcp.halfclose.close-before-reply",
+  title: "A client that closes before reading its replies does not stop the server",
+  requirement:
+    "A server must survive a client that closes before reading its reply: send() to it fails (ECONNRESET, then EPIPE) and raises SIGPIPE, which kills the process unless it is ignored (signal(SIGPIPE, SIG_IGN) or MSG_NOSIGNAL); the server checks send()'s result and ends that connection only",
+  appliesTo: { transport: "tcp", requestReply: true },
+  alone: "hazard",
+  hooks: transportHints,
+  async run(t) {
+    const p = requestReply(t);
+    const before = openFds(t);
+    const c = await t.connect();
+    const requests: Uint8Array[] = [];
+    for (let size = 0; size < 64 * 1024;) {
+      requests.push(sampleRequest(p, t.rng, 1000));
+      size += requests.at(-1)!.length;
+    }
+    const block = concat(requests);
+    let sent = 0;
+    let end = "limit";
+    while (sent < CLOSE_MAX_BYTES) {
+      const r = await c.send(block, { timeoutMs: WAITS.blockedMs });
+      sent += r.sent;
+      if (r.end !== "done") {
+        end = r.end === "timeout" ? "the server stopped taking requests" : "the server reset";
+        break;
+      }
+    }
+    t.transcript.record(c.label, "note", {
+      detail: `${sent} request bytes sent, no reply read (${
+        end === "limit" ? "the server kept reading" : end
+      }); closing now`,
+    });
+    await c.close();
+    await handled(t, before);
+    await t.liveness(
+      `a client sent ${sent} request bytes and closed without reading a reply (the server's send() to it fails: ECONNRESET, then EPIPE/SIGPIPE)`,
+    );
+  },
+};
+
+/** The launched program's open descriptors, over its live processes (`undefined` in address mode). */
+function openFds(t: CaseContext): number | undefined {
+  return t.launched?.snapshot().processes
+    .filter((p) => p.state !== "Z" && p.state !== "X")
+    .reduce((n, p) => n + p.fds, 0);
+}
+
+/**
+ * Waits until the server has dealt with the closed connection. With `--exec`, that is an event:
+ * its descriptors are back to `before` (the connection's socket closed), or it has no live
+ * process left; a thread that dies of SIGPIPE may run only well after the reset on a loaded
+ * machine. Otherwise (or past the case's time-out) a settle time.
+ */
+async function handled(t: CaseContext, before: number | undefined): Promise<void> {
+  if (before === undefined) return await t.sleep(WAITS.settleMs);
+  const until = performance.now() + t.timeoutMs;
+  while (performance.now() < until) {
+    const now = openFds(t);
+    if (now === undefined || now <= before) return;
+    await t.sleep(WAITS.deathPollMs);
+  }
+}
+
 /** The `tcp.halfclose` group. */
-export const halfcloseCases: readonly Case[] = [replyAfterShutdown, eofCloses, connectClose, abort];
+export const halfcloseCases: readonly Case[] = [
+  replyAfterShutdown,
+  eofCloses,
+  connectClose,
+  closeBeforeReply,
+  abort,
+];

@@ -5,9 +5,10 @@
  * around every case; {@linkcode CrashWatch.onDeath} hears of each death from the program.
  *
  * Pinning a death on a case: the cases running when it died are the suspects. One suspect is the
- * cause. Of several, each is run again alone, with the same seed, on a fresh start: the ones that
- * kill the program again are the cause (confirmed); the others get the verdicts of those reruns,
- * against a live server.
+ * cause. Of several, each is run again alone, with the same seed, on a fresh start, in a fixed
+ * order (`blameOrder()`): the first that kills the program again is the cause (confirmed); the
+ * others get the verdicts of those reruns, against a live server (one that kills it on its own
+ * rerun is a death of its own, with that one cause).
  *
  * @module
  */
@@ -22,6 +23,7 @@ import {
   type Targets,
   WAITS,
 } from "../../mod.ts";
+import { blameOrder } from "../blame.ts";
 import type { Death, ExecProgram } from "./launched_program.ts";
 import type { RestartPolicy } from "./spec.ts";
 
@@ -209,21 +211,27 @@ export class CrashWatch {
     }
   }
 
-  /** Reruns each suspect alone on a live program; those that kill it again are the cause. */
+  /**
+   * Reruns each suspect alone on a live program, in a fixed order (`blameOrder()`): the first
+   * that kills it again is the cause. A later one that kills it too is a death of its own, on its
+   * own rerun, with that one cause; the others get the verdicts of their reruns.
+   */
   async #confirm(p: Pending, record: ProgramDeath): Promise<void> {
     const options = this.#options;
     if (!options) throw new Error("CrashWatch.bind() was not called");
-    const ids = p.suspects.map((c) => c.id);
+    const order = blameOrder(p.suspects);
+    const ids = order.map((c) => c.id);
     this.#note(`rerunning ${ids.join(", ")} one at a time to find the one that kills the program`);
-    const killers: string[] = [];
+    let culprit: string | undefined;
     this.#confirming = true;
     try {
-      for (const c of p.suspects) {
+      for (const c of order) {
         if (!this.#program.running) {
           if (this.#program.starts >= MAX_STARTS) break;
           const started = await this.#program.startFresh("confirm");
           if (!started.ok) break;
         }
+        const startedAt = performance.now();
         const rerun = await runCase(c, {
           ...options,
           targets: this.#program.targets(),
@@ -234,17 +242,40 @@ export class CrashWatch {
         });
         const others = ids.filter((id) => id !== c.id).join(", ");
         if (await this.#diesSoon()) {
-          await this.#program.exited();
-          killers.push(c.id);
-          const how = "confirmed: rerun alone on a fresh start with the same seed, it killed " +
-            "the program again";
-          p.verdicts.set(c.id, killedBy(p.results.get(c.id)!, record, how));
+          const exit = await this.#program.exited();
+          if (culprit === undefined) {
+            culprit = c.id;
+            const how = "confirmed: rerun alone on a fresh start with the same seed, one at a " +
+              `time in a fixed order (${ids.join(", ")}), it was the first that killed the ` +
+              "program again";
+            p.verdicts.set(c.id, killedBy(p.results.get(c.id)!, record, how));
+            continue;
+          }
+          const own: ProgramDeath = {
+            at: new Date().toISOString(),
+            atMs: Math.max(0, Math.round(startedAt - this.#runStart)),
+            description: exit?.description ?? record.description,
+            code: exit?.code ?? null,
+            signal: exit?.signal ?? null,
+            inFlight: [c.id],
+            cause: c.id,
+            confirmed: true,
+            attribution: `${c.id}, rerun alone on a fresh start after the death blamed on ` +
+              `${culprit}, killed the program on its own`,
+            stderrTail: this.#program.stderrTail(),
+          };
+          this.deaths.push(own);
+          p.verdicts.set(
+            c.id,
+            killedBy(rerun, own, `rerun alone after the death blamed on ${culprit}`),
+          );
         } else {
           p.verdicts.set(c.id, {
             ...rerun,
             message: joinSentences(
-              `Rerun alone after the program died while it ran beside ${others}; the program ` +
-                "survived it",
+              `Rerun alone after the program died while it ran beside ${others}${
+                culprit ? ` (blamed on ${culprit})` : ""
+              }; the program survived it`,
               rerun.message,
             ),
           });
@@ -253,24 +284,28 @@ export class CrashWatch {
     } finally {
       this.#confirming = false;
     }
-    if (killers.length > 0) {
-      record.cause = killers[0];
+    if (culprit !== undefined) {
+      record.cause = culprit;
       record.confirmed = true;
       record.attribution = `sockspec reran the ${ids.length} cases running when it died ` +
-        `(${ids.join(", ")}) one at a time with the same seed, each on a fresh start: ` +
-        `${killers.join(" and ")} killed it again`;
+        `(${ids.join(", ")}) one at a time in that order with the same seed, each on a fresh ` +
+        `start: ${culprit} was the first that killed it again`;
       return;
     }
+    // None killed it alone: the first of the suspects that saw a problem, in the same fixed
+    // order, carries the death (not confirmed); the others keep the verdicts of their reruns.
+    const blamed = order.find((c) => isProblem(p.results.get(c.id)!));
     record.attribution = `sockspec reran the ${ids.length} cases running when it died ` +
       `(${ids.join(", ")}) one at a time with the same seed: none killed it again alone, so ` +
-      "the cause is not confirmed (the crash may depend on timing, or on cases running at once)";
-    for (const c of p.suspects) {
-      const first = p.results.get(c.id)!;
-      if (!isProblem(first)) continue;
-      const others = ids.filter((id) => id !== c.id).join(", ");
+      "the cause is not confirmed (the crash may depend on timing, or on cases running at once)" +
+      (blamed ? `; it is reported on ${blamed.id}, the first of them that saw a problem` : "");
+    if (blamed) {
+      record.cause = blamed.id;
+      const others = ids.filter((id) => id !== blamed.id).join(", ");
       const how = `one of ${ids.length} cases running, with ${others}; rerun one at a time, none ` +
-        "killed it again, so which one did is not confirmed";
-      p.verdicts.set(c.id, killedBy(first, record, how));
+        "killed it again, so which one did is not confirmed: the first in a fixed order that saw " +
+        "a problem carries it";
+      p.verdicts.set(blamed.id, killedBy(p.results.get(blamed.id)!, record, how));
     }
   }
 

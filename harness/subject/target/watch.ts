@@ -3,7 +3,9 @@
  * that served starts refusing connections (TCP) or datagrams (UDP: ICMP port unreachable), the
  * case that was running is a `fail` ("the target stopped accepting connections during this case")
  * and every case after it on that transport ends at once as an `error` ("not run: the target has
- * been down since …") instead of each waiting out its own time-outs.
+ * been down since …") instead of each waiting out its own time-outs. When several cases were
+ * running side by side, one is blamed by construction: the first, in `blameOrder()`, that saw a
+ * problem; the others that saw one end as skips that name it.
  *
  * @module
  */
@@ -22,6 +24,7 @@ import {
   type Transport,
   WAITS,
 } from "../../mod.ts";
+import { blameOrder, collateral } from "../blame.ts";
 
 /** How a connect (or a datagram) to the target went. */
 type Answer = "accepted" | "refused" | "other";
@@ -31,6 +34,18 @@ interface Watched {
   target: Target;
   served: boolean;
   down?: { since: string; reason: string };
+  /** The cases running on it now. */
+  inFlight: Set<Case>;
+  /** The cases that were running when it was found down: one of them is blamed. */
+  cohort?: Cohort;
+}
+
+/** The cases running when a target was found down, and their results as they come in. */
+interface Cohort {
+  members: Case[];
+  results: Map<string, { r: CaseResult; touched: boolean }>;
+  settled: Promise<void>;
+  settle: () => void;
 }
 
 /**
@@ -55,8 +70,10 @@ export class TargetWatch {
    * port unreachable (nothing bound), which needs `--allow-ffi`; silence is never taken as down.
    */
   constructor(target: Target | undefined, timeoutMs: number, udp?: Target) {
-    if (target) this.#watched.tcp = { target, served: false };
-    if (udp && connectedUdpAvailable()) this.#watched.udp = { target: udp, served: false };
+    if (target) this.#watched.tcp = { target, served: false, inFlight: new Set() };
+    if (udp && connectedUdpAvailable()) {
+      this.#watched.udp = { target: udp, served: false, inFlight: new Set() };
+    }
     // Only a refusal counts, and a refusal (RST) comes back at once: a short wait keeps a target
     // whose listen queue is full from costing every failed case another connect time-out.
     this.#timeoutMs = Math.min(timeoutMs, WAITS.downProbeMs);
@@ -86,23 +103,23 @@ export class TargetWatch {
   };
 
   /** Ends a case unrun once a target it uses is down. */
-  readonly beforeCase = (c: Case): Promise<{ notRun?: string } | undefined> => {
+  readonly beforeCase = async (c: Case): Promise<{ notRun?: string } | undefined> => {
+    for (const w of this.#uses(c)) if (w.cohort) await w.cohort.settled;
     const d = this.#uses(c).map((w) => w.down).find((d) => d !== undefined);
-    return Promise.resolve(
-      d
-        ? { notRun: `Not run: the target has been down since ${d.since} (${d.reason})` }
-        : undefined,
-    );
+    if (d) return { notRun: `Not run: the target has been down since ${d.since} (${d.reason})` };
+    for (const w of this.#uses(c)) w.inFlight.add(c);
+    return undefined;
   };
 
   /** Names the case during which a target that served stopped accepting connections. */
   readonly afterCase = async (c: Case, r: CaseResult): Promise<CaseResult> => {
-    for (const w of this.#uses(c)) {
-      // Only a target that served in this run can go down.
-      const touched = servedIn(r, w.target);
-      w.served ||= touched;
-      if (!isProblem(r) || !w.served) continue;
-      if (!w.down) {
+    try {
+      for (const w of this.#uses(c)) {
+        // Only a target that served in this run can go down.
+        const touched = servedIn(r, w.target);
+        w.served ||= touched;
+        if (w.cohort?.members.includes(c)) return await this.#blame(w, w.cohort, c, r, touched);
+        if (!isProblem(r) || !w.served || w.down) continue;
         // A program that crashes as its client's connection ends may still be exiting at the
         // first look: a second look, a moment later, sees it gone.
         if (
@@ -111,29 +128,44 @@ export class TargetWatch {
         ) continue;
         await delay(WAITS.downRecheckMs);
         if (await this.#probe(w.target) !== "refused") continue; // a moment's refusal
+        // Another case of the same death may have found it down while this one looked.
+        if (w.cohort?.members.includes(c)) return await this.#blame(w, w.cohort, c, r, touched);
+        if (w.down) continue;
         const what = w.target.transport === "tcp" ? "connect to" : "datagram to";
         w.down = { since: c.id, reason: `${what} ${w.target.url} refused` };
+        const { promise, resolve } = Promise.withResolvers<void>();
+        const members = [...w.inFlight];
+        if (!members.includes(c)) members.push(c);
+        w.cohort = { members, results: new Map(), settled: promise, settle: resolve };
+        return await this.#blame(w, w.cohort, c, r, touched);
       }
-      // A case none of whose connects was accepted may have found the target already down: it
-      // stopped at its first connect, or after an earlier connection of the run.
-      const when = touched
-        ? "during this case"
-        : w.target.transport === "tcp"
-        ? "by this case's first connect"
-        : "by this case's first datagram";
-      const now = w.target.transport === "tcp"
-        ? `a connect to ${w.target.url} is refused now`
-        : `a datagram to ${w.target.url} draws ICMP port unreachable now: nothing is bound there`;
-      return {
-        ...r,
-        outcome: "fail",
-        message: `The target stopped accepting ${
-          w.target.transport === "tcp" ? "connections" : "datagrams"
-        } ${when} (${now}: did the server exit or crash?). What the case saw: ${r.message}`,
-      };
+      return r;
+    } finally {
+      for (const w of this.#uses(c)) w.inFlight.delete(c);
     }
-    return r;
   };
+
+  /**
+   * Waits until every case of the cohort has its result; then the first in `blameOrder()` that
+   * saw a problem fails for the death, and the others that saw one are skips that name it.
+   */
+  async #blame(
+    w: Watched,
+    cohort: Cohort,
+    c: Case,
+    r: CaseResult,
+    touched: boolean,
+  ): Promise<CaseResult> {
+    cohort.results.set(c.id, { r, touched });
+    if (cohort.members.every((m) => cohort.results.has(m.id))) cohort.settle();
+    await cohort.settled;
+    const culprit = blameOrder(cohort.members).find((m) => isProblem(cohort.results.get(m.id)!.r));
+    if (culprit && w.down) w.down.since = culprit.id;
+    const conns = w.target.transport === "tcp" ? "connections" : "datagrams";
+    if (culprit === c) return stopped(w.target, r, touched);
+    if (!culprit || !isProblem(r)) return r;
+    return collateral(r, `the target stopped accepting ${conns}`, culprit.id);
+  }
 
   /** The watched targets case `c` uses. */
   #uses(c: Case): Watched[] {
@@ -161,6 +193,27 @@ export class TargetWatch {
       return e instanceof ConnectFailed && e.reason === "refused" ? "refused" : "other";
     }
   }
+}
+
+/** The fail of the case blamed for a target that stopped accepting connections (or datagrams). */
+function stopped(target: Target, r: CaseResult, touched: boolean): CaseResult {
+  // A case none of whose connects was accepted may have found the target already down: it
+  // stopped at its first connect, or after an earlier connection of the run.
+  const when = touched
+    ? "during this case"
+    : target.transport === "tcp"
+    ? "by this case's first connect"
+    : "by this case's first datagram";
+  const now = target.transport === "tcp"
+    ? `a connect to ${target.url} is refused now`
+    : `a datagram to ${target.url} draws ICMP port unreachable now: nothing is bound there`;
+  return {
+    ...r,
+    outcome: "fail",
+    message: `The target stopped accepting ${
+      target.transport === "tcp" ? "connections" : "datagrams"
+    } ${when} (${now}: did the server exit or crash?). What the case saw: ${r.message}`,
+  };
 }
 
 /** Whether the case's transcript shows `target` serving: a TCP connect accepted, a datagram back. */

@@ -100,3 +100,53 @@ Deno.test("TargetWatch: a target that dies after the run's first connect fails t
   );
   assertEquals(watch.down?.since, "demo.one");
 });
+
+Deno.test("TargetWatch: a target that dies under cases side by side is blamed on one, whichever ends first", async () => {
+  for (const slowFirst of [true, false]) {
+    const listener = listenOnFreePort();
+    const accepting = (async () => {
+      try {
+        for await (const conn of listener) conn.close();
+      } catch {
+        // closed
+      }
+    })();
+    const target = makeTarget("tcp", "127.0.0.1", listener.addr.port);
+    const watch = new TargetWatch(target, 1000);
+    const both = Promise.withResolvers<void>();
+    let connected = 0;
+    // Each connects once (the target served), waits for the other, then connects again after
+    // the listener closed; `slow` waits a moment first, so the two end in either order.
+    const twice = (id: string, slow: boolean): Case => ({
+      id,
+      title: id,
+      requirement: "The server accepts",
+      appliesTo: { transport: "tcp" },
+      async run(t) {
+        await (await t.connect()).close();
+        if (++connected === 2) {
+          listener.close();
+          both.resolve();
+        }
+        await both.promise;
+        if (slow) await t.sleep(300);
+        await (await t.connect()).close();
+      },
+    });
+    const report = await runCases([twice("demo.b", slowFirst), twice("demo.a", !slowFirst)], {
+      targets: { tcp: target },
+      profile: echo,
+      seed: 1,
+      concurrency: 2,
+      timeoutMs: 1000,
+      ...watch.hooks(),
+    });
+    await accepting;
+    assertEquals(report.cases.map((c) => `${c.id}: ${c.outcome}`), [
+      "demo.b: skip",
+      "demo.a: fail",
+    ]);
+    assertStringIncludes(report.cases[1].message, "The target stopped accepting connections");
+    assertStringIncludes(report.cases[0].message, "(blamed on demo.a)");
+  }
+});
