@@ -202,30 +202,35 @@ export async function runCases(cases: readonly Case[], options: RunOptions): Pro
     // silent TCP server does not hold up a UDP case, whose socket it does not share. Cases on
     // both (`any`) go with the UDP pool. The load cases come last: by then the run's tally says
     // whether the target answers a single client at all (see `CaseContext.beforeLoad`).
-    const sideBySide = async (items: typeof indexed) => {
+    const sideBySide = async (items: typeof indexed, concurrency = options.concurrency ?? 4) => {
       const pools = [
         items.filter(({ c }) => c.appliesTo.transport === "tcp"),
         items.filter(({ c }) => c.appliesTo.transport !== "tcp"),
       ];
       await Promise.all(pools.map(async (pool) => {
-        for await (const _ of pooledMap(options.concurrency ?? 4, pool, runOne)) { /* drained */ }
+        for await (const _ of pooledMap(concurrency, pool, runOne)) { /* drained */ }
       }));
     };
-    for (const step of schedule(indexed)) {
+    const steps = schedule(indexed);
+    for (const [s, step] of steps.entries()) {
+      // A target that has answered no request right in this run has nothing left that a case
+      // could take from it: every case still to come (past the measure step) fails, or ends not
+      // run, alike side by side, and one at a time or a few at a time each would cost its own
+      // time-out. The load cases among them stop before loading (`CaseContext.beforeLoad`).
+      const unanswered = () => step.name !== "measure" && answeredNothing(run.tally!, problems);
+      if (unanswered()) {
+        await sideBySide(steps.slice(s).flatMap((x) => x.items), UNANSWERED_CONCURRENCY);
+        break;
+      }
       if (step.together) {
         await sideBySide(step.items);
         continue;
       }
-      // A target that has answered no request right in this run has nothing left that a first
-      // exchange or a hazard could take from it: the rest of those steps fail (or end not run)
-      // alike side by side, and one at a time they would cost a time-out each.
-      const mayShare = step.name === "first" || step.name === "hazard";
-      for (const [k, item] of step.items.entries()) {
-        if (mayShare && answeredNothing(run.tally!, problems)) {
-          await sideBySide(step.items.slice(k));
-          break;
-        }
-        await runOne(item);
+      const k = await oneAtATime(step.items, runOne, unanswered);
+      if (k < step.items.length) {
+        const rest = [...step.items.slice(k), ...steps.slice(s + 1).flatMap((x) => x.items)];
+        await sideBySide(rest, UNANSWERED_CONCURRENCY);
+        break;
       }
     }
   } finally {
@@ -243,6 +248,27 @@ export async function runCases(cases: readonly Case[], options: RunOptions): Pro
     cases: results,
     ...(options.client ? { client: options.client.command } : {}),
   };
+}
+
+/**
+ * Cases run at once per transport once the target has answered nothing right although asked:
+ * they mostly wait out a time-out each, and they need no CPU to wait.
+ */
+const UNANSWERED_CONCURRENCY = 16;
+
+/**
+ * Runs `items` one after another until `stop()` says to; returns how many ran.
+ */
+async function oneAtATime<T>(
+  items: readonly T[],
+  runOne: (item: T) => Promise<void>,
+  stop: () => boolean,
+): Promise<number> {
+  for (const [k, item] of items.entries()) {
+    if (stop()) return k;
+    await runOne(item);
+  }
+  return items.length;
 }
 
 /**

@@ -8,7 +8,8 @@
  * cases (alone: the plainest exchanges, where a server that dies at its first connection dies),
  * the shared cases (side by side), the `hazard` cases (alone), and the load (`exclusive`) cases
  * (alone). Once a run's target has answered nothing right although it was asked, the runner
- * runs the rest of a `first` or `hazard` step side by side: nothing is left to take down.
+ * runs every case still to come after the `measure` step side by side, many at a time: nothing
+ * is left to take down, and each would only wait out its own time-out.
  *
  * @module
  */
