@@ -151,5 +151,10 @@ function endsWith(seen: readonly string[], ...tail: string[]): boolean {
     tail.every((s, i) => seen[seen.length - tail.length + i] === s);
 }
 
-/** The `tcp.backlog` group. */
-export const backlogCases: readonly Case[] = [burst, measure];
+/**
+ * The `tcp.backlog` group. The count goes first: a burst leaves its abandoned handshakes for the
+ * server to accept after the burst ends (a fork server forks for each), and a count made then
+ * meets a queue still full of them (a time-out of 750 ms, and a server that "keeps accepting more
+ * slowly").
+ */
+export const backlogCases: readonly Case[] = [measure, burst];
