@@ -137,8 +137,12 @@ export interface Case {
   title: string;
   requirement: string;
   appliesTo: AppliesTo;
-  /** Loads the server (many connections, churn): runs alone, never beside another case. */
-  exclusive?: boolean;
+  /**
+   * Loads the server (many connections, churn): runs alone, never beside another case, in the
+   * load step. `"first"`: first of the load step, on a server at rest (the other load cases leave
+   * a crowd behind: children exiting, handshakes still to be accepted).
+   */
+  exclusive?: boolean | "first";
   /**
    * Runs alone, so that a server that dies during it is blamed on it and on nothing else (see
    * `schedule()`): `measure` first of all, on the program as it started (the `process.*` cases);

@@ -213,12 +213,11 @@ export async function runCases(cases: readonly Case[], options: RunOptions): Pro
     };
     const steps = schedule(indexed);
     for (const [s, step] of steps.entries()) {
-      // A target that has answered no request right in this run has nothing left that a case
-      // could take from it: every case still to come (past the measure step) fails, or ends not
-      // run, alike side by side, and one at a time or a few at a time each would cost its own
+      // A target that was asked and has answered no request right in this run has nothing left
+      // that a case could take from it: every case still to come (past the measure step) fails,
+      // or ends not run, alike side by side, and one or a few at a time each would cost its own
       // time-out. The load cases among them stop before loading (`CaseContext.beforeLoad`).
-      const unanswered = () => step.name !== "measure" && answeredNothing(run.tally!, problems);
-      if (unanswered()) {
+      if (step.name !== "measure" && askedUnanswered(run.tally!)) {
         await sideBySide(steps.slice(s).flatMap((x) => x.items), UNANSWERED_CONCURRENCY);
         break;
       }
@@ -226,12 +225,15 @@ export async function runCases(cases: readonly Case[], options: RunOptions): Pro
         await sideBySide(step.items);
         continue;
       }
-      const k = await oneAtATime(step.items, runOne, unanswered);
-      if (k < step.items.length) {
-        const rest = [...step.items.slice(k), ...steps.slice(s + 1).flatMap((x) => x.items)];
-        await sideBySide(rest, UNANSWERED_CONCURRENCY);
-        break;
-      }
+      // A case failed before any request was asked (a connect, say): the rest of a first or
+      // hazard step goes side by side, as the step would have nothing left to lose.
+      const mayShare = step.name === "first" || step.name === "hazard";
+      const k = await oneAtATime(
+        step.items,
+        runOne,
+        () => mayShare && answeredNothing(run.tally!, problems),
+      );
+      if (k < step.items.length) await sideBySide(step.items.slice(k));
     }
   } finally {
     clearTimeout(runTimer);
@@ -528,6 +530,11 @@ function evidenceFields(e: Evidence): Partial<CaseResult> {
     if (typeof e.actual !== "string") out.actualHex = encodeHex(e.actual.subarray(0, 4096));
   }
   return out;
+}
+
+/** Whether requests were tried in this run and not one was answered right, on any transport. */
+function askedUnanswered(tally: RunTally): boolean {
+  return tally.tried.tcp + tally.tried.udp > 0 && tally.answered.tcp + tally.answered.udp === 0;
 }
 
 /**

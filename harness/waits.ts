@@ -142,9 +142,10 @@ export const WAITS = {
   /**
    * Each of `process.idle-cpu`'s windows (clients connected and silent; clients gone). The kernel
    * counts the time a process is runnable to the nanosecond, and a busy loop is runnable all the
-   * window however loaded the machine is, so half a second tells a spin from a wait.
+   * window however loaded the machine is, so 300 ms tells a spin (runnable all of it) from a wait
+   * (runnable for the odd wake-up), and the two windows cost 0.6 s of each `--exec` run.
    */
-  idleWindowMs: 500,
+  idleWindowMs: 300,
 } as const satisfies Record<string, number>;
 
 /**
