@@ -89,12 +89,12 @@ export const measure: Case = {
   id: "tcp.backlog.measure",
   title: "How many connections wait in the listen queue while the server is busy (info)",
   requirement:
-    "listen(fd, n) keeps completed handshakes the server has not accept()ed yet (on Linux, n + 1 of them); a server that serves clients concurrently keeps accepting instead. Up to `probes` connects (param, default 64), one at a time, 750 ms each",
+    "listen(fd, n) keeps completed handshakes the server has not accept()ed yet (on Linux, n + 1 of them); a server that serves clients concurrently keeps accepting instead. Up to `probes` connects (param, default 64), one at a time, 500 ms each",
   appliesTo: { transport: "tcp", requestReply: true },
   hooks: transportHints,
   // First of the load step: a burst leaves abandoned handshakes for the server to accept after
   // it ends (a fork server forks for each) and a crowd leaves children exiting; a count made then
-  // meets a queue still full of them (a 750 ms time-out, "keeps accepting, more slowly").
+  // meets a queue still full of them (a probe's time-out, "keeps accepting, more slowly").
   exclusive: "first",
   async run(t) {
     const p = requestReply(t);

@@ -15,6 +15,9 @@ export const idleClient: Case = {
   requirement:
     "A server serves each client on its own: while one connection is open and silent, another client's request is answered",
   appliesTo: { transport: "tcp", requestReply: true },
+  // Alone, like the slow reader: a server that serves one client at a time is held by the silent
+  // A for the whole time-out, and the cases beside it would fail for A's sake, or not, by timing.
+  alone: "hazard",
   hooks: transportHints,
   async run(t) {
     const p = requestReply(t);
