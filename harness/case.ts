@@ -139,10 +139,10 @@ export interface Case {
   appliesTo: AppliesTo;
   /**
    * Loads the server (many connections, churn): runs alone, never beside another case, in the
-   * load step. `"first"`: first of the load step, on a server at rest (the other load cases leave
-   * a crowd behind: children exiting, handshakes still to be accepted).
+   * load step. `"last"`: last of the load step, after the crowds (a burst leaves handshakes for
+   * the server to accept after it ends; churn leaves one connection at a time).
    */
-  exclusive?: boolean | "first";
+  exclusive?: boolean | "last";
   /**
    * Runs alone, so that a server that dies during it is blamed on it and on nothing else (see
    * `schedule()`): `measure` first of all, on the program as it started (the `process.*` cases);
