@@ -225,15 +225,22 @@ export async function runCases(cases: readonly Case[], options: RunOptions): Pro
         await sideBySide(step.items);
         continue;
       }
-      // A case failed before any request was asked (a connect, say): the rest of a first or
-      // hazard step goes side by side, as the step would have nothing left to lose.
+      // Asked and unanswered within the step: everything still to come, as above. A case that
+      // failed before any request was asked (a connect, say): the rest of a first or hazard step
+      // goes side by side, as the step would have nothing left to lose.
       const mayShare = step.name === "first" || step.name === "hazard";
       const k = await oneAtATime(
         step.items,
         runOne,
         () => mayShare && answeredNothing(run.tally!, problems),
       );
-      if (k < step.items.length) await sideBySide(step.items.slice(k));
+      if (k === step.items.length) continue;
+      if (askedUnanswered(run.tally!)) {
+        const rest = [...step.items.slice(k), ...steps.slice(s + 1).flatMap((x) => x.items)];
+        await sideBySide(rest, UNANSWERED_CONCURRENCY);
+        break;
+      }
+      await sideBySide(step.items.slice(k));
     }
   } finally {
     clearTimeout(runTimer);
