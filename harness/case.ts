@@ -141,8 +141,12 @@ export interface Case {
   title: string;
   requirement: string;
   appliesTo: AppliesTo;
-  /** Loads the server (many connections, churn): runs alone, never beside another case. */
-  exclusive?: boolean;
+  /**
+   * Loads the server (many connections, churn): runs alone, never beside another case, in the
+   * load step. `"last"`: last of the load step, after the crowds (a burst leaves handshakes for
+   * the server to accept after it ends; churn leaves one connection at a time).
+   */
+  exclusive?: boolean | "last";
   /**
    * Runs alone, so that a server that dies during it is blamed on it and on nothing else (see
    * `schedule()`): `measure` first of all, on the program as it started (the `process.*` cases);

@@ -202,31 +202,45 @@ export async function runCases(cases: readonly Case[], options: RunOptions): Pro
     // silent TCP server does not hold up a UDP case, whose socket it does not share. Cases on
     // both (`any`) go with the UDP pool. The load cases come last: by then the run's tally says
     // whether the target answers a single client at all (see `CaseContext.beforeLoad`).
-    const sideBySide = async (items: typeof indexed) => {
+    const sideBySide = async (items: typeof indexed, concurrency = options.concurrency ?? 4) => {
       const pools = [
         items.filter(({ c }) => c.appliesTo.transport === "tcp"),
         items.filter(({ c }) => c.appliesTo.transport !== "tcp"),
       ];
       await Promise.all(pools.map(async (pool) => {
-        for await (const _ of pooledMap(options.concurrency ?? 4, pool, runOne)) { /* drained */ }
+        for await (const _ of pooledMap(concurrency, pool, runOne)) { /* drained */ }
       }));
     };
-    for (const step of schedule(indexed)) {
+    const steps = schedule(indexed);
+    for (const [s, step] of steps.entries()) {
+      // A target that was asked and has answered no request right in this run has nothing left
+      // that a case could take from it: every case still to come (past the measure step) fails,
+      // or ends not run, alike side by side, and one or a few at a time each would cost its own
+      // time-out. The load cases among them stop before loading (`CaseContext.beforeLoad`).
+      if (step.name !== "measure" && askedUnanswered(run.tally!)) {
+        await sideBySide(steps.slice(s).flatMap((x) => x.items), UNANSWERED_CONCURRENCY);
+        break;
+      }
       if (step.together) {
         await sideBySide(step.items);
         continue;
       }
-      // A target that has answered no request right in this run has nothing left that a first
-      // exchange or a hazard could take from it: the rest of those steps fail (or end not run)
-      // alike side by side, and one at a time they would cost a time-out each.
+      // Asked and unanswered within the step: everything still to come, as above. A case that
+      // failed before any request was asked (a connect, say): the rest of a first or hazard step
+      // goes side by side, as the step would have nothing left to lose.
       const mayShare = step.name === "first" || step.name === "hazard";
-      for (const [k, item] of step.items.entries()) {
-        if (mayShare && answeredNothing(run.tally!, problems)) {
-          await sideBySide(step.items.slice(k));
-          break;
-        }
-        await runOne(item);
+      const k = await oneAtATime(
+        step.items,
+        runOne,
+        () => mayShare && answeredNothing(run.tally!, problems),
+      );
+      if (k === step.items.length) continue;
+      if (askedUnanswered(run.tally!)) {
+        const rest = [...step.items.slice(k), ...steps.slice(s + 1).flatMap((x) => x.items)];
+        await sideBySide(rest, UNANSWERED_CONCURRENCY);
+        break;
       }
+      await sideBySide(step.items.slice(k));
     }
   } finally {
     clearTimeout(runTimer);
@@ -243,6 +257,27 @@ export async function runCases(cases: readonly Case[], options: RunOptions): Pro
     cases: results,
     ...(options.client ? { client: options.client.command } : {}),
   };
+}
+
+/**
+ * Cases run at once per transport once the target has answered nothing right although asked:
+ * they mostly wait out a time-out each, and they need no CPU to wait.
+ */
+const UNANSWERED_CONCURRENCY = 16;
+
+/**
+ * Runs `items` one after another until `stop()` says to; returns how many ran.
+ */
+async function oneAtATime<T>(
+  items: readonly T[],
+  runOne: (item: T) => Promise<void>,
+  stop: () => boolean,
+): Promise<number> {
+  for (const [k, item] of items.entries()) {
+    if (stop()) return k;
+    await runOne(item);
+  }
+  return items.length;
 }
 
 /**
@@ -502,6 +537,11 @@ function evidenceFields(e: Evidence): Partial<CaseResult> {
     if (typeof e.actual !== "string") out.actualHex = encodeHex(e.actual.subarray(0, 4096));
   }
   return out;
+}
+
+/** Whether requests were tried in this run and not one was answered right, on any transport. */
+function askedUnanswered(tally: RunTally): boolean {
+  return tally.tried.tcp + tally.tried.udp > 0 && tally.answered.tcp + tally.answered.udp === 0;
 }
 
 /**

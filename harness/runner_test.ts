@@ -189,7 +189,7 @@ Deno.test("runCases() runs measure, first, hazard and load cases one at a time, 
   assertEquals(aloneSawOthers, []);
 });
 
-Deno.test("runCases() runs first and hazard cases side by side once the target answered nothing right", async () => {
+Deno.test("runCases() runs every case still to come side by side once the target was asked and answered nothing right", async () => {
   let running = 0;
   let most = 0;
   const hazard = (id: string) =>
@@ -208,6 +208,28 @@ Deno.test("runCases() runs first and hazard cases side by side once the target a
   const report = await runCases([failed, hazard("h.a"), hazard("h.b"), hazard("h.c")], opts);
   assertEquals(report.cases.map((r) => r.outcome), ["fail", "pass", "pass", "pass"]);
   assert(most > 1, "the hazard cases ran side by side");
+  // A request asked and not answered (a refused connect counts): the shared, hazard and load
+  // steps go as one, more at once than the run's concurrency.
+  most = 0;
+  const asked = fake("first.b", async (t) => void await t.connect(), { alone: "first" });
+  const made = (id: string, extra: Partial<Case>) =>
+    fake(id, async () => {
+      most = Math.max(most, ++running);
+      await new Promise((r) => setTimeout(r, 20));
+      running--;
+    }, extra);
+  const rest = [
+    made("s.a", {}),
+    made("s.b", {}),
+    made("h.d", { alone: "hazard" }),
+    made("h.e", { alone: "hazard" }),
+    made("l.a", { exclusive: true }),
+  ];
+  await runCases([failed, ...rest], { ...opts, concurrency: 2 });
+  assertEquals(most, 2, "a fail before any request was asked leaves the shared step as it is");
+  most = 0;
+  await runCases([asked, ...rest], { ...opts, concurrency: 2 });
+  assertEquals(most, rest.length);
 });
 
 Deno.test("runCases() skips a case whose targets are not as it asks before it runs", async () => {

@@ -7,8 +7,10 @@
  * The steps, in order: the `measure` cases (alone, on the program as it started), the `first`
  * cases (alone: the plainest exchanges, where a server that dies at its first connection dies),
  * the shared cases (side by side), the `hazard` cases (alone), and the load (`exclusive`) cases
- * (alone). Once a run's target has answered nothing right although it was asked, the runner
- * runs the rest of a `first` or `hazard` step side by side: nothing is left to take down.
+ * (alone; those marked `exclusive: "last"` last, after the crowds). Once a run's target has
+ * been asked and answered nothing right, the runner runs every case still to come after the
+ * `measure` step side by side, many at a time: nothing is left to take down, and each would only
+ * wait out its own time-out.
  *
  * @module
  */
@@ -50,9 +52,15 @@ const ORDER: readonly Step<unknown>["name"][] = ["measure", "first", "shared", "
  * ```
  */
 export function schedule<T extends { c: Case }>(items: readonly T[]): Step<T>[] {
-  return ORDER.map((name) => ({
-    name,
-    together: name === "shared",
-    items: items.filter(({ c }) => stepOf(c) === name),
-  })).filter((s) => s.items.length > 0);
+  return ORDER.map((name) => {
+    const step = items.filter(({ c }) => stepOf(c) === name);
+    // The load cases that must come after the crowds go last; filter() keeps listing order.
+    const items_ = name === "load"
+      ? [
+        ...step.filter(({ c }) => c.exclusive !== "last"),
+        ...step.filter(({ c }) => c.exclusive === "last"),
+      ]
+      : step;
+    return { name, together: name === "shared", items: items_ };
+  }).filter((s) => s.items.length > 0);
 }

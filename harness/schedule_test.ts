@@ -32,3 +32,13 @@ Deno.test("stepOf() puts a case marked alone in its step, whatever else it says"
   assertEquals(stepOf(made("y", { exclusive: true })), "load");
   assertEquals(stepOf(made("z")), "shared");
 });
+
+Deno.test("schedule() puts the load cases marked last after the other load cases", () => {
+  const cases = [
+    made("l1", { exclusive: true }),
+    made("l2", { exclusive: "last" }),
+    made("l3", { exclusive: true }),
+  ];
+  const [load] = schedule(cases.map((c) => ({ c })));
+  assertEquals(load.items.map(({ c }) => c.id), ["l1", "l3", "l2"]);
+});

@@ -50,8 +50,12 @@ export const WAITS = {
    * child in about a millisecond, socat forking and exec()ing `cat` in about five.
    */
   perClientMs: 5,
-  /** A backlog probe's connect deadline: below the first SYN resend, so a dropped SYN times out. */
-  probeConnectMs: 750,
+  /**
+   * A backlog probe's connect deadline: a handshake the kernel queues completes at once, and a
+   * dropped SYN only at the client's first resend (1 s), so half of that tells them apart with
+   * 500 ms to spare for a loaded machine's event loop.
+   */
+  probeConnectMs: 500,
   /**
    * How long a window waiting for silence lasts (`--param silence`): the time a server gets to
    * send what it should not (discard's echo, a greeting before the request). Loopback delivers
@@ -142,9 +146,10 @@ export const WAITS = {
   /**
    * Each of `process.idle-cpu`'s windows (clients connected and silent; clients gone). The kernel
    * counts the time a process is runnable to the nanosecond, and a busy loop is runnable all the
-   * window however loaded the machine is, so half a second tells a spin from a wait.
+   * window however loaded the machine is, so 300 ms tells a spin (runnable all of it) from a wait
+   * (runnable for the odd wake-up), and the two windows cost 0.6 s of each `--exec` run.
    */
-  idleWindowMs: 500,
+  idleWindowMs: 300,
 } as const satisfies Record<string, number>;
 
 /**

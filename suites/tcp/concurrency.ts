@@ -15,6 +15,10 @@ export const idleClient: Case = {
   requirement:
     "A server serves each client on its own: while one connection is open and silent, another client's request is answered",
   appliesTo: { transport: "tcp", requestReply: true },
+  // Alone: a server that serves one client at a time is held by the silent A for the whole
+  // time-out, and the cases beside it would fail for A's sake, or not, by timing. With the first
+  // exchanges, before any case that can take the server down: its verdict is its own.
+  alone: "first",
   hooks: transportHints,
   async run(t) {
     const p = requestReply(t);
