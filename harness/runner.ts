@@ -66,6 +66,13 @@ export interface RunOptions {
   afterCase?: (c: Case, result: CaseResult) => Promise<CaseResult>;
   /** Called once, before any case, with what the TCP target did with the run's first connect. */
   onFirstLook?: (tcp: Reachability | undefined) => void;
+  /**
+   * For a subject that restarts its target after a death (`--exec`): whether the target has died
+   * in this run. A target that died and came back was not unresponsive, so the runner does not
+   * read "asked and nothing answered" as "nothing left to take down" and keeps the one-culprit
+   * order (a death is then blamed on the case that ran alone).
+   */
+  targetDied?: () => boolean;
 }
 
 /**
@@ -217,7 +224,7 @@ export async function runCases(cases: readonly Case[], options: RunOptions): Pro
       // that a case could take from it: every case still to come (past the measure step) fails,
       // or ends not run, alike side by side, and one or a few at a time each would cost its own
       // time-out. The load cases among them stop before loading (`CaseContext.beforeLoad`).
-      if (step.name !== "measure" && askedUnanswered(run.tally!)) {
+      if (step.name !== "measure" && askedUnanswered(run.tally!, options.targetDied)) {
         await sideBySide(steps.slice(s).flatMap((x) => x.items), UNANSWERED_CONCURRENCY);
         break;
       }
@@ -235,7 +242,7 @@ export async function runCases(cases: readonly Case[], options: RunOptions): Pro
         () => mayShare && answeredNothing(run.tally!, problems),
       );
       if (k === step.items.length) continue;
-      if (askedUnanswered(run.tally!)) {
+      if (askedUnanswered(run.tally!, options.targetDied)) {
         const rest = [...step.items.slice(k), ...steps.slice(s + 1).flatMap((x) => x.items)];
         await sideBySide(rest, UNANSWERED_CONCURRENCY);
         break;
@@ -540,8 +547,9 @@ function evidenceFields(e: Evidence): Partial<CaseResult> {
 }
 
 /** Whether requests were tried in this run and not one was answered right, on any transport. */
-function askedUnanswered(tally: RunTally): boolean {
-  return tally.tried.tcp + tally.tried.udp > 0 && tally.answered.tcp + tally.answered.udp === 0;
+function askedUnanswered(tally: RunTally, died?: () => boolean): boolean {
+  return tally.tried.tcp + tally.tried.udp > 0 && tally.answered.tcp + tally.answered.udp === 0 &&
+    !(died?.() ?? false);
 }
 
 /**

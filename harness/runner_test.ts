@@ -230,6 +230,11 @@ Deno.test("runCases() runs every case still to come side by side once the target
   most = 0;
   await runCases([asked, ...rest], { ...opts, concurrency: 2 });
   assertEquals(most, rest.length);
+  // A target that died and was started again (`--exec`) was not unresponsive: the hazards stay
+  // one at a time, so that a death among them is blamed on the one case that ran.
+  most = 0;
+  await runCases([asked, ...rest], { ...opts, concurrency: 2, targetDied: () => true });
+  assertEquals(most, 2, "the shared step at its concurrency, the hazards and the load alone");
 });
 
 Deno.test("runCases() skips a case whose targets are not as it asks before it runs", async () => {

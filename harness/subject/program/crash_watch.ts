@@ -90,6 +90,10 @@ export class CrashWatch {
     this.#options = options;
   }
 
+  /** For the runner (`RunOptions.targetDied`): whether the program has died in this run. */
+  readonly died = (): boolean =>
+    this.deaths.length > 0 || this.#pending !== undefined || !this.#program.running;
+
   /** Why the remaining cases are not run, once the program is down for good. */
   get down(): string | undefined {
     return this.#down;

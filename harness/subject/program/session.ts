@@ -114,6 +114,7 @@ export async function openExec(
         program,
         beforeCase: crashWatch.beforeCase,
         afterCase: crashWatch.afterCase,
+        targetDied: crashWatch.died,
       };
       crashWatch.bind(run);
       return run;
