@@ -6,6 +6,7 @@
  * @module
  */
 import {
+  asleep,
   commandArgv,
   CommandError,
   DEFAULT_LIMITS,
@@ -138,6 +139,17 @@ export class ExecProgram implements ProgramUnderTest {
     if (run === undefined || !run.program.running) return false;
     const state = readProcess(run.program.pid)?.state;
     return state !== undefined && state !== "Z" && state !== "X";
+  }
+
+  /**
+   * Whether the program is at rest: its main process runs and every thread of each of its live
+   * processes is asleep (see {@linkcode asleep}), so it has handled every event that reached it.
+   */
+  get atRest(): boolean {
+    const run = this.#runs.at(-1);
+    if (run === undefined || !this.running) return false;
+    const live = run.program.processes().filter((p) => p.state !== "Z" && p.state !== "X");
+    return live.length > 0 && live.every((p) => asleep(p.pid));
   }
 
   /** The ExitInfo promise of the last start, to wait for a death to be seen. */
