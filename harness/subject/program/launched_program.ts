@@ -191,6 +191,7 @@ export class ExecProgram implements ProgramUnderTest {
       fds: p.state === "Z" ? 0 : fdCount(p.pid),
       rssBytes: p.state === "Z" ? 0 : rssBytes(p.pid),
       runnableMs: runnableMs(p.pid) ?? p.cpuMs,
+      asleep: p.state !== "Z" && asleep(p.pid),
     }));
     return { mainPid: run.program.pid, running: this.running, processes };
   }
