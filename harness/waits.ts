@@ -123,6 +123,11 @@ export const WAITS = {
   /** How often a client's death is looked for right after it showed (a crash shows first). */
   deathPollMs: 20,
   /**
+   * How often, after a case, `--exec` looks whether the program is at rest (every thread asleep):
+   * two looks in a row at rest end the wait for a death before its three `deathPollMs`.
+   */
+  restPollMs: 5,
+  /**
    * The longest a target-down probe waits: only a refusal counts, and an RST comes back at once,
    * so a target whose listen queue is full does not cost each failed case another connect wait.
    */

@@ -22,6 +22,11 @@ export interface ProgramProcess extends ProcessInfo {
    * give it a whole CPU.
    */
   runnableMs: number;
+  /**
+   * Whether every thread of it is asleep (state `S`: waiting in accept(), recv(), poll() or a
+   * sleep), so it has handled every event that reached it; `false` for a zombie.
+   */
+  asleep: boolean;
 }
 
 /** The program's processes at one moment. */

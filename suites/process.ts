@@ -32,6 +32,10 @@ const FD_CYCLES = 40;
 const CHILD_CLIENTS = 5;
 /** How long children may take to exit, and zombies to be reaped, after their clients close. */
 const CHILD_GRACE_MS = 2000;
+/** How often `settled()` looks at the program's processes and descriptors. */
+const SETTLE_POLL_MS = 25;
+/** How often `rest()` looks whether the program's threads are asleep. */
+const REST_POLL_MS = 10;
 /**
  * `process.memory`: requests per measuring window, asked one after another over one long-lived
  * connection (a per-request leak; one connection, so an iterative server is measured too), then connections per window, each served one request (a per-connection
@@ -305,10 +309,10 @@ export const idleCpu: Case = {
       for (let i = 2; i <= IDLE_CLIENTS; i++) all.push(await t.connect({ label: `i${i}` }));
       return all;
     });
-    await t.sleep(200);
+    await rest(t, 200);
     const connected = await runnableOver(t, `with ${IDLE_CLIENTS} silent clients`);
     await Promise.all(clients.map((c) => c.close()));
-    await t.sleep(200);
+    await rest(t, 200);
     await survived(t, "its CPU time after its clients closed");
     const gone = await runnableOver(t, `after its ${IDLE_CLIENTS} clients closed`);
     // A thread or process that spins once its client closed shows as more CPU with every
@@ -555,7 +559,7 @@ async function orCannot<T>(t: CaseContext, what: string, least: () => Promise<T>
  * asks): what it measured of a dead program says nothing.
  */
 async function survived(t: CaseContext, what: string): Promise<void> {
-  for (let i = 0; i < 5 && t.program.snapshot().running; i++) await t.sleep(20);
+  await rest(t, 100);
   if (t.program.snapshot().running) return;
   t.skip(
     `Could not measure ${what}: the program died as the clients of this case closed. The ` +
@@ -578,17 +582,38 @@ async function cannotMeasure(t: CaseContext, what: string, e: unknown): Promise<
 }
 
 /**
+ * Waits up to `ms` for the program to be at rest, every thread of its live processes asleep on two
+ * looks in a row (it has handled what reached it: a client's close, a child's exit), or to end.
+ */
+async function rest(t: CaseContext, ms: number): Promise<void> {
+  const deadline = performance.now() + ms;
+  for (let rested = 0; rested < 2 && performance.now() < deadline;) {
+    const now = t.program.snapshot();
+    if (!now.running) return;
+    rested = live(now).every((p) => p.asleep) ? rested + 1 : 0;
+    if (rested < 2) await t.sleep(REST_POLL_MS);
+  }
+}
+
+/**
  * A snapshot once the program has settled: its live processes and their descriptors stopped
- * changing (children of closed clients gone, sockets closed), or after 1.5 s.
+ * changing (children of closed clients gone, sockets closed), seen on two looks in a row with
+ * every thread asleep (it has handled what reached it) or unchanged for 100 ms, or after 1.5 s.
  */
 async function settled(t: CaseContext): Promise<ProgramSnapshot> {
   const key = (s: ProgramSnapshot) => live(s).map((p) => `${p.pid}:${p.fds}`).join(",");
+  const atRest = (s: ProgramSnapshot) => live(s).every((p) => p.asleep);
   let last = t.program.snapshot();
-  const deadline = performance.now() + 1500;
+  let since = performance.now();
+  const deadline = since + 1500;
   while (performance.now() < deadline) {
-    await t.sleep(100);
+    await t.sleep(SETTLE_POLL_MS);
     const now = t.program.snapshot();
-    if (key(now) === key(last)) return now;
+    if (key(now) !== key(last)) {
+      since = performance.now();
+    } else if ((atRest(last) && atRest(now)) || performance.now() - since >= 100) {
+      return now;
+    }
     last = now;
   }
   return last;

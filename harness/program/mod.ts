@@ -28,6 +28,7 @@
  *
  * @module
  */
+export * from "./asleep.ts";
 export * from "./can_read_proc.ts";
 export * from "./check_command.ts";
 export * from "./command_argv.ts";

@@ -159,13 +159,20 @@ export class CrashWatch {
     return result;
   };
 
-  /** Whether the program dies within a moment: a crash shows to the client before its exit. */
+  /**
+   * Whether the program dies within a moment: a crash shows to the client before its exit. The
+   * look ends as soon as the program is seen at rest twice in a row (`atRest`: every thread of it
+   * asleep, so it has handled the closes of the case's connections and lives on), and at the
+   * latest after three `WAITS.deathPollMs` (a program that never rests, such as one that spins).
+   */
   async #diesSoon(): Promise<boolean> {
-    for (let i = 0; i < 3; i++) {
+    const deadline = performance.now() + 3 * WAITS.deathPollMs;
+    for (let rested = 0;;) {
       if (!this.#program.running) return true;
-      await new Promise((resolve) => setTimeout(resolve, WAITS.deathPollMs));
+      if (rested >= 2 || performance.now() >= deadline) return false;
+      rested = this.#program.atRest ? rested + 1 : 0;
+      if (rested < 2) await new Promise((resolve) => setTimeout(resolve, WAITS.restPollMs));
     }
-    return !this.#program.running;
   }
 
   /** Starts the attribution once every suspect has its result. */

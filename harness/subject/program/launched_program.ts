@@ -6,6 +6,7 @@
  * @module
  */
 import {
+  asleep,
   commandArgv,
   CommandError,
   DEFAULT_LIMITS,
@@ -140,6 +141,17 @@ export class ExecProgram implements ProgramUnderTest {
     return state !== undefined && state !== "Z" && state !== "X";
   }
 
+  /**
+   * Whether the program is at rest: its main process runs and every thread of each of its live
+   * processes is asleep (see {@linkcode asleep}), so it has handled every event that reached it.
+   */
+  get atRest(): boolean {
+    const run = this.#runs.at(-1);
+    if (run === undefined || !this.running) return false;
+    const live = run.program.processes().filter((p) => p.state !== "Z" && p.state !== "X");
+    return live.length > 0 && live.every((p) => asleep(p.pid));
+  }
+
   /** The ExitInfo promise of the last start, to wait for a death to be seen. */
   exited(): Promise<ExitInfo> | undefined {
     return this.#runs.at(-1)?.program.exited;
@@ -179,6 +191,7 @@ export class ExecProgram implements ProgramUnderTest {
       fds: p.state === "Z" ? 0 : fdCount(p.pid),
       rssBytes: p.state === "Z" ? 0 : rssBytes(p.pid),
       runnableMs: runnableMs(p.pid) ?? p.cpuMs,
+      asleep: p.state !== "Z" && asleep(p.pid),
     }));
     return { mainPid: run.program.pid, running: this.running, processes };
   }
