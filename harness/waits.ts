@@ -112,6 +112,12 @@ export const WAITS = {
    */
   clientWaitMs: 10_000,
   /**
+   * How much longer than its wait a client may run in all, counted from its launch: the wait
+   * counts from the case's server's last act, and a server's own pauses and reads take at most a
+   * few seconds, so 20 s more only bounds a server that keeps acting.
+   */
+  clientServerMs: 20_000,
+  /**
    * How long a client's request sent by hand (a stream profile) may pause before it counts as
    * whole: a client writes its request at once, so 300 ms of quiet means it has sent it all.
    */

@@ -2,8 +2,10 @@
  * The stability test of the multi-bug programs (`fixtures/multi_bugs.ts`): each server runs in
  * address mode three times with the same seed and once with `--exec`, each client three times,
  * and every run must hold: every real bug fails with its cause named, no correct behaviour fails,
- * a death is blamed on one case, and the three runs give the same verdicts. Three test files
- * register a third of the programs each (`deno test --parallel` runs them side by side).
+ * a death is blamed on one case, and the three runs give the same verdicts. Each program has a
+ * test file of its own, `multi_bug_<name>_test.ts`, and a long one's `--exec` run a second one,
+ * `multi_bug_<name>_exec_test.ts`, so that `deno test --parallel` runs them side by side and no
+ * one file is long (`multi_bug_files_test.ts` checks that none is missing).
  *
  * @module
  */
@@ -175,30 +177,51 @@ function judge(p: MultiBugProgram, report: RunReport, mode: "address" | "exec" |
   }
 }
 
-/** Registers the stability test of each multi-bug program named. */
-export function multiBugTests(names: readonly string[]): void {
+/**
+ * Which runs a test file takes: `all` of them, the three address (or client) runs only, or the
+ * `--exec` run only (a long program's two halves go in two files, run side by side).
+ */
+export type MultiBugPart = "all" | "address" | "exec";
+
+/** Registers the stability test of each multi-bug program named (or `part` of it). */
+export function multiBugTests(names: readonly string[], part: MultiBugPart = "all"): void {
   for (const name of names) {
     const p = MULTI_BUG_PROGRAMS.find((p) => p.name === name);
     if (!p) throw new Error(`No multi-bug program "${name}"`);
-    selfTest({
-      name: `multi-bug ${p.kind} ${p.name}: every bug named, no false fail, the same verdicts ` +
-        `three times`,
-      ignore: !canRun,
-      async fn() {
-        const command = await multiCommand(p);
-        const mode = p.kind === "client" ? "client" : "address";
-        const runs: RunReport[] = [];
-        for (let i = 0; i < 3; i++) {
-          runs.push(
-            mode === "client" ? await clientRun(p, command) : await addressRun(p, command),
-          );
-          judge(p, runs[i], mode);
-        }
-        const verdicts = runs.map((r) => r.cases.map((c) => `${c.id}: ${c.outcome}`));
-        assertEquals(verdicts[1], verdicts[0], `${p.name}: run 2 gives run 1's verdicts`);
-        assertEquals(verdicts[2], verdicts[0], `${p.name}: run 3 gives run 1's verdicts`);
-        if (p.kind === "server") judge(p, await execRun(p, command), "exec");
-      },
-    });
+    if (part === "exec" && p.kind !== "server") throw new Error(`${name} has no --exec run`);
+    if (part !== "exec") {
+      selfTest({
+        name: `multi-bug ${p.kind} ${p.name}: every bug named, no false fail, the same verdicts ` +
+          `three times${part === "all" && p.kind === "server" ? ", and with --exec" : ""}`,
+        ignore: !canRun,
+        async fn() {
+          const command = await multiCommand(p);
+          const mode = p.kind === "client" ? "client" : "address";
+          const runs: RunReport[] = [];
+          for (let i = 0; i < 3; i++) {
+            runs.push(
+              mode === "client" ? await clientRun(p, command) : await addressRun(p, command),
+            );
+            judge(p, runs[i], mode);
+          }
+          const verdicts = runs.map((r) => r.cases.map((c) => `${c.id}: ${c.outcome}`));
+          assertEquals(verdicts[1], verdicts[0], `${p.name}: run 2 gives run 1's verdicts`);
+          assertEquals(verdicts[2], verdicts[0], `${p.name}: run 3 gives run 1's verdicts`);
+          if (part === "all" && p.kind === "server") {
+            judge(p, await execRun(p, command), "exec");
+          }
+        },
+      });
+    }
+    if (part === "exec") {
+      selfTest({
+        name: `multi-bug server ${p.name} with --exec: every bug named, no false fail, one ` +
+          "culprit per death",
+        ignore: !canRun,
+        async fn() {
+          judge(p, await execRun(p, await multiCommand(p)), "exec");
+        },
+      });
+    }
   }
 }

@@ -11,6 +11,7 @@
 import { concat } from "@std/bytes";
 import { raceDeadline, sleep } from "../_deadline.ts";
 import type { RequestReplyProfile } from "../case.ts";
+import { ServerClock } from "./server_clock.ts";
 import { errorText } from "../errors.ts";
 import { firstDifference } from "../hexdump.ts";
 import type { Transport } from "../target.ts";
@@ -53,6 +54,8 @@ export interface AdversaryOptions {
   hostname?: string;
   /** The port to bind (default 0: a fresh one). */
   port?: number;
+  /** Marked at each act toward the client, held while the server pauses (a new one if absent). */
+  clock?: ServerClock;
 }
 
 /** How reading a request ended: as a read does, or `mismatch` at a byte that differs. */
@@ -98,6 +101,7 @@ export class TcpPeer {
   #timeoutMs: number;
   #chunks: Uint8Array[] = [];
   #closed = false;
+  #clock: ServerClock;
 
   /** Wraps an accepted connection; {@linkcode startAdversary} makes these. */
   constructor(conn: Deno.TcpConn, label: string, options: AdversaryOptions) {
@@ -105,6 +109,7 @@ export class TcpPeer {
     this.#signal = options.signal;
     this.#expected = options.expected;
     this.#timeoutMs = options.timeoutMs ?? WAITS.timeoutMs;
+    this.#clock = options.clock ?? new ServerClock();
     this.profile = options.profile;
     this.conn = new TcpClient(conn, {
       label,
@@ -169,18 +174,26 @@ export class TcpPeer {
   }
 
   /** Writes all of `data`. */
-  send(data: Uint8Array): Promise<SendResult> {
-    return this.conn.send(data);
+  async send(data: Uint8Array): Promise<SendResult> {
+    try {
+      return await this.conn.send(data);
+    } finally {
+      this.#clock.mark("the server's last send");
+    }
   }
 
   /** Writes `data` cut by `plan`, one write per piece, `plan.gapMs` apart. */
-  sendChunked(data: Uint8Array, plan: SplitPlan): Promise<SendResult> {
-    return this.conn.sendChunked(data, plan);
+  async sendChunked(data: Uint8Array, plan: SplitPlan): Promise<SendResult> {
+    try {
+      return await this.#clock.hold(this.conn.sendChunked(data, plan));
+    } finally {
+      this.#clock.mark("the server's last send");
+    }
   }
 
-  /** Sleeps, ending early when the server stops. */
+  /** Sleeps, ending early when the server stops; the client's wait does not run meanwhile. */
   sleep(ms: number): Promise<void> {
-    return sleep(ms, this.#signal);
+    return this.#clock.hold(sleep(ms, this.#signal));
   }
 
   /** Adds a note to the transcript, under this connection's label. */
@@ -192,6 +205,7 @@ export class TcpPeer {
   async close(): Promise<void> {
     this.#closed = true;
     await this.conn.close();
+    this.#clock.mark("the server closed the connection");
   }
 
   /**
@@ -202,6 +216,7 @@ export class TcpPeer {
   async reset(): Promise<void> {
     this.#closed = true;
     await this.conn.reset();
+    this.#clock.mark("the server reset the connection");
   }
 
   /** After the behaviour: reads what else came for a moment, then closes, unless it was closed. */
@@ -271,12 +286,14 @@ export class UdpPeer {
   #transcript: Transcript;
   #signal?: AbortSignal;
   #closed = false;
+  #clock: ServerClock;
 
   /** Wraps a bound socket; {@linkcode startAdversary} makes these. */
   constructor(socket: Deno.DatagramConn, options: AdversaryOptions) {
     this.#socket = socket;
     this.#transcript = options.transcript;
     this.#signal = options.signal;
+    this.#clock = options.clock ?? new ServerClock();
     this.profile = options.profile;
   }
 
@@ -292,6 +309,7 @@ export class UdpPeer {
     const from = got[1] as Deno.NetAddr;
     const d = { data: got[0].slice(), from: { host: from.hostname, port: from.port } };
     this.datagrams.push(d);
+    this.#clock.mark("the server received its last datagram");
     this.#transcript.record("server", "recv", {
       dir: "in",
       bytes: d.data,
@@ -321,9 +339,9 @@ export class UdpPeer {
     return (this.#stray.addr as Deno.NetAddr).port;
   }
 
-  /** Sleeps, ending early when the server stops. */
+  /** Sleeps, ending early when the server stops; the client's wait does not run meanwhile. */
   sleep(ms: number): Promise<void> {
-    return sleep(ms, this.#signal);
+    return this.#clock.hold(sleep(ms, this.#signal));
   }
 
   /** Adds a note to the transcript. */
@@ -350,6 +368,7 @@ export class UdpPeer {
     const port = (socket.addr as Deno.NetAddr).port;
     try {
       await socket.send(data, { transport: "udp", hostname: to.host, port: to.port });
+      this.#clock.mark("the server's last send");
       this.#transcript.record(label, "send", {
         dir: "out",
         bytes: data,
@@ -372,6 +391,8 @@ export interface RunningAdversary extends AsyncDisposable {
   readonly connections: readonly TcpPeer[];
   /** The datagrams received so far (UDP). */
   readonly datagrams: readonly ReceivedDatagram[];
+  /** When the server last acted toward the client: the client's wait counts from there. */
+  readonly clock: ServerClock;
   /**
    * Waits until every connection's behaviour has ended, for at most `ms` milliseconds: after the
    * client exits, the server reads what it had sent before it stops.
@@ -427,7 +448,8 @@ export function startAdversary(adversary: Adversary, options: AdversaryOptions):
   const hostname = options.hostname ?? "127.0.0.1";
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-  const opts: AdversaryOptions = { ...options, signal };
+  const clock = options.clock ?? new ServerClock();
+  const opts: AdversaryOptions = { ...options, signal, clock };
   const { transcript } = options;
   const where = (port: number) => `${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`;
 
@@ -450,6 +472,7 @@ export function startAdversary(adversary: Adversary, options: AdversaryOptions):
       port,
       connections: [],
       datagrams: peer.datagrams,
+      clock,
       settle: () => Promise.resolve(),
       close,
       [Symbol.asyncDispose]: close,
@@ -468,6 +491,7 @@ export function startAdversary(adversary: Adversary, options: AdversaryOptions):
       port,
       connections: [],
       datagrams: [],
+      clock,
       settle: () => Promise.resolve(),
       close,
       [Symbol.asyncDispose]: close,
@@ -496,6 +520,7 @@ export function startAdversary(adversary: Adversary, options: AdversaryOptions):
       });
       const peer = new TcpPeer(conn, label, opts);
       connections.push(peer);
+      clock.mark("the server accepted its connection");
       const task = (async () => {
         try {
           await handle(peer);
@@ -523,6 +548,7 @@ export function startAdversary(adversary: Adversary, options: AdversaryOptions):
     port,
     connections,
     datagrams: [],
+    clock,
     settle: async (ms: number) => {
       await raceDeadline(Promise.allSettled([...tasks]), ms).catch(() => {});
     },

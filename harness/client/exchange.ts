@@ -32,7 +32,10 @@ export interface ClientExchange {
   reply: Uint8Array;
   /** What a correct client prints for that reply. */
   stdout: Uint8Array;
-  /** How long the client was given, in milliseconds. */
+  /**
+   * How long the client was given, in milliseconds, after the server's last act (its launch when
+   * the server never acted); `run.overstay` says from what, for a client that was killed.
+   */
   waitMs: number;
   /** The server's port, as filled into the client's command. */
   port: number;
@@ -48,7 +51,9 @@ export interface ClientExchange {
  * Runs the client under test (`t.client`) once against an adversarial server: starts the server
  * on a fresh loopback port, launches the client with `{host}` and `{port}` filled in and the
  * message for `payload` on stdin (per the profile's client contract), waits until it exits or
- * the `client-wait` parameter (default 10 000 ms) passes, then stops the server.
+ * the `client-wait` parameter (default 10 000 ms) passes after the server's last act (a send, a
+ * close, a reset, an accept, a datagram received; its own pauses do not count), then stops the
+ * server.
  *
  * @param t The case's context; skips the case without a client or a request/reply profile.
  * @param adversary How the server behaves.
@@ -109,6 +114,7 @@ export async function exchangeWithClient(
       port: server.port,
       stdin,
       waitMs,
+      clock: server.clock,
       outputCap: stdout.length + 64 * 1024,
       transcript: t.transcript,
       signal: t.signal,

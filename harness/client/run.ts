@@ -6,6 +6,7 @@
  * @module
  */
 import { raceDeadline, TIMED_OUT } from "../_deadline.ts";
+import type { ServerClock } from "./server_clock.ts";
 import type { ClientUnderTest } from "./types.ts";
 import { CaseError, errorText } from "../errors.ts";
 import { commandArgv } from "../program/command_argv.ts";
@@ -21,6 +22,9 @@ import { WAITS } from "../waits.ts";
  */
 export const CLIENT_WAIT_MS: number = WAITS.clientWaitMs;
 
+/** What the race for the client's exit returns when the server's clock moved. */
+const CHANGED: unique symbol = Symbol("server acted");
+
 /** What to run, against which address, with what input. */
 export interface ClientRunOptions {
   client: ClientUnderTest;
@@ -30,8 +34,18 @@ export interface ClientRunOptions {
   port: number;
   /** The message: written to the client's stdin, which is then closed. */
   stdin: Uint8Array;
-  /** How long the client may run before it is killed, in milliseconds. */
+  /**
+   * How long the client may run before it is killed, in milliseconds: counted from its launch,
+   * or with `clock` from the server's last act (and not while the server pauses on purpose).
+   */
   waitMs: number;
+  /** The case's server's clock: the wait counts from its last act instead of the launch. */
+  clock?: ServerClock;
+  /**
+   * The most the client may run in all, counted from its launch, in milliseconds, however late the
+   * server acts (default `waitMs` plus `WAITS.clientServerMs`).
+   */
+  totalMs?: number;
   /** How many bytes of stdout and of stderr to keep, the last ones (default 64 KiB). */
   outputCap?: number;
   transcript: Transcript;
@@ -45,8 +59,13 @@ export interface ClientRun {
   argv: readonly string[];
   /** How it ended, or `null` when it was still running at the deadline (sockspec killed it). */
   exit: ExitInfo | null;
-  /** Milliseconds from launch to its exit, or to the deadline. */
+  /** Milliseconds from launch to its exit, or to its kill. */
   elapsedMs: number;
+  /**
+   * For a client killed at its deadline: how long it had been running after what (`it started`,
+   * `the server's last send`, `the server closed the connection`); `null` when it exited.
+   */
+  overstay: { ms: number; after: string } | null;
   /** What it printed on stdout (the last `outputCap` bytes, and how many were dropped). */
   stdout: OutputTail;
   stderr: OutputTail;
@@ -105,6 +124,7 @@ export async function runClient(options: ClientRunOptions): Promise<ClientRun> {
   } catch (e) {
     throw new CaseError(`Cannot run the client: ${errorText(e)}`, { cause: e });
   }
+  const launched = performance.now();
   transcript.record("client", "note", { detail: `launched ${line} (pid ${program.pid})` });
   transcript.record("stdin", "send", {
     dir: "out",
@@ -113,12 +133,14 @@ export async function runClient(options: ClientRunOptions): Promise<ClientRun> {
   });
   let exit: ExitInfo | null = null;
   let cpuMs: number | null = null;
+  let overstay: ClientRun["overstay"] = null;
   try {
-    const ended = await raceDeadline(program.exited, options.waitMs, options.signal);
-    if (ended === TIMED_OUT) {
+    const ended = await waitForExit(program, launched, options);
+    if ("overstay" in ended) {
+      overstay = ended.overstay;
       cpuMs = program.processes().reduce((sum, p) => sum + p.cpuMs, 0);
     } else {
-      exit = ended;
+      exit = ended.exit;
     }
   } finally {
     await program.close();
@@ -126,7 +148,8 @@ export async function runClient(options: ClientRunOptions): Promise<ClientRun> {
   const run: ClientRun = {
     argv: program.argv,
     exit,
-    elapsedMs: exit?.atMs ?? options.waitMs,
+    elapsedMs: exit?.atMs ?? Math.round(performance.now() - launched),
+    overstay,
     stdout: program.stdout(),
     stderr: program.stderr(),
     cpuMs,
@@ -135,7 +158,8 @@ export async function runClient(options: ClientRunOptions): Promise<ClientRun> {
     transcript.record("client", "close", { detail: `${exit.description} after ${exit.atMs} ms` });
   } else {
     transcript.record("client", "timeout", {
-      detail: `still running after ${options.waitMs} ms (${cpuMs} ms of CPU): killed by sockspec`,
+      detail: `still running ${overstay!.ms} ms after ${overstay!.after} (${run.elapsedMs} ms ` +
+        `after its launch, ${cpuMs} ms of CPU): killed by sockspec`,
     });
   }
   for (const name of ["stdout", "stderr"] as const) {
@@ -150,4 +174,39 @@ export async function runClient(options: ClientRunOptions): Promise<ClientRun> {
     });
   }
   return run;
+}
+
+/**
+ * Waits for the client's exit until `waitMs` after the later of its launch and the server's last
+ * act (the clock does not run while the server pauses), and at most `totalMs` from its launch.
+ */
+async function waitForExit(
+  program: Program,
+  launched: number,
+  options: ClientRunOptions,
+): Promise<{ exit: ExitInfo } | { overstay: { ms: number; after: string } }> {
+  const { clock, waitMs } = options;
+  const totalEnd = launched + (options.totalMs ?? waitMs + WAITS.clientServerMs);
+  for (;;) {
+    const changed: Promise<typeof CHANGED> = clock?.changed().then(() => CHANGED) ??
+      new Promise<never>(() => {});
+    const quiet = clock?.quiet() ?? null;
+    const from = quiet === "busy" || quiet === null || quiet.atMs < launched ? null : quiet;
+    const end = quiet === "busy" ? totalEnd : Math.min(totalEnd, (from?.atMs ?? launched) + waitMs);
+    const ended = await raceDeadline(
+      Promise.race([program.exited, changed]),
+      end - performance.now(),
+      options.signal,
+    );
+    if (ended === CHANGED) continue;
+    if (ended !== TIMED_OUT) return { exit: ended };
+    if ((clock?.quiet() ?? null) !== quiet) continue; // the server acted as the time ran out
+    // Timers may fire a millisecond before performance.now() says the time is up: at least the
+    // time it was given.
+    const now = performance.now();
+    const after = end === totalEnd ? null : from;
+    const start = after?.atMs ?? launched;
+    const ms = Math.max(Math.round(now - start), Math.round(end - start));
+    return { overstay: { ms, after: after?.what ?? "it started" } };
+  }
 }

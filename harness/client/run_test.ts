@@ -1,5 +1,6 @@
 import { assert, assertEquals, assertRejects, assertStringIncludes } from "@std/assert";
 import { runClient } from "./run.ts";
+import { ServerClock } from "./server_clock.ts";
 import { CaseError } from "../errors.ts";
 import { Transcript } from "../transcript.ts";
 
@@ -55,7 +56,7 @@ Deno.test("runClient() kills a client that overstays, with what it forked", asyn
   const started = performance.now();
   const run = await runClient(o);
   assertEquals(run.exit, null);
-  assertEquals(run.elapsedMs, 300);
+  assertEquals(run.overstay?.after, "it started");
   // Killed, not left to sleep its hour: a minute is a margin no load can eat.
   assert(performance.now() - started < 60_000, "killed soon after its time");
   assertEquals(withToken(token), []);
@@ -90,5 +91,35 @@ Deno.test("runClient() kills the client when the case is aborted", async () => {
     Error,
     "case deadline",
   );
+  assertEquals(withToken(token), []);
+});
+
+Deno.test("runClient() does not count the wait while the server pauses on purpose", async () => {
+  const clock = new ServerClock();
+  let release = () => {};
+  const pause = clock.hold(new Promise<void>((r) => release = r));
+  // One second is more than the 300 ms wait; a paused server's time is not the client's.
+  const run = await runClient(options("sh -c 'sleep 1; exit 4' {port}", { waitMs: 300, clock }));
+  release();
+  await pause;
+  assertEquals(run.exit?.code, 4);
+  assertEquals(run.overstay, null);
+});
+
+Deno.test("runClient() counts the wait from the server's last act, and says so", async () => {
+  const clock = new ServerClock();
+  let release = () => {};
+  const pause = clock.hold(new Promise<void>((r) => release = r));
+  const token = `sockspec-${crypto.randomUUID()}`;
+  const o = options(`sh -c 'sleep 3600; : "$1"' ${token} {port}`, { waitMs: 300, clock });
+  const running = runClient(o); // launched: it runs up to its first wait
+  release();
+  await pause;
+  clock.mark("the server's last send");
+  const run = await running;
+  assertEquals(run.exit, null);
+  assertEquals(run.overstay?.after, "the server's last send");
+  const timeout = o.transcript.events.find((e) => e.kind === "timeout")!;
+  assertStringIncludes(timeout.detail!, "after the server's last send");
   assertEquals(withToken(token), []);
 });

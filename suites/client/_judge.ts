@@ -106,13 +106,16 @@ function where(x: ClientExchange, transport: Transport): string {
 function checkHung(t: CaseContext, x: ClientExchange, e: Expectation): void {
   if (x.run.exit) return;
   const cpu = x.run.cpuMs ?? 0;
-  const spin = cpu >= x.waitMs / 2
+  const spin = cpu >= x.run.elapsedMs / 2
     ? `, using ${seconds(cpu)} of CPU (a busy loop)`
     : ", using almost no CPU (blocked, waiting)";
   const printed = x.run.stdout.bytes.length + x.run.stdout.dropped;
-  const observed =
-    `The client was still running ${seconds(x.waitMs)} after it started${spin}, and was killed` +
-    (printed > 0 ? `; it had printed ${printed} bytes` : "");
+  const over = x.run.overstay ?? { ms: x.run.elapsedMs, after: "it started" };
+  const since = over.after === "it started"
+    ? "it started"
+    : `${over.after} (${seconds(x.run.elapsedMs)} after it started)`;
+  const observed = `The client was still running ${seconds(over.ms)} after ${since}${spin}, ` +
+    "and was killed" + (printed > 0 ? `; it had printed ${printed} bytes` : "");
   if ((e.needsRequest ?? true) && !heard(x, e.transport)) {
     t.fail(
       `${observed}; it never ${e.transport === "tcp" ? "connected to" : "sent a datagram to"} ${
