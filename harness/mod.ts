@@ -64,6 +64,7 @@ export {
 export { clientContract, clientNotApplicable } from "./client/contract.ts";
 export { type ClientExchange, exchangeWithClient } from "./client/exchange.ts";
 export { CLIENT_WAIT_MS, type ClientRun, type ClientRunOptions, runClient } from "./client/run.ts";
+export { type Quiet, ServerClock } from "./client/server_clock.ts";
 export { type ClientContract, type ClientUnderTest, NO_CLIENT } from "./client/types.ts";
 export { FIRST_SYN_RESEND_MS, NO_PROGRAM, RunTally, type SoloProbe } from "./context.ts";
 export {

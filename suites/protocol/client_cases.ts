@@ -16,6 +16,7 @@ import {
   CLIENT_WAIT_MS,
   firstDifference,
   runClient,
+  ServerClock,
   TcpClient,
   WAITS,
 } from "../../harness/mod.ts";
@@ -169,8 +170,12 @@ async function playServerSide(
   const contract = spec.client;
   using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   let noReset = false;
+  // The client's wait counts from the server's last act (a slow launch or the server's own paced
+  // reply is no time of the client's).
+  const clock = new ServerClock();
   const served = (async () => {
     const raw = await listener.accept();
+    clock.mark("the server accepted the connection");
     const conn = new TcpClient(raw, {
       label: "server",
       transcript: t.transcript,
@@ -191,17 +196,22 @@ async function playServerSide(
             });
           }
         } else if (step.op === "expect" && step.want.kind === "exact") {
-          await tr.reply(conn, fill(step.want.payload, vars), spec, t);
-          if (tr.resets) noReset = !await conn.reset();
+          await clock.hold(tr.reply(conn, fill(step.want.payload, vars), spec, t));
+          if (tr.resets) {
+            noReset = !await conn.reset();
+            clock.mark("the server reset the connection");
+          }
           if (tr.closesEarly) return; // the finally closes: FIN in the middle of the reply
         } else if (step.op === "expect" && step.want.kind === "eof") {
           await conn.close();
+          clock.mark("the server closed the connection");
         } else if (step.op === "close") {
           await conn.expectEof({ what: `(${where})` });
         }
       }
     } finally {
       await conn.close();
+      clock.mark("the server closed the connection");
     }
   })();
   // A server side that fails while the client still runs is judged below, once the client ends:
@@ -213,6 +223,7 @@ async function playServerSide(
     port: (listener.addr as Deno.NetAddr).port,
     stdin,
     waitMs: t.param("client-wait", CLIENT_WAIT_MS),
+    clock,
     transcript: t.transcript,
     signal: t.signal,
   });

@@ -15,6 +15,7 @@ import {
   type ReceivedDatagram,
   type RequestReplyProfile,
   runClient,
+  ServerClock,
   UdpPeer,
 } from "../../harness/mod.ts";
 import { clientPlay, type ClientTransformation, judgeClientExit } from "./_client_play.ts";
@@ -47,10 +48,14 @@ export async function playServerSideUdp(
     signal: t.signal,
   });
   // No datagram within the time-out: the socket closes, and the wait returns null.
+  // The client's wait counts from the server's last act, not from its launch.
+  const clock = new ServerClock();
   const receive = async (): Promise<ReceivedDatagram | null> => {
     const timer = setTimeout(() => peer.close(), t.timeoutMs);
     try {
-      return await peer.receive();
+      const got = await peer.receive();
+      if (got) clock.mark("the server received a datagram");
+      return got;
     } finally {
       clearTimeout(timer);
     }
@@ -95,8 +100,9 @@ export async function playServerSideUdp(
         from = got.from;
         last = want;
       } else if (step.op === "expect" && step.want.kind === "exact" && from) {
-        if (tr.lateMs) await peer.sleep(tr.lateMs);
+        if (tr.lateMs) await clock.hold(peer.sleep(tr.lateMs));
         await peer.send(fill(step.want.payload, vars), from);
+        clock.mark("the server's last send");
       }
     }
   })();
@@ -111,6 +117,7 @@ export async function playServerSideUdp(
       port,
       stdin,
       waitMs: t.param("client-wait", CLIENT_WAIT_MS),
+      clock,
       transcript: t.transcript,
       signal: AbortSignal.any([t.signal, stop.signal]),
     });

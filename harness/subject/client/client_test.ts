@@ -126,9 +126,12 @@ Deno.test("conform --client with a client that hangs fails every case within the
   const failed = Object.values(outcomes(report));
   assertEquals(failed.length, 11);
   assert(failed.every((o) => o === "fail"), failed.join(" "));
-  // Each case ended at the 1 s wait it was given, not at the default 10 s one.
+  // Each case ended at the 1 s wait it was given, not at the default 10 s one. The message gives
+  // the time measured, which a loaded machine's timers may stretch past the wait (1.5 s seen).
   for (const c of report!.cases.filter((c) => c.outcome !== "skip")) {
-    assertStringIncludes(c.message, "still running 1 s after it started", c.id);
+    const said = c.message.match(/still running ([\d.]+) s after /);
+    assert(said, `${c.id}: ${c.message}`);
+    assert(Number(said?.[1]) >= 1, `${c.id}: ${c.message}`);
     assert(c.durationMs < WAITS.clientWaitMs, `${c.id} took ${c.durationMs} ms`);
   }
   const left = [...Deno.readDirSync("/proc")].filter((e) => {
