@@ -10,6 +10,7 @@ import {
   type CaseContext,
   requestReply,
   sampleRequest,
+  type TcpClient,
   WAITS,
 } from "../../harness/mod.ts";
 import { transportHints } from "../wrong_transport.ts";
@@ -157,8 +158,12 @@ export const closeBeforeReply: Case = {
         end === "limit" ? "the server kept reading" : end
       }); closing now`,
     });
+    // In address mode nothing shows the server's processes: an idle connection of the case's own
+    // does, as the kernel closes it when the process dies (opened now, so that an iterative server
+    // still serves the flood first).
+    const witness = before === undefined ? await t.connect({ label: "witness" }) : undefined;
     await c.close();
-    await handled(t, before);
+    await handled(t, before, witness);
     await t.liveness(
       `a client sent ${sent} request bytes and closed without reading a reply (the server's send() to it fails: ECONNRESET, then EPIPE/SIGPIPE)`,
     );
@@ -176,9 +181,24 @@ function openFds(t: CaseContext): number | undefined {
  * Waits until the server has dealt with the closed connection. With `--exec`, that is an event:
  * its descriptors are back to `before` (the connection's socket closed), or it has no live
  * process left; a thread that dies of SIGPIPE may run only well after the reset on a loaded
- * machine. Otherwise (or past the case's time-out) a settle time.
+ * machine. In address mode, an idle connection of the case's own closes when the process dies:
+ * its end, or `WAITS.deathWitnessMs` of it open. Otherwise (or past the case's time-out) a
+ * settle time.
  */
-async function handled(t: CaseContext, before: number | undefined): Promise<void> {
+async function handled(
+  t: CaseContext,
+  before: number | undefined,
+  witness?: TcpClient,
+): Promise<void> {
+  if (witness) {
+    const r = await witness.readFor(WAITS.deathWitnessMs, { max: 1 });
+    t.transcript.record(witness.label, "note", {
+      detail: r.end === "timeout"
+        ? `still open after ${WAITS.deathWitnessMs} ms`
+        : `ended (${r.end}): the server closed it or died`,
+    });
+    return await witness.close();
+  }
   if (before === undefined) return await t.sleep(WAITS.settleMs);
   const until = performance.now() + t.timeoutMs;
   while (performance.now() < until) {
