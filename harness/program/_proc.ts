@@ -44,14 +44,27 @@ export function statOf(pid: number): ProcessInfo | undefined {
   return text === undefined ? undefined : parseStat(text);
 }
 
-/** Every process on the machine that could be read, zombies included. */
-export function allProcesses(): ProcessInfo[] {
+/** The last scan of `/proc`, shared by every caller in this process. */
+let lastScan: { atMs: number; processes: ProcessInfo[] } | undefined;
+
+/**
+ * Every process on the machine that could be read, zombies included. With `maxAgeMs`, the last
+ * scan if it is that recent: a scan reads every process's stat synchronously (about 10 µs each),
+ * and the watchdogs of many launched programs on a machine with thousands of processes would
+ * otherwise starve the event loop.
+ */
+export function allProcesses(maxAgeMs = 0): ProcessInfo[] {
+  const now = performance.now();
+  if (lastScan !== undefined && maxAgeMs > 0 && now - lastScan.atMs <= maxAgeMs) {
+    return lastScan.processes;
+  }
   const processes: ProcessInfo[] = [];
   for (const entry of Deno.readDirSync("/proc")) {
     if (!/^\d+$/.test(entry.name)) continue;
     const info = statOf(Number(entry.name));
     if (info !== undefined) processes.push(info);
   }
+  lastScan = { atMs: now, processes };
   return processes;
 }
 

@@ -42,9 +42,11 @@ export class ProcessTree {
    * The program's processes now, zombies included, and remembers them.
    *
    * @param deep Also read every process's environment (a few milliseconds more).
+   * @param maxAgeMs Take a scan of `/proc` this recent, made for any program (see
+   * `allProcesses()`); 0 scans now.
    */
-  members(deep = false): ProcessInfo[] {
-    const all = allProcesses();
+  members(deep = false, maxAgeMs = 0): ProcessInfo[] {
+    const all = allProcesses(maxAgeMs);
     const byPid = new Map(all.map((p) => [p.pid, p]));
     const spared = new Set([0, 1, 2]);
     for (

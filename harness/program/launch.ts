@@ -329,7 +329,8 @@ class LaunchedProgram implements Program {
   #watch(): void {
     try {
       if ((this.#cgroup?.forkRefusals() ?? 0) > 0) return this.#overLimit();
-      const members = this.#tree.members();
+      // The watchdogs of programs launched side by side share one scan per half interval.
+      const members = this.#tree.members(false, WATCH_INTERVAL_MS / 2);
       const tasks = members.reduce((sum, p) => sum + Math.max(1, p.threads), 0);
       if (tasks > this.limits.processes) return this.#overLimit();
       if (this.limits.memory !== Infinity) {
