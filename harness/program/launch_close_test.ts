@@ -70,7 +70,9 @@ procTest("close() stops a program that forks as fast as it can", async () => {
     env: { [MARK]: mark },
     limits: { processes: 100_000 },
   });
-  assert(await eventually(() => liveWithMark(mark).length > 50), "it forked 50");
+  // A few are enough to show it is forking when close() comes (two suites at once once took
+  // more than 15 s to make 50).
+  assert(await eventually(() => liveWithMark(mark).length > 10), "it forked 10");
   await program.close();
   assertEquals(liveWithMark(mark), []);
 });
