@@ -72,7 +72,12 @@ procTest("close() stops a program that forks as fast as it can", async () => {
   });
   // A few are enough to show it is forking when close() comes (two suites at once once took
   // more than 15 s to make 50).
-  assert(await eventually(() => liveWithMark(mark).length > 10), "it forked 10");
+  assert(
+    await eventually(() => liveWithMark(mark).length > 10),
+    `it forked 10: ${liveWithMark(mark).length} seen; running ${program.running}; stderr ${
+      JSON.stringify(program.stderrText().slice(-300))
+    }`,
+  );
   await program.close();
   assertEquals(liveWithMark(mark), []);
 });
