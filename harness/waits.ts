@@ -70,12 +70,6 @@ export const WAITS = {
   afterReplyMs: 100,
   /** Time a server gets to meet a client's close or reset before the liveness probe connects. */
   settleMs: 200,
-  /**
-   * Address mode: how long a case watches an idle connection of its own for the server's death
-   * (the kernel closes every socket of a process that died) before it probes liveness. A thread
-   * that dies of SIGPIPE may run only late on a loaded machine; a server that survives costs this.
-   */
-  deathWitnessMs: 1000,
   /** How long junk may draw a reply before the garbage case closes: any answer is allowed, so it only keeps the connection open briefly. */
   garbageReplyMs: 200,
   /** A send that makes no progress for this long means both directions are full (the server is blocked in send()). */

@@ -163,7 +163,7 @@ export const closeBeforeReply: Case = {
     // still serves the flood first).
     const witness = before === undefined ? await t.connect({ label: "witness" }) : undefined;
     await c.close();
-    await handled(t, before, witness);
+    await handled(t, before, witness && { client: witness, request: sampleRequest(p, t.rng, 100) });
     await t.liveness(
       `a client sent ${sent} request bytes and closed without reading a reply (the server's send() to it fails: ECONNRESET, then EPIPE/SIGPIPE)`,
     );
@@ -181,23 +181,35 @@ function openFds(t: CaseContext): number | undefined {
  * Waits until the server has dealt with the closed connection. With `--exec`, that is an event:
  * its descriptors are back to `before` (the connection's socket closed), or it has no live
  * process left; a thread that dies of SIGPIPE may run only well after the reset on a loaded
- * machine. In address mode, an idle connection of the case's own closes when the process dies:
- * its end, or `WAITS.deathWitnessMs` of it open. Otherwise (or past the case's time-out) a
- * settle time.
+ * machine. In address mode, a connection of the case's own (the witness) stands in: the kernel
+ * closes it when the process dies. The witness asks one request after the close: its reply comes
+ * once the server ran again after the reset (an iterative server has dealt with the closed
+ * connection by then; a threaded one's scheduling shows how late its threads run now), and the
+ * witness then watches for the death for that long again, at least `WAITS.settleMs`.
  */
 async function handled(
   t: CaseContext,
   before: number | undefined,
-  witness?: TcpClient,
+  witness?: { client: TcpClient; request: Uint8Array },
 ): Promise<void> {
   if (witness) {
-    const r = await witness.readFor(WAITS.deathWitnessMs, { max: 1 });
-    t.transcript.record(witness.label, "note", {
-      detail: r.end === "timeout"
-        ? `still open after ${WAITS.deathWitnessMs} ms`
-        : `ended (${r.end}): the server closed it or died`,
+    const { client } = witness;
+    const asked = performance.now();
+    const sent = await client.send(witness.request);
+    const first = sent.end === "done"
+      ? await client.readFor(t.timeoutMs, { max: 1 })
+      : { end: sent.end };
+    const replyMs = Math.round(performance.now() - asked);
+    const watchMs = Math.max(WAITS.settleMs, replyMs);
+    const last = first.end === "cap"
+      ? await client.readFor(watchMs, { max: Number.MAX_SAFE_INTEGER })
+      : first;
+    t.transcript.record(client.label, "note", {
+      detail: last.end === "timeout"
+        ? `answered after ${replyMs} ms, then open for ${watchMs} ms more`
+        : `ended (${last.end}): the server closed it or died`,
     });
-    return await witness.close();
+    return await client.close();
   }
   if (before === undefined) return await t.sleep(WAITS.settleMs);
   const until = performance.now() + t.timeoutMs;
