@@ -33,7 +33,7 @@ export interface LaunchOptions {
    * the program's processes later whatever they do.
    */
   env?: Record<string, string>;
-  /** Bytes written to the program's stdin, which is then closed; stdin is `/dev/null` without. */
+  /** The program's stdin: these bytes, then EOF (from a file); `/dev/null` without. */
   stdin?: Uint8Array;
   /** Resource limits, replacing some of the defaults (`DEFAULT_LIMITS`). */
   limits?: Partial<Limits>;
@@ -102,7 +102,7 @@ class LaunchedProgram implements Program {
   readonly #err: TailBuffer;
   readonly #readers: ReadableStreamDefaultReader<Uint8Array>[] = [];
   readonly #reading: Promise<void>;
-  readonly #writing: Promise<void>;
+  #stdinFile: string | undefined;
   #running = true;
   #watchdog: ReturnType<typeof setInterval> | undefined;
   #limitHit: keyof Limits | undefined;
@@ -132,9 +132,18 @@ class LaunchedProgram implements Program {
     }
     this.#cgroup = PidsCgroup.create(this.limits.processes);
     const uuid = crypto.randomUUID();
+    // The message goes in a file the program's shell opens as its stdin before it starts: its
+    // bytes and EOF are there at once, whatever sockspec's event loop is doing (a pipe fed by
+    // sockspec was still open 4 s after a launch on a machine running two test suites).
+    if (options.stdin !== undefined) {
+      this.#stdinFile = Deno.makeTempFileSync({ prefix: "sockspec-stdin-" });
+      Deno.writeFileSync(this.#stdinFile, options.stdin);
+    }
     try {
       const [command, ...args] = spawnArgv({
-        argv: this.argv,
+        argv: this.#stdinFile === undefined
+          ? this.argv
+          : ["/bin/sh", "-c", 'exec "$@" <"$0"', this.#stdinFile, ...this.argv],
         limits: this.limits,
         cgroupProcs: this.#cgroup?.procsFile,
       });
@@ -142,12 +151,13 @@ class LaunchedProgram implements Program {
         args,
         cwd: options.cwd,
         env: { ...options.env, [PROGRAM_ID]: uuid },
-        stdin: options.stdin === undefined ? "null" : "piped",
+        stdin: "null",
         stdout: "piped",
         stderr: "piped",
       }).spawn();
     } catch (error) {
       this.#cgroup?.remove();
+      if (this.#stdinFile !== undefined) Deno.removeSync(this.#stdinFile);
       throw error;
     }
     this.pid = this.#child.pid;
@@ -166,9 +176,6 @@ class LaunchedProgram implements Program {
       this.#drain(this.#child.stdout, this.#out),
       this.#drain(this.#child.stderr, this.#err),
     ]).then(() => {});
-    this.#writing = options.stdin === undefined
-      ? Promise.resolve()
-      : feed(this.#child.stdin, options.stdin);
     const watchdog = setInterval(() => this.#watch(), WATCH_INTERVAL_MS);
     Deno.unrefTimer(watchdog);
     this.#watchdog = watchdog;
@@ -252,7 +259,6 @@ class LaunchedProgram implements Program {
       await Promise.allSettled(this.#readers.map((reader) => reader.cancel()));
       await this.#reading;
     }
-    await this.#writing;
     if (this.#cgroup !== undefined) {
       for (let attempt = 0; attempt < 20 && !this.#cgroup.remove(); attempt++) await sleep(10);
     }
@@ -280,6 +286,7 @@ class LaunchedProgram implements Program {
   async #waitExit(): Promise<ExitInfo> {
     const status = await this.#child.status;
     const atMs = Math.round(performance.now() - this.#started);
+    if (this.#stdinFile !== undefined) Deno.remove(this.#stdinFile).catch(() => {});
     this.#running = false;
     this.#classify(status);
     await raceDeadline(this.#reading, OUTPUT_GRACE_MS);
@@ -353,16 +360,5 @@ class LaunchedProgram implements Program {
   #stopWatching(): void {
     clearInterval(this.#watchdog);
     this.#watchdog = undefined;
-  }
-}
-
-async function feed(stdin: WritableStream<Uint8Array>, bytes: Uint8Array): Promise<void> {
-  const writer = stdin.getWriter();
-  try {
-    await writer.write(bytes);
-    await writer.close();
-  } catch {
-    // the program exited without reading it all
-    await writer.abort().catch(() => {});
   }
 }
