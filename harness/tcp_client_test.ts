@@ -2,7 +2,7 @@ import { assertEquals, assertRejects } from "@std/assert";
 import { echoTcp } from "../fixtures/references/echo.ts";
 import { startTcpServer } from "../fixtures/references/tcp_server.ts";
 import { CaseFailure, ConnectFailed, TcpClient, Transcript } from "./mod.ts";
-import { freePort } from "../fixtures/free_port.ts";
+import { freePort } from "./program/free_port.ts";
 import { startBacklogServer } from "../fixtures/backlog_server.ts";
 
 const enc = (s: string) => new TextEncoder().encode(s);

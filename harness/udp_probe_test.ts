@@ -1,6 +1,6 @@
 import { assertEquals } from "@std/assert";
 import { echoUdp } from "../fixtures/references/echo.ts";
-import { freePort } from "../fixtures/free_port.ts";
+import { freePort } from "./program/free_port.ts";
 import { startUdpServer } from "../fixtures/references/udp_server.ts";
 import { connectedUdpAvailable, probeUdp, Transcript } from "./mod.ts";
 

@@ -14,7 +14,7 @@ import type { Served } from "../fixtures/references/serve.ts";
 import { type Params, parseTarget, runCases, selectCases } from "../harness/mod.ts";
 import { echo } from "../harness/cli/_test_utils.ts";
 import { PROFILES } from "../harness/subject/profiles.ts";
-import { freePort } from "../fixtures/free_port.ts";
+import { freePort } from "../harness/program/free_port.ts";
 import { selfTest } from "./_self_check.ts";
 import { ALL_CASES } from "./mod.ts";
 

@@ -22,7 +22,7 @@ import { type CaseResult, formatTarget, probeUdp, runCases } from "../harness/mo
 import { echo } from "../harness/cli/_test_utils.ts";
 import { udpCases } from "./udp/mod.ts";
 import { selfTest } from "./_self_check.ts";
-import { freePort } from "../fixtures/free_port.ts";
+import { freePort } from "../harness/program/free_port.ts";
 
 function hasSocat(): boolean {
   try {

@@ -6,7 +6,7 @@ import { echo } from "../harness/cli/_test_utils.ts";
 import { singleRequest } from "./tcp/basic.ts";
 import { singleDatagram } from "./udp/basic.ts";
 import { formatTarget, runCase } from "../harness/mod.ts";
-import { freePort } from "../fixtures/free_port.ts";
+import { freePort } from "../harness/program/free_port.ts";
 
 function target(transport: "tcp" | "udp", port: number) {
   return { transport, host: "127.0.0.1", port, url: formatTarget(transport, "127.0.0.1", port) };

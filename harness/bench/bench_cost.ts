@@ -30,7 +30,7 @@
  */
 import { parseArgs } from "@std/cli/parse-args";
 import { compileC, startCServer } from "../../fixtures/c/compile.ts";
-import { freePort } from "../../fixtures/free_port.ts";
+import { freePort } from "../program/free_port.ts";
 import { hostileMutants } from "../../fixtures/mutants/hostile.ts";
 import { MUTANTS } from "../../fixtures/mutants/mod.ts";
 import { REFERENCES } from "../../fixtures/references/mod.ts";

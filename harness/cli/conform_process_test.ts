@@ -7,7 +7,7 @@ import { ALL_CASES } from "../../suites/mod.ts";
 import { LISTED_CASES } from "../subject/client/client.ts";
 import { runCli } from "./_test_utils.ts";
 import type { RunReport } from "../mod.ts";
-import { freePort } from "../../fixtures/free_port.ts";
+import { freePort } from "../program/free_port.ts";
 
 const conform = (args: string[]) => runCli("harness/cli/conform.ts", args);
 

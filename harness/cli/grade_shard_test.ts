@@ -1,5 +1,5 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import { freePort } from "../../fixtures/free_port.ts";
+import { freePort } from "../program/free_port.ts";
 import { wrongBytes } from "../../fixtures/mutants/wrong_bytes.ts";
 import { serve } from "../../fixtures/references/serve.ts";
 import { echo } from "./_test_utils.ts";

@@ -8,7 +8,7 @@ import { echo } from "./_test_utils.ts";
 import type { Io } from "../subject/args.ts";
 import { grade } from "./grade.ts";
 import { STUDENT_FILES } from "../subject/output.ts";
-import { freePort } from "../../fixtures/free_port.ts";
+import { freePort } from "../program/free_port.ts";
 
 /** Captures what grade() prints. */
 function capture(): Io & { lines: string[]; errors: string[] } {

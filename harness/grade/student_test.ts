@@ -1,6 +1,6 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
 import { parseArgs } from "@std/cli/parse-args";
-import { listenOnFreePort } from "../../fixtures/free_port.ts";
+import { listenOnFreePort } from "../program/free_port.ts";
 import { DEFAULT_RUBRIC } from "../../reports/rubric.ts";
 import { type Case, makeTarget, type RunReport } from "../mod.ts";
 import { readRunFlags, RUN_FLAGS } from "../subject/run_flags.ts";

@@ -4,7 +4,7 @@ import { canReadProc } from "./can_read_proc.ts";
 
 // A port outside the kernel's ephemeral range: one bind(port 0) handed out could be handed to
 // another test's server before the program under test binds it.
-export { freePort } from "../../fixtures/free_port.ts";
+export { freePort } from "./free_port.ts";
 
 const PROC = canReadProc();
 let warned = false;

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { freePort, portFreeForBoth } from "../../program/free_port.ts";
 import {
   asleep,
   commandArgv,
@@ -333,7 +334,11 @@ function capture(run: Run): void {
   }
 }
 
-/** Free ports for the placeholders a command uses; `{port}` gets one number free for both. */
+/**
+ * Free ports for the placeholders a command uses; `{port}` gets one number free for both. Below
+ * the ephemeral range: a program started again on its ports after a kill finds them free, where
+ * any connection on the machine could have been given a port the kernel chose.
+ */
 function freshPorts(
   command: string,
   transports: readonly Transport[],
@@ -347,32 +352,6 @@ function freshPorts(
   const ports: { tcp?: number; udp?: number } = {};
   for (const t of transports) ports[t] = freePort(t, host);
   return ports;
-}
-
-function freePort(transport: Transport, hostname: string): number {
-  const socket = transport === "tcp"
-    ? Deno.listen({ hostname, port: 0 })
-    : Deno.listenDatagram({ hostname, port: 0, transport: "udp" });
-  const port = (socket.addr as Deno.NetAddr).port;
-  socket.close();
-  return port;
-}
-
-/** A port number free on TCP and on UDP at once. */
-function portFreeForBoth(hostname: string): number {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const tcp = Deno.listen({ hostname, port: 0 });
-    const port = tcp.addr.port;
-    try {
-      Deno.listenDatagram({ hostname, port, transport: "udp" }).close();
-      return port;
-    } catch {
-      // taken on UDP: another
-    } finally {
-      tcp.close();
-    }
-  }
-  throw new Error(`Cannot find a port free on both TCP and UDP on ${hostname}`);
 }
 
 /** On-CPU plus run-queue time of a process, from `/proc/PID/schedstat` (nanoseconds there). */

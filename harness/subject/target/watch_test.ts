@@ -2,7 +2,7 @@ import { assertEquals, assertStringIncludes } from "@std/assert";
 import { type Case, makeTarget, runCases } from "../../mod.ts";
 import { echo } from "../../cli/_test_utils.ts";
 import { TargetWatch } from "./watch.ts";
-import { listenOnFreePort } from "../../../fixtures/free_port.ts";
+import { listenOnFreePort } from "../../program/free_port.ts";
 
 /** A case that connects and checks nothing else; `before` runs first. */
 function connects(id: string, before?: () => void): Case {
