@@ -42,7 +42,8 @@ function mask(text: string, paths: readonly string[] = []): string {
       /("?(?:durationMs|startedAt|at|atMs|elapsedMs|ms|time|pid|execution_time)"?:\s*)[\d.]+/g,
       "$1<n>",
     )
-    .replace(/\b[3-6]\d{4}\b/g, "<port>")
+    // Ports: sockspec gives launched programs ports below the ephemeral range (from 16,767 on a default Linux range).
+    .replace(/\b(1[6-9]|[2-6]\d)\d{3}\b/g, "<port>")
     .replace(/\b\d+(\.\d+)? ?(ms|s)\b/g, "<n> $2")
     .replace(/(time=")[\d.]+(")/g, "$1<n>$2")
     .replace(/\+[\d.]+(ms|s)\b/g, "+<n>$1")
