@@ -99,6 +99,7 @@ export type {
   StartResult,
   StopResult,
 } from "./watched_program.ts";
+export { liveProcesses } from "./watched_program.ts";
 export {
   type CaseResult,
   emptySummary,

@@ -39,6 +39,20 @@ export interface ProgramSnapshot {
   processes: ProgramProcess[];
 }
 
+/**
+ * The processes of a snapshot that are alive: not zombies (`Z`) or dead (`X`).
+ *
+ * @example
+ * ```ts
+ * import { liveProcesses, type ProgramSnapshot } from "./watched_program.ts";
+ * const snapshot = { mainPid: 1, running: true, processes: [] } as ProgramSnapshot;
+ * console.log(liveProcesses(snapshot).length); // 0
+ * ```
+ */
+export function liveProcesses(snapshot: ProgramSnapshot): ProgramProcess[] {
+  return snapshot.processes.filter((p) => p.state !== "Z" && p.state !== "X");
+}
+
 /** How a planned stop went. */
 export interface StopResult {
   /** Whether the main process exited within the grace time after the signal. */

@@ -19,6 +19,7 @@ import {
   type RunReport,
   selectCases,
 } from "../harness/mod.ts";
+import { freePort } from "../harness/program/free_port.ts";
 import { openExec } from "../harness/subject/program/session.ts";
 import { readLimits } from "../harness/subject/program/spec.ts";
 import { PROFILES } from "../harness/subject/profiles.ts";
@@ -48,18 +49,6 @@ async function bound(transport: "tcp" | "udp", port: number): Promise<void> {
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error(`Nothing bound ${transport.toUpperCase()} ${port} within 5 s`);
-}
-
-/** A free port of `transport`, for a server sockspec does not launch. */
-function freePort(transport: "tcp" | "udp"): number {
-  if (transport === "udp") {
-    const s = Deno.listenDatagram({ transport: "udp", hostname: "127.0.0.1", port: 0 });
-    const port = (s.addr as Deno.NetAddr).port;
-    s.close();
-    return port;
-  }
-  using l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  return l.addr.port;
 }
 
 /** Starts the server itself and runs the cases against its address, as `conform --target` does. */

@@ -17,6 +17,7 @@ import {
   CaseFailure,
   ConnectFailed,
   isRequestReply,
+  liveProcesses,
   type ProgramProcess,
   type ProgramSnapshot,
   requestReply,
@@ -86,11 +87,11 @@ export const fdLeak: Case = {
     // Lazy descriptors (epoll, logs) open now, not in the count.
     await orCannot(t, "its descriptors", () => cycle(t, 2, "warm"));
     const base = await settled(t);
-    const steady = new Set(live(base).map((p) => p.pid));
+    const steady = new Set(liveProcesses(base).map((p) => p.pid));
     const fds = (s: ProgramSnapshot) =>
-      live(s).filter((p) => steady.has(p.pid)).reduce((n, p) => n + p.fds, 0);
+      liveProcesses(s).filter((p) => steady.has(p.pid)).reduce((n, p) => n + p.fds, 0);
     const limit = t.program.limits.files;
-    const fullest = Math.max(0, ...live(base).map((p) => p.fds));
+    const fullest = Math.max(0, ...liveProcesses(base).map((p) => p.fds));
     if (limit > 0 && limit !== Infinity && fullest >= limit - 4) {
       t.fail(
         `Before this case the program already held ${fullest} descriptors, at its limit of ` +
@@ -152,12 +153,12 @@ export const children: Case = {
   async run(t) {
     await freshStart(t, "its children");
     const base = await settled(t);
-    const before = new Set(live(base).map((p) => p.pid));
+    const before = new Set(liveProcesses(base).map((p) => p.pid));
     // One client after another: a child per client shows without serving them at once.
     await orCannot(t, "its children", () => cycle(t, CHILD_CLIENTS, "k"));
     const deadline = performance.now() + CHILD_GRACE_MS;
     let now = t.program.snapshot();
-    const extra = (s: ProgramSnapshot) => live(s).filter((p) => !before.has(p.pid));
+    const extra = (s: ProgramSnapshot) => liveProcesses(s).filter((p) => !before.has(p.pid));
     while (performance.now() < deadline && (zombiesOf(now).length > 0 || extra(now).length > 0)) {
       await t.sleep(50);
       now = t.program.snapshot();
@@ -233,9 +234,9 @@ export const memory: Case = {
     // The connections half counts the processes that outlive their clients (a fork-per-client
     // server's parent, not its children), once the children of closed clients are gone.
     await cycle(t, 5, "w");
-    const steady = new Set(live(await settled(t)).map((p) => p.pid));
+    const steady = new Set(liveProcesses(await settled(t)).map((p) => p.pid));
     const steadyRss = async () =>
-      live(await settled(t)).filter((p) => steady.has(p.pid))
+      liveProcesses(await settled(t)).filter((p) => steady.has(p.pid))
         .reduce((n, p) => n + p.rssBytes, 0);
     let round = 0;
     const connect = (n: number) => cycle(t, n, `n${++round}.`);
@@ -590,7 +591,7 @@ async function rest(t: CaseContext, ms: number): Promise<void> {
   for (let rested = 0; rested < 2 && performance.now() < deadline;) {
     const now = t.program.snapshot();
     if (!now.running) return;
-    rested = live(now).every((p) => p.asleep) ? rested + 1 : 0;
+    rested = liveProcesses(now).every((p) => p.asleep) ? rested + 1 : 0;
     if (rested < 2) await t.sleep(REST_POLL_MS);
   }
 }
@@ -601,8 +602,8 @@ async function rest(t: CaseContext, ms: number): Promise<void> {
  * every thread asleep (it has handled what reached it) or unchanged for 100 ms, or after 1.5 s.
  */
 async function settled(t: CaseContext): Promise<ProgramSnapshot> {
-  const key = (s: ProgramSnapshot) => live(s).map((p) => `${p.pid}:${p.fds}`).join(",");
-  const atRest = (s: ProgramSnapshot) => live(s).every((p) => p.asleep);
+  const key = (s: ProgramSnapshot) => liveProcesses(s).map((p) => `${p.pid}:${p.fds}`).join(",");
+  const atRest = (s: ProgramSnapshot) => liveProcesses(s).every((p) => p.asleep);
   let last = t.program.snapshot();
   let since = performance.now();
   const deadline = since + 1500;
@@ -619,20 +620,16 @@ async function settled(t: CaseContext): Promise<ProgramSnapshot> {
   return last;
 }
 
-function live(s: ProgramSnapshot): ProgramProcess[] {
-  return s.processes.filter((p) => p.state !== "Z" && p.state !== "X");
-}
-
 function zombiesOf(s: ProgramSnapshot): ProgramProcess[] {
   return s.processes.filter((p) => p.state === "Z");
 }
 
 function rss(s: ProgramSnapshot): number {
-  return live(s).reduce((n, p) => n + p.rssBytes, 0);
+  return liveProcesses(s).reduce((n, p) => n + p.rssBytes, 0);
 }
 
 function sum(s: ProgramSnapshot, field: "cpuMs" | "runnableMs"): number {
-  return live(s).reduce((n, p) => n + p[field], 0);
+  return liveProcesses(s).reduce((n, p) => n + p[field], 0);
 }
 
 function pids(ps: readonly ProgramProcess[]): string {

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { readText } from "./_proc.ts";
+import { parseStat, readText } from "./_proc.ts";
 
 /**
  * Whether every thread of `pid` is asleep (state `S` in `/proc/PID/task/TID/stat`: blocked in
@@ -35,8 +35,7 @@ export function asleep(pid: number): boolean {
     for (const task of Deno.readDirSync(`/proc/${pid}/task`)) {
       const text = readText(`/proc/${pid}/task/${task.name}/stat`);
       if (text === undefined) continue; // a thread that ended between the listing and the read
-      const state = text.slice(text.lastIndexOf(")") + 2, text.lastIndexOf(")") + 3);
-      if (state !== "S") return false;
+      if (parseStat(text)?.state !== "S") return false;
       tasks++;
     }
   } catch {

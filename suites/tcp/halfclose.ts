@@ -8,6 +8,7 @@ import { concat } from "@std/bytes";
 import {
   type Case,
   type CaseContext,
+  liveProcesses,
   requestReply,
   sampleRequest,
   type TcpClient,
@@ -172,9 +173,8 @@ export const closeBeforeReply: Case = {
 
 /** The launched program's open descriptors, over its live processes (`undefined` in address mode). */
 function openFds(t: CaseContext): number | undefined {
-  return t.launched?.snapshot().processes
-    .filter((p) => p.state !== "Z" && p.state !== "X")
-    .reduce((n, p) => n + p.fds, 0);
+  const snapshot = t.launched?.snapshot();
+  return snapshot && liveProcesses(snapshot).reduce((n, p) => n + p.fds, 0);
 }
 
 /**
