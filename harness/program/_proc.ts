@@ -65,7 +65,37 @@ export function allProcesses(maxAgeMs = 0): ProcessInfo[] {
     if (info !== undefined) processes.push(info);
   }
   lastScan = { atMs: now, processes };
+  const started = new Map(processes.map((p) => [p.pid, p.startTime]));
+  for (const [pid, seen] of environs) {
+    if (started.get(pid) !== seen.startTime) environs.delete(pid);
+  }
   return processes;
+}
+
+/** The entries of `/proc/PID/environ` read so far, by pid, with the start time they belong to. */
+const environs = new Map<number, { startTime: number; entries: Set<string> }>();
+
+/**
+ * Whether a process's environment holds `entry` (`NAME=VALUE`). A process's environment is read
+ * once in its life (its pid and start time), as it is set at its birth and only an exec of its
+ * own replaces it: the hard look for a program's processes asks this of every process on the
+ * machine, several times each time a program is closed.
+ *
+ * @example
+ * ```ts
+ * import { allProcesses, environHas } from "./_proc.ts";
+ * const me = allProcesses().find((p) => p.pid === Deno.pid)!;
+ * environHas(me, "NO_SUCH_ENTRY=1"); // false
+ * ```
+ */
+export function environHas(p: Pick<ProcessInfo, "pid" | "startTime">, entry: string): boolean {
+  const seen = environs.get(p.pid);
+  if (seen?.startTime === p.startTime) return seen.entries.has(entry);
+  const text = readText(`/proc/${p.pid}/environ`);
+  const entries = new Set(text?.split("\0"));
+  // Nothing read (gone, not ours to read, a kernel thread, or in the middle of an exec): ask again.
+  if (text) environs.set(p.pid, { startTime: p.startTime, entries });
+  return entries.has(entry);
 }
 
 /** Parses `pid (comm) state ppid pgrp session ...`; comm may itself hold spaces and `)`. */

@@ -8,7 +8,7 @@
  * @module
  */
 import type { PidsCgroup } from "./_cgroup.ts";
-import { allProcesses } from "./_proc.ts";
+import { allProcesses, environHas } from "./_proc.ts";
 import type { ProcessInfo } from "./process_info.ts";
 
 /** The processes of one program, found by scanning `/proc`. */
@@ -66,18 +66,13 @@ export class ProcessTree {
     if (!rootIdInUse) this.#rootIdOurs = false; // from now on the kernel may give the id to others
     const leaders = new Set(this.#rootIdOurs ? [this.#root] : []);
     const members = new Map<number, ProcessInfo>();
-    const marked = new Map<number, boolean>();
-    const isMarked = (pid: number) => {
-      if (!marked.has(pid)) marked.set(pid, this.#marked(pid));
-      return marked.get(pid);
-    };
     for (let grew = true; grew;) {
       grew = false;
       for (const p of all) {
         if (members.has(p.pid) || spared.has(p.pid)) continue;
         const ours = leaders.has(p.pgid) || leaders.has(p.sid) || members.has(p.ppid) ||
           inCgroup.has(p.pid) || this.#known.get(p.pid) === p.startTime ||
-          (deep && p.state !== "Z" && isMarked(p.pid));
+          (deep && p.state !== "Z" && environHas(p, this.#mark));
         if (!ours) continue;
         members.set(p.pid, p);
         if (p.pgid === p.pid || p.sid === p.pid) leaders.add(p.pid);
@@ -104,14 +99,6 @@ export class ProcessTree {
   /** The members that have not exited (zombies left out), looking hard (environments too). */
   alive(): ProcessInfo[] {
     return this.members(true).filter((p) => p.state !== "Z" && p.state !== "X");
-  }
-
-  #marked(pid: number): boolean {
-    try {
-      return Deno.readTextFileSync(`/proc/${pid}/environ`).split("\0").includes(this.#mark);
-    } catch {
-      return false;
-    }
   }
 
   /**
