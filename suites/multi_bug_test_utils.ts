@@ -119,6 +119,11 @@ function clientRun(p: MultiBugProgram, command: string): Promise<RunReport> {
 
 const line = (r: CaseResult) => `${r.id}: ${r.outcome}: ${r.message}`;
 
+/** What a case's transcript says apart from the bytes: for a verdict that differs, the evidence. */
+const events = (r: CaseResult) =>
+  r.transcript.filter((e) => e.detail !== undefined)
+    .map((e) => `  ${Math.round(e.t)} ms ${e.conn} ${e.kind}: ${e.detail}`).join("\n");
+
 /** Checks one run: bugs named, no false fail, one culprit per death. */
 function judge(p: MultiBugProgram, report: RunReport, mode: "address" | "exec" | "client"): void {
   const byId = new Map(report.cases.map((r) => [r.id, r]));
@@ -127,7 +132,7 @@ function judge(p: MultiBugProgram, report: RunReport, mode: "address" | "exec" |
     if (want === null) continue;
     const r = byId.get(bug.id);
     if (!r) throw new Error(`${p.name} (${mode}): ${bug.id} did not run`);
-    assertEquals(r.outcome, "fail", `${p.name} (${mode}): ${line(r)}`);
+    assertEquals(r.outcome, "fail", `${p.name} (${mode}): ${line(r)}\n${events(r)}`);
     assertMatch(r.message, want ?? bug.names, `${p.name} (${mode}): ${bug.id} names its cause`);
   }
   const bugIds = new Set(p.bugs.map((b) => b.id));
