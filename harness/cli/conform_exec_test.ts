@@ -271,7 +271,10 @@ Deno.test({
       } catch { /* already gone */ }
       await child.status;
     }
-    assertEquals(liveWithMark(mark), [], "nothing left running after Ctrl-C");
+    // Killed with SIGKILL before sockspec exits; a process still finishing its exit under load
+    // (one was seen in a run of two suites at once) is given the moment it needs.
+    const clean = await eventually(() => liveWithMark(mark).length === 0);
+    assertEquals(clean ? [] : liveWithMark(mark), [], "nothing left running after Ctrl-C");
   },
 });
 
