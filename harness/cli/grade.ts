@@ -66,14 +66,29 @@ import {
 import { catchStrays } from "../subject/stray.ts";
 
 /**
- * Students graded at once when `--concurrency` is not given, measured on a 2-core machine with
- * `deno task bench:grade` (see the README's "Scaling out"): a batch spends its CPU on one
- * JavaScript thread, so past 4 students at once it gets no faster (40 targets: 1 at a time 65 s,
- * 2: 44 s, 4: 33 s, 8: 35 s) while its memory grows, and at 8 a loaded machine turned correct
- * servers' churn and connects into false failures. Each student's run still runs up to 4 cases at
- * once, and its load cases alone; more CPUs are used by running shards (`--shard`) side by side.
+ * Students graded at once when `--concurrency` is not given and the roster gives targets only,
+ * measured on a 2-core machine with `deno task bench:grade` (see the README's "Scaling out"): a
+ * student's run mostly waits (the cases that can take a server down, and the load cases, run one
+ * at a time), so 40 correct fork-per-client servers took 38 s at 4 at once, 21.5-25.1 s at 8,
+ * 21.8 s at 12 and 20.8 s at 16 (the machine's CPU, spent mostly by the servers' forks, bounds
+ * it from there), with no fail, error, flaky or warn in any batch, nor in batches at 12 beside two
+ * CPU hogs (29 s) and beside a whole test suite (47.5 s, twice). Memory: 190 MiB at 4, 270 at 12.
  */
-export const GRADE_CONCURRENCY = 4;
+export const GRADE_CONCURRENCY = 12;
+
+/**
+ * Students graded at once by default when the roster launches programs (a `command` or `client`
+ * column): each is built, launched, watched through `/proc` and killed, and its process cases
+ * measure its CPU, so programs share the CPU with sockspec instead of waiting on the network.
+ */
+export const PROGRAM_CONCURRENCY = 4;
+
+/** The default number of students graded at once for these roster rows. */
+export function defaultConcurrency(rows: readonly RosterEntry[]): number {
+  return rows.some((r) => r.exec !== undefined || r.client !== undefined)
+    ? PROGRAM_CONCURRENCY
+    : GRADE_CONCURRENCY;
+}
 
 /** At most one gradebook rewrite per this many milliseconds while a batch runs. */
 const GRADEBOOK_EVERY_MS = 1000;
@@ -89,6 +104,8 @@ interface GradeArgs extends RunFlags {
   merge?: string[];
   /** Whether `--seed` was given: shards without it all take a seed made from the roster. */
   seedGiven: boolean;
+  /** Whether `--concurrency` was given: without it, it follows the roster (`defaultConcurrency`). */
+  concurrencyGiven: boolean;
 }
 
 /** The usage text of `grade`. */
@@ -118,7 +135,10 @@ ${
         "rubric",
         "points, visibility and counted groups (JSON or TOML; default: the shipped one)",
       ),
-      runFlagLine("concurrency", `students graded at once (default ${GRADE_CONCURRENCY})`),
+      runFlagLine(
+        "concurrency",
+        `students graded at once (default ${GRADE_CONCURRENCY}; ${PROGRAM_CONCURRENCY} when the roster launches programs)`,
+      ),
       optionLine(
         "--shard I/N",
         "grade only roster rows I, I+N, I+2N, ... (by position, from 1)",
@@ -205,6 +225,7 @@ function parseGradeArgs(args: string[], env: (name: string) => string | undefine
   return {
     ...flags,
     concurrency: raw.concurrency === undefined ? GRADE_CONCURRENCY : flags.concurrency,
+    concurrencyGiven: raw.concurrency !== undefined,
     roster: (raw.roster as string | undefined) ?? "",
     out: (raw.out as string | undefined) ?? "",
     help,
@@ -292,7 +313,10 @@ async function gradeRoster(a: GradeArgs, io: Io, line: ProgressLine | undefined)
   const rosterHash = await sha256(text);
   // Shards must agree on the seed without talking: one made from the roster.
   const seed = a.shard && !a.seedGiven ? parseInt(rosterHash.slice(0, 8), 16) % 2 ** 31 : a.seed;
-  const flags: RunFlags = { ...a, seed };
+  const concurrency = a.concurrencyGiven
+    ? a.concurrency
+    : defaultConcurrency(roster.flatMap((r) => r.ok ? [r] : []));
+  const flags: RunFlags = { ...a, seed, concurrency };
   const rubric = a.rubric ? await needs("--rubric", () => loadRubric(a.rubric!)) : DEFAULT_RUBRIC;
   const graded = roster.flatMap((r) => r.ok ? [r] : []);
   // A protocol file in the profile column brings its cases: the batch grades them beside the rest.

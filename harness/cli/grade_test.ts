@@ -5,8 +5,9 @@ import { silent } from "../../fixtures/mutants/silent.ts";
 import { wrongBytes } from "../../fixtures/mutants/wrong_bytes.ts";
 import { serve } from "../../fixtures/references/serve.ts";
 import { echo } from "./_test_utils.ts";
+import { parseRoster } from "../grade/roster.ts";
 import type { Io } from "../subject/args.ts";
-import { grade } from "./grade.ts";
+import { defaultConcurrency, grade, GRADE_CONCURRENCY, PROGRAM_CONCURRENCY } from "./grade.ts";
 import { STUDENT_FILES } from "../subject/output.ts";
 import { freePort } from "../program/free_port.ts";
 
@@ -271,4 +272,18 @@ Deno.test("grade exits 2 with one line for a usage error", async (t) => {
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("grade grades 12 students at once by default, 4 when the roster launches programs", () => {
+  const rows = (csv: string) => parseRoster(csv, "roster.csv").flatMap((r) => (r.ok ? [r] : []));
+  const targets = rows("student,tcp,udp,profile\nada,127.0.0.1:7,,echo\nbob,127.0.0.1:9,,echo\n");
+  assertEquals(defaultConcurrency(targets), GRADE_CONCURRENCY);
+  assertEquals(GRADE_CONCURRENCY, 12);
+  const programs = rows(
+    "student,tcp,udp,profile,command\nada,127.0.0.1:7,,echo,\nbob,,,echo,./server {port}\n",
+  );
+  assertEquals(defaultConcurrency(programs), PROGRAM_CONCURRENCY);
+  assertEquals(PROGRAM_CONCURRENCY, 4);
+  const clients = rows("student,client\nada,./client {host} {port}\n");
+  assertEquals(defaultConcurrency(clients), PROGRAM_CONCURRENCY);
 });
