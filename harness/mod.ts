@@ -84,7 +84,7 @@ export {
   hexPairs,
   printable,
 } from "./hexdump.ts";
-export { raceDeadline, TIMED_OUT } from "./_deadline.ts";
+export { atDeadline, raceDeadline, TIMED_OUT } from "./_deadline.ts";
 export { PartialRun, type RunMeta, UNFINISHED, writeFileAtomicSync } from "./partial.ts";
 export { isRequestReply, requestReply, samplePayload, sampleRequest } from "./profile.ts";
 export type {

@@ -6,7 +6,7 @@
  */
 import { indexOfNeedle } from "@std/bytes";
 import { sendReset } from "./_reset.ts";
-import { raceDeadline, sleep, TIMED_OUT } from "./_deadline.ts";
+import { atDeadline, raceDeadline, sleep, TIMED_OUT } from "./_deadline.ts";
 import { CaseError, CaseFailure, errorText } from "./errors.ts";
 import { byteText, describeBytes, firstDifference } from "./hexdump.ts";
 import { splitBytes, type SplitPlan } from "./split.ts";
@@ -196,7 +196,7 @@ export class TcpClient implements AsyncDisposable {
     // One controller for the deadline and the caller's signal: a listener costs less than
     // AbortSignal.any(), and a load case connects thousands of times.
     const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), ms);
+    const cancel = atDeadline(ms, () => timeout.abort());
     const parent = options.signal;
     const onAbort = () => timeout.abort(parent?.reason);
     if (parent?.aborted) onAbort();
@@ -219,7 +219,7 @@ export class TcpClient implements AsyncDisposable {
       });
       throw failed;
     } finally {
-      clearTimeout(timer);
+      cancel();
       parent?.removeEventListener("abort", onAbort);
       done?.();
     }

@@ -286,7 +286,13 @@ class LaunchedProgram implements Program {
   async #waitExit(): Promise<ExitInfo> {
     const status = await this.#child.status;
     const atMs = Math.round(performance.now() - this.#started);
-    if (this.#stdinFile !== undefined) Deno.remove(this.#stdinFile).catch(() => {});
+    // Removed at once (an unlink): a removal left running ends after a test that closed the
+    // program, which Deno's sanitizer counts as a leak (seen with two suites at once).
+    if (this.#stdinFile !== undefined) {
+      try {
+        Deno.removeSync(this.#stdinFile);
+      } catch { /* already gone */ }
+    }
     this.#running = false;
     this.#classify(status);
     await raceDeadline(this.#reading, OUTPUT_GRACE_MS);

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { sleep } from "../_deadline.ts";
+import { atDeadline, sleep } from "../_deadline.ts";
 import { canReadProc } from "./can_read_proc.ts";
 import type { BoundPorts } from "./listening_ports.ts";
 import type { ExitInfo, Program } from "./program.ts";
@@ -102,7 +102,7 @@ export async function waitReady(
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), timeoutMs);
+  const cancel = atDeadline(timeoutMs, () => deadline.abort());
   const signal = options.signal === undefined
     ? deadline.signal
     : AbortSignal.any([deadline.signal, options.signal]);
@@ -166,7 +166,7 @@ export async function waitReady(
       await sleep(intervalMs, wake).catch(() => {}); // cut short when it exits, time is up or on abort
     }
   } finally {
-    clearTimeout(timer);
+    cancel();
   }
 }
 

@@ -7,6 +7,7 @@
  */
 import { equals, startsWith } from "@std/bytes";
 import {
+  atDeadline,
   type CaseContext,
   CaseFailure,
   ConnectFailed,
@@ -219,8 +220,8 @@ export async function connectAndExchange(
     const exchanged = await Promise.all(pending.map((x) => x.done));
     return { exchanged, abandoned: [], failed: failed.map((f) => f.error), connectMs };
   }
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const cut = new Promise<null>((resolve) => timer = setTimeout(() => resolve(null), more));
+  let cancel = () => {};
+  const cut = new Promise<null>((resolve) => cancel = atDeadline(more, () => resolve(null)));
   try {
     const settled = await Promise.all(pending.map((x) => Promise.race([x.done, cut])));
     return {
@@ -230,7 +231,7 @@ export async function connectAndExchange(
       connectMs,
     };
   } finally {
-    clearTimeout(timer);
+    cancel();
   }
 }
 

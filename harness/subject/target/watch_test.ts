@@ -1,5 +1,5 @@
 import { assertEquals, assertStringIncludes } from "@std/assert";
-import { type Case, makeTarget, runCases } from "../../mod.ts";
+import { type Case, makeTarget, runCases, type Target } from "../../mod.ts";
 import { echo } from "../../cli/_test_utils.ts";
 import { TargetWatch } from "./watch.ts";
 import { listenOnFreePort } from "../../program/free_port.ts";
@@ -17,6 +17,20 @@ function connects(id: string, before?: () => Promise<void>): Case {
       await c.close();
     },
   };
+}
+
+/** Runs `cases` one or more at a time against `target` under a TargetWatch, as `--target` does. */
+async function watched(cases: Case[], target: Target, concurrency = 1) {
+  const watch = new TargetWatch(target, 1000);
+  const report = await runCases(cases, {
+    targets: { tcp: target },
+    profile: echo,
+    seed: 1,
+    concurrency,
+    timeoutMs: 1000,
+    ...watch.hooks(),
+  });
+  return { watch, report };
 }
 
 /**
@@ -61,21 +75,12 @@ async function onFreshPort(scenario: (s: ReturnType<typeof server>) => Promise<(
 
 Deno.test("TargetWatch: a target that goes down fails the case in flight and ends the rest unrun", async () => {
   await onFreshPort(async ({ target, down }) => {
-    const watch = new TargetWatch(target, 1000);
-    const cases = [
+    const { report } = await watched([
       connects("demo.first"),
       connects("demo.crash", down),
       connects("demo.after"),
       connects("demo.later"),
-    ];
-    const report = await runCases(cases, {
-      targets: { tcp: target },
-      profile: echo,
-      seed: 1,
-      concurrency: 1,
-      timeoutMs: 1000,
-      ...watch.hooks(),
-    });
+    ], target);
     return () => {
       assertEquals(report.cases.map((c) => c.outcome), ["pass", "fail", "error", "error"]);
       assertStringIncludes(
@@ -96,14 +101,7 @@ Deno.test("TargetWatch: a target that never served is left to each case", async 
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const target = makeTarget("tcp", "127.0.0.1", listener.addr.port);
   listener.close();
-  const watch = new TargetWatch(target, 1000);
-  const report = await runCases([connects("demo.one"), connects("demo.two")], {
-    targets: { tcp: target },
-    profile: echo,
-    seed: 1,
-    concurrency: 1,
-    ...watch.hooks(),
-  });
+  const { watch, report } = await watched([connects("demo.one"), connects("demo.two")], target);
   assertEquals(report.cases.map((c) => c.outcome), ["error", "error"]);
   assertEquals(watch.down, undefined);
 });
@@ -116,15 +114,7 @@ Deno.test("TargetWatch: a target that dies after the run's first connect fails t
     listener.close();
   })();
   const target = makeTarget("tcp", "127.0.0.1", listener.addr.port);
-  const watch = new TargetWatch(target, 1000);
-  const report = await runCases([connects("demo.one"), connects("demo.two")], {
-    targets: { tcp: target },
-    profile: echo,
-    seed: 1,
-    concurrency: 1,
-    timeoutMs: 1000,
-    ...watch.hooks(),
-  });
+  const { watch, report } = await watched([connects("demo.one"), connects("demo.two")], target);
   await dying;
   assertEquals(report.cases.map((c) => c.outcome), ["fail", "error"]);
   assertStringIncludes(
@@ -137,7 +127,6 @@ Deno.test("TargetWatch: a target that dies after the run's first connect fails t
 Deno.test("TargetWatch: a target that dies under cases side by side is blamed on one, whichever ends first", async () => {
   for (const slowFirst of [true, false]) {
     await onFreshPort(async ({ target, down }) => {
-      const watch = new TargetWatch(target, 1000);
       const both = Promise.withResolvers<void>();
       let connected = 0;
       // Each connects once (the target served), waits for the other, then connects again after
@@ -158,14 +147,11 @@ Deno.test("TargetWatch: a target that dies under cases side by side is blamed on
           await (await t.connect()).close();
         },
       });
-      const report = await runCases([twice("demo.b", slowFirst), twice("demo.a", !slowFirst)], {
-        targets: { tcp: target },
-        profile: echo,
-        seed: 1,
-        concurrency: 2,
-        timeoutMs: 1000,
-        ...watch.hooks(),
-      });
+      const { report } = await watched(
+        [twice("demo.b", slowFirst), twice("demo.a", !slowFirst)],
+        target,
+        2,
+      );
       return () => {
         assertEquals(report.cases.map((c) => `${c.id}: ${c.outcome}`), [
           "demo.b: skip",
