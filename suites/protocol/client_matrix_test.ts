@@ -50,8 +50,9 @@ async function runOne(client: ProtocolClient, c: Case): Promise<Failure | null> 
 
 /**
  * Every client's failures among its example's client cases. The cases of all clients share one
- * pool of 24 (they mostly wait: late replies, gaps between segments), so no more than 24 client
- * programs run at once however many fixtures there are.
+ * pool of 12 (they mostly wait: late replies, gaps between segments), so no more than 12 client
+ * programs run at once however many fixtures there are. Each is a Deno script: at 24, two suites at
+ * once started 48 of them together, and a reference client's case ran into its 30 s deadline.
  */
 async function allFailures(): Promise<Map<string, Failure[]>> {
   const clients = [...PROTOCOL_REFERENCE_CLIENTS, ...PROTOCOL_CLIENT_MUTANTS];
@@ -61,7 +62,7 @@ async function allFailures(): Promise<Map<string, Failure[]>> {
   );
   for await (
     const [name, bad] of pooledMap(
-      24,
+      12,
       pairs,
       async ({ client, c }: { client: ProtocolClient; c: Case }) =>
         [client.name, await runOne(client, c)] as const,
