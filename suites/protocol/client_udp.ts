@@ -8,6 +8,7 @@
  */
 import { equals } from "@std/bytes";
 import {
+  atDeadline,
   type CaseContext,
   CaseFailure,
   CLIENT_WAIT_MS,
@@ -51,13 +52,13 @@ export async function playServerSideUdp(
   // The client's wait counts from the server's last act, not from its launch.
   const clock = new ServerClock();
   const receive = async (): Promise<ReceivedDatagram | null> => {
-    const timer = setTimeout(() => peer.close(), t.timeoutMs);
+    const cancel = atDeadline(t.timeoutMs, () => peer.close());
     try {
       const got = await peer.receive();
       if (got) clock.mark("the server received a datagram");
       return got;
     } finally {
-      clearTimeout(timer);
+      cancel();
     }
   };
   let clientDone = false;

@@ -19,7 +19,21 @@ import type { Case, RunReport } from "../../mod.ts";
  * `alone` makes each run by itself, as hazard and load cases do.
  */
 export function downMidRun(down: (port: number) => Promise<void>, alone = false): Case[] {
-  const connects = (id: string, before?: (port: number) => Promise<void>): Case => ({
+  return [
+    connects("demo.first", undefined, alone),
+    connects("demo.crash", down, alone),
+    connects("demo.after", undefined, alone),
+    connects("demo.later", undefined, alone),
+  ];
+}
+
+/** A case that connects once and checks nothing else; `before(port)` runs first. */
+export function connects(
+  id: string,
+  before?: (port: number) => Promise<void>,
+  alone = false,
+): Case {
+  return {
     id,
     title: id,
     requirement: "The server accepts",
@@ -29,13 +43,7 @@ export function downMidRun(down: (port: number) => Promise<void>, alone = false)
       await before?.(t.targets.tcp!.port);
       await (await t.connect()).close();
     },
-  });
-  return [
-    connects("demo.first"),
-    connects("demo.crash", down),
-    connects("demo.after"),
-    connects("demo.later"),
-  ];
+  };
 }
 
 /** The verdicts of {@linkcode downMidRun}'s cases: one fail where it went down, the rest not run. */

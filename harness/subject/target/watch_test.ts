@@ -2,23 +2,8 @@ import { assertEquals, assertStringIncludes } from "@std/assert";
 import { type Case, makeTarget, runCases, type Target } from "../../mod.ts";
 import { echo } from "../../cli/_test_utils.ts";
 import { TargetWatch } from "./watch.ts";
-import { assertDownMidRun, downMidRun } from "./_test_utils.ts";
+import { assertDownMidRun, connects, downMidRun } from "./_test_utils.ts";
 import { listenOnFreePort } from "../../program/free_port.ts";
-
-/** A case that connects and checks nothing else; `before` runs first. */
-function connects(id: string, before?: () => Promise<void>): Case {
-  return {
-    id,
-    title: id,
-    requirement: "The server accepts",
-    appliesTo: { transport: "tcp" },
-    async run(t) {
-      await before?.();
-      const c = await t.connect();
-      await c.close();
-    },
-  };
-}
 
 /** Runs `cases` one or more at a time against `target` under a TargetWatch, as `--target` does. */
 async function watched(cases: Case[], target: Target, concurrency = 1) {
