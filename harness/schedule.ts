@@ -31,7 +31,14 @@ export function stepOf(c: Case): Step<unknown>["name"] {
   return c.exclusive ? "load" : "shared";
 }
 
-const ORDER: readonly Step<unknown>["name"][] = ["measure", "first", "shared", "hazard", "load"];
+/** The steps, in the order a run takes them. */
+export const STEP_ORDER: readonly Step<unknown>["name"][] = [
+  "measure",
+  "first",
+  "shared",
+  "hazard",
+  "load",
+];
 
 /**
  * Splits `items` (cases, or anything carrying one as `c`) into the run's steps, keeping listing
@@ -52,7 +59,7 @@ const ORDER: readonly Step<unknown>["name"][] = ["measure", "first", "shared", "
  * ```
  */
 export function schedule<T extends { c: Case }>(items: readonly T[]): Step<T>[] {
-  return ORDER.map((name) => {
+  return STEP_ORDER.map((name) => {
     const step = items.filter(({ c }) => stepOf(c) === name);
     // The load cases that must come after the crowds go last; filter() keeps listing order.
     const items_ = name === "load"

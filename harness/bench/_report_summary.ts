@@ -1,9 +1,12 @@
 /**
- * What the benchmarks print of a run's JSON report: its outcome counts and its slowest case.
+ * What the benchmarks print of a run's JSON report: its outcome counts, its slowest case, and the
+ * time each step of the run's schedule took (see `harness/schedule.ts`).
  *
  * @module
  */
 import { OUTCOMES, type RunReport } from "../mod.ts";
+import { type Step, STEP_ORDER, stepOf } from "../schedule.ts";
+import { ALL_CASES } from "../../suites/mod.ts";
 
 /** A run's outcome counts and slowest case, as a benchmark's table shows them. */
 export interface ReportSummary {
@@ -13,6 +16,12 @@ export interface ReportSummary {
   slowest: string;
   /** The slowest case's duration, or 0. */
   longestMs: number;
+  /**
+   * What each step took, as its schedule runs it: the sum of its cases' durations for a step run
+   * one case at a time, the longest case's for the shared step (`"first 0.4, shared 0.3, hazard
+   * 2.4, load 1.3"`), or `""`. Cases this checkout does not know are left out.
+   */
+  steps: string;
 }
 
 /**
@@ -35,8 +44,25 @@ export async function reportSummary(path: string): Promise<ReportSummary> {
       counts,
       slowest: `${slow.id} ${(slow.durationMs / 1000).toFixed(1)} s`,
       longestMs: slow.durationMs,
+      steps: stepTimes(report),
     };
   } catch {
-    return { counts: "no report", slowest: "", longestMs: 0 };
+    return { counts: "no report", slowest: "", longestMs: 0, steps: "" };
   }
+}
+
+const STEP_OF = new Map(ALL_CASES.map((c) => [c.id, stepOf(c)]));
+
+/** Each step's time in a run, as {@linkcode ReportSummary.steps} describes it. */
+function stepTimes(report: RunReport): string {
+  const ms = new Map<Step<unknown>["name"], number>();
+  for (const c of report.cases) {
+    const step = STEP_OF.get(c.id);
+    if (step === undefined) continue;
+    const before = ms.get(step) ?? 0;
+    ms.set(step, step === "shared" ? Math.max(before, c.durationMs) : before + c.durationMs);
+  }
+  return [...ms].filter(([, v]) => v > 0)
+    .sort(([a], [b]) => STEP_ORDER.indexOf(a) - STEP_ORDER.indexOf(b))
+    .map(([name, v]) => `${name} ${(v / 1000).toFixed(1)}`).join(", ");
 }

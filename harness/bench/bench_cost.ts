@@ -64,6 +64,7 @@ interface CostRow {
   counts: string;
   slowest: string;
   longestMs: number;
+  steps: string;
 }
 
 /** The broken programs besides the hostile mutants: the ones issue 11 measured. */
@@ -167,8 +168,17 @@ async function conform(
       `json:${json}`,
     ]);
     const measured = JSON.parse(run.last) as Measured;
-    const { counts, slowest, longestMs } = await reportSummary(json);
-    return { name, mode, wallMs: run.wallMs, cpuMs: measured.cpuMs, counts, slowest, longestMs };
+    const { counts, slowest, longestMs, steps } = await reportSummary(json);
+    return {
+      name,
+      mode,
+      wallMs: run.wallMs,
+      cpuMs: measured.cpuMs,
+      counts,
+      slowest,
+      longestMs,
+      steps,
+    };
   } finally {
     await Deno.remove(json).catch(() => {});
   }
@@ -240,8 +250,8 @@ async function main(args: string[]): Promise<number> {
     );
   }
   console.log(`sockspec bench:cost: ${navigator.hardwareConcurrency} CPUs, conform in ${root}`);
-  console.log("| target | mode | wall s | sockspec CPU s | outcomes | slowest case |");
-  console.log("| --- | --- | ---: | ---: | --- | --- |");
+  console.log("| target | mode | wall s | sockspec CPU s | outcomes | slowest case | steps, s |");
+  console.log("| --- | --- | ---: | ---: | --- | --- | --- |");
   const rows: CostRow[] = [];
   for (let run = 0; run < runs; run++) {
     for (const t of chosen) {
@@ -250,7 +260,7 @@ async function main(args: string[]): Promise<number> {
         console.log(
           `| ${r.name} | ${r.mode} | ${secs(r.wallMs)} | ${
             secs(r.cpuMs)
-          } | ${r.counts} | ${r.slowest} |`,
+          } | ${r.counts} | ${r.slowest} | ${r.steps} |`,
         );
       }
     }
