@@ -38,9 +38,10 @@ export const WAITS = {
    */
   firstSynResendMs: 1000,
   /**
-   * How long past the first SYN resend a burst's connects are awaited: a resent SYN that meets a
-   * listen queue with room completes within milliseconds; one that needs the next resend (3 s) is
-   * a client kept waiting all the same, which a connect taking past the first resend already shows.
+   * How long a burst's missing replies are still awaited once the burst is a warn (a connect got
+   * no handshake: a full listen queue dropped its SYN): a client the server has accepted gets its reply within
+   * milliseconds; one whose handshake the server completes only at a SYN-ACK resend (1 s, 3 s) is a
+   * client kept waiting all the same, which the warn already says.
    */
   synResendGraceMs: 250,
   /** Extra connect time for load cases: room for SYN resends 1 s and 3 s after the first. */
@@ -51,11 +52,13 @@ export const WAITS = {
    */
   perClientMs: 5,
   /**
-   * A backlog probe's connect deadline: a handshake the kernel queues completes at once, and a
-   * dropped SYN only at the client's first resend (1 s), so half of that tells them apart with
-   * 500 ms to spare for a loaded machine's event loop.
+   * A backlog probe's connect deadline: a handshake the kernel queues completes at once (on
+   * loopback, within the connect() that sent the SYN), and a dropped SYN only at the client's
+   * first resend (1 s), so a quarter of that tells them apart. A late event loop cannot turn a
+   * completed handshake into a time-out: the deadline gives the loop one more turn first
+   * (`atDeadline()`).
    */
-  probeConnectMs: 500,
+  probeConnectMs: 250,
   /**
    * How long a window waiting for silence lasts (`--param silence`): the time a server gets to
    * send what it should not (discard's echo, a greeting before the request). Loopback delivers
