@@ -38,10 +38,9 @@ export const WAITS = {
    */
   firstSynResendMs: 1000,
   /**
-   * How long a burst's missing replies are still awaited once the burst is a warn (a connect got
-   * no handshake by the first SYN resend): a client the server has accepted gets its reply within
-   * milliseconds; one whose handshake the server completes only at a SYN-ACK resend (1 s, 3 s) is a
-   * client kept waiting all the same, which the warn already says.
+   * How long past the first SYN resend a burst's connects are awaited: a resent SYN that meets a
+   * listen queue with room completes within milliseconds; one that needs the next resend (3 s) is
+   * a client kept waiting all the same, which a connect taking past the first resend already shows.
    */
   synResendGraceMs: 250,
   /** Extra connect time for load cases: room for SYN resends 1 s and 3 s after the first. */
@@ -54,8 +53,7 @@ export const WAITS = {
   /**
    * A backlog probe's connect deadline: a handshake the kernel queues completes at once, and a
    * dropped SYN only at the client's first resend (1 s), so half of that tells them apart with
-   * 500 ms to spare for a loaded machine (a burst given up at 250 ms saw correct servers' connects
-   * as dropped, in a batch graded beside a test suite).
+   * 500 ms to spare for a loaded machine's event loop.
    */
   probeConnectMs: 500,
   /**

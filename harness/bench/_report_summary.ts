@@ -22,6 +22,8 @@ export interface ReportSummary {
    * 2.4, load 1.3"`), or `""`. Cases this checkout does not know are left out.
    */
   steps: string;
+  /** The sum of the step times in {@linkcode steps}, in milliseconds. */
+  stepsMs: number;
 }
 
 /**
@@ -44,17 +46,17 @@ export async function reportSummary(path: string): Promise<ReportSummary> {
       counts,
       slowest: `${slow.id} ${(slow.durationMs / 1000).toFixed(1)} s`,
       longestMs: slow.durationMs,
-      steps: stepTimes(report),
+      ...stepTimes(report),
     };
   } catch {
-    return { counts: "no report", slowest: "", longestMs: 0, steps: "" };
+    return { counts: "no report", slowest: "", longestMs: 0, steps: "", stepsMs: 0 };
   }
 }
 
 const STEP_OF = new Map(ALL_CASES.map((c) => [c.id, stepOf(c)]));
 
-/** Each step's time in a run, as {@linkcode ReportSummary.steps} describes it. */
-function stepTimes(report: RunReport): string {
+/** Each step's time in a run, as {@linkcode ReportSummary.steps} describes it, and their sum. */
+function stepTimes(report: RunReport): { steps: string; stepsMs: number } {
   const ms = new Map<Step<unknown>["name"], number>();
   for (const c of report.cases) {
     const step = STEP_OF.get(c.id);
@@ -62,7 +64,10 @@ function stepTimes(report: RunReport): string {
     const before = ms.get(step) ?? 0;
     ms.set(step, step === "shared" ? Math.max(before, c.durationMs) : before + c.durationMs);
   }
-  return [...ms].filter(([, v]) => v > 0)
-    .sort(([a], [b]) => STEP_ORDER.indexOf(a) - STEP_ORDER.indexOf(b))
-    .map(([name, v]) => `${name} ${(v / 1000).toFixed(1)}`).join(", ");
+  const shown = [...ms].filter(([, v]) => v > 0)
+    .sort(([a], [b]) => STEP_ORDER.indexOf(a) - STEP_ORDER.indexOf(b));
+  return {
+    steps: shown.map(([name, v]) => `${name} ${(v / 1000).toFixed(1)}`).join(", "),
+    stepsMs: shown.reduce((sum, [, v]) => sum + v, 0),
+  };
 }

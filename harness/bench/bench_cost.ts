@@ -3,7 +3,8 @@
  * broken programs, against the floor. A benchmark, not a test: it asserts nothing and prints tables.
  *
  * Runs a full `conform` (in a child process, `_measure.ts`) against each target and prints its wall
- * time, sockspec's CPU time, the outcome counts and the slowest case:
+ * time, sockspec's CPU time, the outcome counts, the slowest case and what each step of its
+ * schedule took (`harness/schedule.ts`: a step run one case at a time takes the sum of its cases):
  * - correct C servers, in address mode and with `--exec`: fork-per-client (`fixtures/c/exec/
  *   echo_fork.c`), fork-per-client as course notes write it (`echo_fork_course.c`: `listen(fd, 10)`,
  *   256-byte reads) and thread-per-client (`echo_thread.c`, the same style);
@@ -65,6 +66,7 @@ interface CostRow {
   slowest: string;
   longestMs: number;
   steps: string;
+  stepsMs: number;
 }
 
 /** The broken programs besides the hostile mutants: the ones issue 11 measured. */
@@ -168,7 +170,7 @@ async function conform(
       `json:${json}`,
     ]);
     const measured = JSON.parse(run.last) as Measured;
-    const { counts, slowest, longestMs, steps } = await reportSummary(json);
+    const { counts, slowest, longestMs, steps, stepsMs } = await reportSummary(json);
     return {
       name,
       mode,
@@ -177,7 +179,10 @@ async function conform(
       counts,
       slowest,
       longestMs,
-      steps,
+      // A target that answered nothing right has the rest of its cases run side by side: their
+      // steps' sums then exceed the run's wall time, and say so.
+      steps: stepsMs > run.wallMs ? `${steps} (side by side: more than the wall time)` : steps,
+      stepsMs,
     };
   } finally {
     await Deno.remove(json).catch(() => {});
