@@ -300,14 +300,38 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name:
+    "conform --exec killed with its whole process group (SIGKILL) leaves nothing running: the guardian is not in that group",
+  ignore,
+  async fn() {
+    const mark = newMark();
+    const child = await conformUnderLoad(mark, true);
+    try {
+      await using _held = await holdForks(child, mark);
+      Deno.kill(-child.pid, "SIGKILL");
+      assertEquals((await child.status).signal, "SIGKILL");
+    } finally {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* already gone */ }
+      await child.status;
+    }
+    const clean = await eventually(() => liveWithMark(mark).length === 0);
+    assertEquals(clean ? [] : liveWithMark(mark), [], "nothing left running after SIGKILL");
+  },
+});
+
 /**
  * Starts conform --exec on a fork-per-client server, marked, under load: waves of 100 clients at
  * once (under the 256 processes sockspec allows a program), repeated until the test stops it.
  */
-async function conformUnderLoad(mark: string): Promise<Deno.ChildProcess> {
+async function conformUnderLoad(mark: string, session = false): Promise<Deno.ChildProcess> {
   const fork = await compileC("exec/echo_fork");
-  return new Deno.Command(Deno.execPath(), {
+  // In a session of its own when the test kills its whole process group, as a CI job's time-out can.
+  return new Deno.Command(session ? "setsid" : Deno.execPath(), {
     args: [
+      ...(session ? [Deno.execPath()] : []),
       "run",
       "-A",
       "--quiet",

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { sessionArgv } from "./_spawn_argv.ts";
 
 /** What the guardian kills when sockspec is gone. */
 export interface GuardianPlan {
@@ -54,8 +55,19 @@ exit 0
  * ```
  */
 export function startGuardian(plan: GuardianPlan): Guardian {
-  const child = new Deno.Command("/bin/sh", {
-    args: ["-c", SCRIPT, "sockspec-guardian", String(plan.pgid), plan.mark, plan.cgroup ?? ""],
+  // In a session of its own: a kill of sockspec's whole process group (a CI job's time-out, `kill
+  // -9 -- -PGID`) must not take the guardian with it, or nothing is left to clean up.
+  const [command, ...args] = sessionArgv([
+    "/bin/sh",
+    "-c",
+    SCRIPT,
+    "sockspec-guardian",
+    String(plan.pgid),
+    plan.mark,
+    plan.cgroup ?? "",
+  ]);
+  const child = new Deno.Command(command, {
+    args,
     // Nothing of sockspec's environment: the guardian is no part of the program, whatever marks it.
     clearEnv: true,
     env: { PATH: "/usr/bin:/bin" },

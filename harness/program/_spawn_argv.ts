@@ -28,6 +28,11 @@ export function spawnArgv(plan: SpawnPlan): string[] {
   return ["/bin/sh", "-c", 'echo $$ 2>/dev/null >"$0"; exec "$@"', plan.cgroupProcs, ...argv];
 }
 
+/** The argv that runs `argv` in a session (and process group) of its own, keeping its pid. */
+export function sessionArgv(argv: readonly string[]): string[] {
+  return [tool("setsid"), ...argv];
+}
+
 /** `prlimit` flags; each sets the soft and the hard limit. */
 export function prlimitFlags(limits: Limits): string[] {
   const value = (n: number) => (n === Infinity ? "unlimited" : String(n));
