@@ -86,6 +86,7 @@ export {
 } from "./hexdump.ts";
 export { atDeadline, raceDeadline, TIMED_OUT } from "./_deadline.ts";
 export { PartialRun, type RunMeta, UNFINISHED, writeFileAtomicSync } from "./partial.ts";
+export { GUARDED_MARK, type GuardedProcess, spawnGuarded } from "./program/guarded.ts";
 export { isRequestReply, requestReply, samplePayload, sampleRequest } from "./profile.ts";
 export type {
   ProgramBuild,

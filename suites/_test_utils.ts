@@ -11,7 +11,7 @@ import type { Mutant } from "../fixtures/mutant.ts";
 import { loadMutants } from "../fixtures/mutants/tcp_load.ts";
 import { udpMutants } from "../fixtures/mutants/udp_services.ts";
 import type { Served } from "../fixtures/references/serve.ts";
-import { type Params, parseTarget, runCases, selectCases } from "../harness/mod.ts";
+import { type Params, parseTarget, runCases, selectCases, spawnGuarded } from "../harness/mod.ts";
 import { echo } from "../harness/cli/_test_utils.ts";
 import { PROFILES } from "../harness/subject/profiles.ts";
 import { freePort } from "../harness/program/free_port.ts";
@@ -104,22 +104,18 @@ export async function falseVerdicts(
  */
 export async function startSocat(path: string): Promise<Served> {
   const port = freePort("tcp");
-  const child = new Deno.Command(path, {
+  // Guarded: a test run killed with SIGKILL does not leave socat (and its forks) running.
+  const socat = spawnGuarded(path, {
     args: ["-t", "30", `TCP-LISTEN:${port},fork,reuseaddr,bind=127.0.0.1`, "EXEC:cat"],
     stdin: "null",
     stdout: "null",
     stderr: "null",
-  }).spawn();
-  let closing: Promise<void> | undefined;
-  const close = () =>
-    closing ??= (async () => {
-      try {
-        child.kill("SIGTERM");
-      } catch { /* already gone */ }
-      await child.status;
-    })();
+  });
+  const close = async () => {
+    await socat.stop("SIGTERM");
+  };
   let exited = false;
-  child.status.then(() => exited = true);
+  socat.child.status.then(() => exited = true);
   try {
     const until = performance.now() + START_MS;
     while (true) {

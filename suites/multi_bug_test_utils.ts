@@ -18,6 +18,7 @@ import {
   runCases,
   type RunReport,
   selectCases,
+  spawnGuarded,
 } from "../harness/mod.ts";
 import { freePort } from "../harness/program/free_port.ts";
 import { openExec } from "../harness/subject/program/session.ts";
@@ -55,12 +56,13 @@ async function bound(transport: "tcp" | "udp", port: number): Promise<void> {
 async function addressRun(p: MultiBugProgram, command: string): Promise<RunReport> {
   const port = freePort(p.transport);
   const [binary] = command.split(" ");
-  const child = new Deno.Command(binary, {
+  // Guarded: a test run killed with SIGKILL does not leave the server running.
+  const server = spawnGuarded(binary, {
     args: [String(port)],
     stdin: "null",
     stdout: "null",
     stderr: "null",
-  }).spawn();
+  });
   try {
     await bound(p.transport, port);
     const target = makeTarget(p.transport, "127.0.0.1", port);
@@ -74,10 +76,7 @@ async function addressRun(p: MultiBugProgram, command: string): Promise<RunRepor
       ...watch.hooks(),
     });
   } finally {
-    try {
-      child.kill("SIGKILL");
-    } catch { /* it died */ }
-    await child.status;
+    await server.stop();
   }
 }
 

@@ -18,7 +18,7 @@
  */
 import { assertEquals, assertStringIncludes } from "@std/assert";
 import { sleep } from "../harness/_deadline.ts";
-import { type CaseResult, formatTarget, probeUdp, runCases } from "../harness/mod.ts";
+import { type CaseResult, formatTarget, probeUdp, runCases, spawnGuarded } from "../harness/mod.ts";
 import { echo } from "../harness/cli/_test_utils.ts";
 import { udpCases } from "./udp/mod.ts";
 import { selfTest } from "./_self_check.ts";
@@ -43,26 +43,21 @@ const START_MS = 30_000;
 /** Starts `socat -t 30 [options] UDP-RECVFROM:PORT,fork EXEC:cat` and waits until it answers. */
 async function startSocat(options: string[]) {
   const port = freePort("udp");
-  const child = new Deno.Command("socat", {
+  // Guarded: a test run killed with SIGKILL does not leave socat running. socat forks a child per
+  // datagram, and each child runs cat: stopping its process group ends them all.
+  const socat = spawnGuarded("socat", {
     args: ["-t", "30", ...options, `UDP-RECVFROM:${port},bind=127.0.0.1,fork`, "EXEC:cat"],
     stdin: "null",
     stdout: "null",
     stderr: "null",
-  }).spawn();
+  });
   const stop = async () => {
-    // socat forks a child per datagram, and each child runs cat: end them all, by id.
-    const pids = [...descendants(child.pid), child.pid];
-    for (const pid of pids) {
-      try {
-        Deno.kill(pid, "SIGTERM");
-      } catch { /* already gone */ }
-    }
-    await child.status;
+    await socat.stop("SIGTERM");
   };
   try {
     const target = { host: "127.0.0.1", port };
     let exited = false;
-    child.status.then(() => exited = true);
+    socat.child.status.then(() => exited = true);
     const until = performance.now() + START_MS;
     while (!exited && performance.now() < until) {
       const r = await probeUdp(target, [new TextEncoder().encode("up?")], { windowMs: 100 });
@@ -83,30 +78,6 @@ async function startSocat(options: string[]) {
     await stop();
     throw e;
   }
-}
-
-/** Ids of every process below `pid` (children before their parents), from `ps`. */
-function descendants(pid: number): number[] {
-  const parentOf = new Map<number, number>();
-  try {
-    const out = new Deno.Command("ps", { args: ["-e", "-o", "pid=,ppid="], stderr: "null" })
-      .outputSync();
-    for (const line of new TextDecoder().decode(out.stdout).split("\n")) {
-      const [p, pp] = line.trim().split(/\s+/).map(Number);
-      if (p > 0) parentOf.set(p, pp);
-    }
-  } catch { /* no ps: only the parent is stopped */ }
-  const found: number[] = [];
-  const walk = (p: number) => {
-    for (const [c, pp] of parentOf) {
-      if (pp === p) {
-        walk(c);
-        found.push(c);
-      }
-    }
-  };
-  walk(pid);
-  return found;
 }
 
 const lines = (cases: CaseResult[]) => cases.map((c) => `${c.id}: ${c.outcome}: ${c.message}`);

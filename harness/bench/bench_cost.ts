@@ -36,7 +36,7 @@ import { hostileMutants } from "../../fixtures/mutants/hostile.ts";
 import { MUTANTS } from "../../fixtures/mutants/mod.ts";
 import { REFERENCES } from "../../fixtures/references/mod.ts";
 import { serve, type Served } from "../../fixtures/references/serve.ts";
-import { makeTarget, UsageError } from "../mod.ts";
+import { makeTarget, spawnGuarded, UsageError } from "../mod.ts";
 import { reportSummary } from "./_report_summary.ts";
 import type { Measured } from "./_measure.ts";
 import type { BareChurn } from "./_bare_churn.ts";
@@ -105,17 +105,15 @@ function targets(): CostTarget[] {
 /** Starts `fixtures/c/exec/<file>` on a free port and waits until it accepts. */
 async function startOnPort(file: string): Promise<Served> {
   const port = freePort("tcp");
-  const child = new Deno.Command(await compileC(`exec/${file}`), {
+  // Guarded: a benchmark killed with SIGKILL does not leave the server (and its forks) running.
+  const server = spawnGuarded(await compileC(`exec/${file}`), {
     args: [String(port)],
     stdin: "null",
     stdout: "null",
     stderr: "null",
-  }).spawn();
+  });
   const close = async () => {
-    try {
-      child.kill("SIGKILL");
-    } catch { /* already gone */ }
-    await child.status;
+    await server.stop();
   };
   for (let i = 0; i < 100; i++) {
     try {

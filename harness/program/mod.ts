@@ -35,6 +35,7 @@ export * from "./command_argv.ts";
 export * from "./command_error.ts";
 export * from "./describe_exit.ts";
 export * from "./fd_count.ts";
+export * from "./guarded.ts";
 export * from "./launch.ts";
 export * from "./limits.ts";
 export * from "./listening_ports.ts";
