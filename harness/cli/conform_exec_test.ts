@@ -253,74 +253,61 @@ Deno.test({
   },
 });
 
-Deno.test({
-  name: "conform --exec interrupted by Ctrl-C (SIGINT) kills the program and all it forked",
-  ignore,
-  async fn() {
-    const mark = newMark();
-    const child = await conformUnderLoad(mark);
-    try {
-      // Two children the server forked for the test's own clients: alive until sockspec kills them.
-      await using _held = await holdForks(child, mark);
-      child.kill("SIGINT");
-      assertEquals((await child.status).code, 130);
-    } finally {
-      // Never leave the run behind, even when an assertion failed: SIGINT, as a user would.
-      try {
-        child.kill("SIGINT");
-      } catch { /* already gone */ }
-      await child.status;
-    }
-    // Killed with SIGKILL before sockspec exits; a process still finishing its exit under load
-    // (one was seen in a run of two suites at once) is given the moment it needs.
-    const clean = await eventually(() => liveWithMark(mark).length === 0);
-    assertEquals(clean ? [] : liveWithMark(mark), [], "nothing left running after Ctrl-C");
+/** How the stop tests stop conform, and what its exit must show. */
+const STOPS = [
+  {
+    name: "conform --exec interrupted by Ctrl-C (SIGINT) kills the program and all it forked",
+    signal: "SIGINT",
+    group: false,
+    exit: (s: Deno.CommandStatus) => assertEquals(s.code, 130),
   },
-});
+  {
+    // No exit handler runs after SIGKILL: only the guardian can clean up.
+    name: "conform --exec killed by SIGKILL leaves nothing running: the guardian kills it all",
+    signal: "SIGKILL",
+    group: false,
+    exit: (s: Deno.CommandStatus) => assertEquals(s.signal, "SIGKILL"),
+  },
+  {
+    // conform in a session of its own, its whole process group killed, as a CI job's time-out can.
+    name:
+      "conform --exec killed with its whole process group (SIGKILL) leaves nothing running: the guardian is not in that group",
+    signal: "SIGKILL",
+    group: true,
+    exit: (s: Deno.CommandStatus) => assertEquals(s.signal, "SIGKILL"),
+  },
+] as const;
 
-Deno.test({
-  name: "conform --exec killed by SIGKILL leaves nothing running: the guardian kills it all",
-  ignore,
-  async fn() {
-    const mark = newMark();
-    const child = await conformUnderLoad(mark);
-    try {
-      await using _held = await holdForks(child, mark);
-      // No exit handler runs after SIGKILL: only the guardian can clean up.
-      child.kill("SIGKILL");
-      assertEquals((await child.status).signal, "SIGKILL");
-    } finally {
+for (const stop of STOPS) {
+  Deno.test({
+    name: stop.name,
+    ignore,
+    async fn() {
+      const mark = newMark();
+      const child = await conformUnderLoad(mark, stop.group);
       try {
-        child.kill("SIGKILL");
-      } catch { /* already gone */ }
-      await child.status;
-    }
-    const clean = await eventually(() => liveWithMark(mark).length === 0);
-    assertEquals(clean ? [] : liveWithMark(mark), [], "nothing left running after SIGKILL");
-  },
-});
-
-Deno.test({
-  name:
-    "conform --exec killed with its whole process group (SIGKILL) leaves nothing running: the guardian is not in that group",
-  ignore,
-  async fn() {
-    const mark = newMark();
-    const child = await conformUnderLoad(mark, true);
-    try {
-      await using _held = await holdForks(child, mark);
-      Deno.kill(-child.pid, "SIGKILL");
-      assertEquals((await child.status).signal, "SIGKILL");
-    } finally {
-      try {
-        child.kill("SIGKILL");
-      } catch { /* already gone */ }
-      await child.status;
-    }
-    const clean = await eventually(() => liveWithMark(mark).length === 0);
-    assertEquals(clean ? [] : liveWithMark(mark), [], "nothing left running after SIGKILL");
-  },
-});
+        // Two children the server forked for the test's own clients: alive until they are killed.
+        await using _held = await holdForks(child, mark);
+        Deno.kill(stop.group ? -child.pid : child.pid, stop.signal);
+        stop.exit(await child.status);
+      } finally {
+        // Never leave the run behind, even when an assertion failed.
+        try {
+          child.kill(stop.signal);
+        } catch { /* already gone */ }
+        await child.status;
+      }
+      // A process still finishing its exit under load (one was seen in a run of two suites at
+      // once) is given the moment it needs.
+      const clean = await eventually(() => liveWithMark(mark).length === 0);
+      assertEquals(
+        clean ? [] : liveWithMark(mark),
+        [],
+        `nothing left running after ${stop.signal}`,
+      );
+    },
+  });
+}
 
 /**
  * Starts conform --exec on a fork-per-client server, marked, under load: waves of 100 clients at
@@ -328,7 +315,6 @@ Deno.test({
  */
 async function conformUnderLoad(mark: string, session = false): Promise<Deno.ChildProcess> {
   const fork = await compileC("exec/echo_fork");
-  // In a session of its own when the test kills its whole process group, as a CI job's time-out can.
   return new Deno.Command(session ? "setsid" : Deno.execPath(), {
     args: [
       ...(session ? [Deno.execPath()] : []),
@@ -398,7 +384,7 @@ async function holdForks(child: Deno.ChildProcess, mark: string): Promise<AsyncD
   };
   try {
     for (const word of ["held-1\n", "held-2\n"]) {
-      const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+      const conn = await connectOnceListening(port, () => exited);
       conns.push(conn);
       await conn.write(new TextEncoder().encode(word));
       const buf = new Uint8Array(word.length);
@@ -418,4 +404,22 @@ async function holdForks(child: Deno.ChildProcess, mark: string): Promise<AsyncD
     throw e;
   }
   return held;
+}
+
+/**
+ * Connects to the server at `port`: its process shows before it listens (the test found it by its
+ * arguments, and a loaded machine can take a while from exec() to listen()), so a refused connect
+ * is tried again every 20 ms, for at most 60 s or until conform exits.
+ */
+async function connectOnceListening(port: number, exited: () => boolean): Promise<Deno.TcpConn> {
+  const deadline = performance.now() + 60_000;
+  while (true) {
+    try {
+      return await Deno.connect({ hostname: "127.0.0.1", port });
+    } catch (e) {
+      if (!(e instanceof Deno.errors.ConnectionRefused) || exited()) throw e;
+      if (performance.now() > deadline) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
 }

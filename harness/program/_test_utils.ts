@@ -52,7 +52,11 @@ export const MARK = "SOCKSPEC_PROGRAM_TEST_MARK";
  * started, those that left its group or lost their parent included.
  */
 export function liveWithMark(mark: string): number[] {
-  const needle = `${MARK}=${mark}`;
+  return liveCarrying(`${MARK}=${mark}`);
+}
+
+/** The live processes whose environment holds the entry `needle` (`NAME=VALUE`). */
+export function liveCarrying(needle: string): number[] {
   const pids: number[] = [];
   for (const entry of Deno.readDirSync("/proc")) {
     if (!/^\d+$/.test(entry.name)) continue;

@@ -1,21 +1,6 @@
 import { assertEquals } from "@std/assert";
 import { GUARDED_MARK, spawnGuarded } from "./guarded.ts";
-import { eventually, procTest } from "./_test_utils.ts";
-
-/** The live processes whose environment holds `mark` (`NAME=VALUE`). */
-function carrying(mark: string): number[] {
-  const pids: number[] = [];
-  for (const entry of Deno.readDirSync("/proc")) {
-    if (!/^\d+$/.test(entry.name)) continue;
-    try {
-      const environ = Deno.readTextFileSync(`/proc/${entry.name}/environ`);
-      if (environ.split("\0").includes(mark)) pids.push(Number(entry.name));
-    } catch {
-      // gone, or a kernel thread
-    }
-  }
-  return pids;
-}
+import { eventually, liveCarrying as carrying, procTest } from "./_test_utils.ts";
 
 /** The first line `stream` carries (the rest is cancelled). */
 async function firstLine(stream: ReadableStream<Uint8Array>): Promise<string> {
