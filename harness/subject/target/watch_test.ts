@@ -2,7 +2,7 @@ import { assertEquals, assertStringIncludes } from "@std/assert";
 import { type Case, makeTarget, runCases, type Target } from "../../mod.ts";
 import { echo } from "../../cli/_test_utils.ts";
 import { TargetWatch } from "./watch.ts";
-import { assertDownMidRun, connects, downMidRun } from "./_test_utils.ts";
+import { assertDownMidRun, connects, downMidRun, onFreshPort } from "./_test_utils.ts";
 import { listenOnFreePort } from "../../program/free_port.ts";
 
 /** Runs `cases` one or more at a time against `target` under a TargetWatch, as `--target` does. */
@@ -17,46 +17,6 @@ async function watched(cases: Case[], target: Target, concurrency = 1) {
     ...watch.hooks(),
   });
   return { watch, report };
-}
-
-/**
- * A loopback server to take down: `down()` closes it and tells whether its port then refuses a
- * connect, as a dead server's does. Ports below the ephemeral range are also handed to the
- * programs other tests launch, so a closed port may be taken at once: with two suites at once a
- * connect after the close was answered 3 times in 8 runs. Such a run proves nothing and is made
- * again on another port (`onFreshPort`).
- */
-function server() {
-  const listener = listenOnFreePort();
-  const accepting = (async () => {
-    try {
-      for await (const conn of listener) conn.close();
-    } catch {
-      // closed
-    }
-  })();
-  const target = makeTarget("tcp", "127.0.0.1", listener.addr.port);
-  let refused: boolean | undefined;
-  const down = async () => {
-    listener.close();
-    await accepting;
-    try {
-      (await Deno.connect({ hostname: target.host, port: target.port })).close();
-      refused = false;
-    } catch {
-      refused = true;
-    }
-  };
-  return { target, down, stillServed: () => refused === false };
-}
-
-/** Runs `scenario` on fresh servers until one went down as asked (at most three times). */
-async function onFreshPort(scenario: (s: ReturnType<typeof server>) => Promise<() => void>) {
-  for (let attempt = 1;; attempt++) {
-    const s = server();
-    const check = await scenario(s);
-    if (!s.stillServed() || attempt === 3) return check();
-  }
 }
 
 Deno.test("TargetWatch: a target that goes down fails the case in flight and ends the rest unrun", async () => {
