@@ -344,10 +344,15 @@ export class TcpClient implements AsyncDisposable {
   /** Waits until the peer has read what was sent (or that cannot be seen), at most `ms`. */
   async #peerRead(ms: number): Promise<void> {
     const until = performance.now() + ms;
+    let local: Deno.Addr, remote: Deno.Addr;
+    try {
+      local = this.#conn.localAddr;
+      remote = this.#conn.remoteAddr;
+    } catch {
+      return; // closed meanwhile: the next send says so
+    }
     while (true) {
-      const unread = await peerUnread(this.#conn.localAddr, this.#conn.remoteAddr).catch(() =>
-        undefined
-      );
+      const unread = await peerUnread(local, remote).catch(() => undefined);
       if (unread === undefined || unread === 0 || performance.now() > until) return;
       await sleep(1, this.#signal);
     }
