@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { netRows } from "./program/_net_table.ts";
 
 /**
  * The bytes queued unread at the peer of the connection from `local` to `remote`, or undefined.
@@ -38,16 +39,7 @@ export async function peerUnread(
   } catch {
     return undefined;
   }
-  // The peer's row: its local port is our remote one, its remote port our local one (ports are
-  // upper-case hex after the address).
-  const hex = (port: number) => `:${port.toString(16).toUpperCase().padStart(4, "0")}`;
-  const mine = hex(remote.port);
-  const theirs = hex(local.port);
-  for (const row of text.split("\n")) {
-    const f = row.trim().split(/\s+/);
-    if (f[1]?.endsWith(mine) && f[2]?.endsWith(theirs)) {
-      return parseInt(f[4].split(":")[1], 16);
-    }
-  }
-  return undefined;
+  // The peer's row: its local port is our remote one, its remote port our local one.
+  const row = netRows(text).find((r) => r.localPort === remote.port && r.remotePort === local.port);
+  return row?.rxQueue;
 }

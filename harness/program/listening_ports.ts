@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { netRows } from "./_net_table.ts";
 import { fdLinks, readText } from "./_proc.ts";
 
 /** The ports a set of processes has sockets bound to. */
@@ -78,12 +79,10 @@ const UNCONNECTED = "07";
 function ports(table: string, inodes: Set<string>, state: string): number[] {
   const found: number[] = [];
   const text = state === LISTEN ? listeningRows(table) : readText(table);
-  for (const line of (text ?? "").split("\n").slice(1)) {
-    // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
-    const fields = line.trim().split(/\s+/);
-    if (fields.length < 10 || fields[3] !== state || !inodes.has(fields[9])) continue;
-    const port = parseInt(fields[1].slice(fields[1].lastIndexOf(":") + 1), 16);
-    if (port > 0) found.push(port);
+  for (const row of netRows(text ?? "")) {
+    if (row.state === state && inodes.has(row.inode) && row.localPort > 0) {
+      found.push(row.localPort);
+    }
   }
   return found;
 }
