@@ -85,6 +85,7 @@ export {
   printable,
 } from "./hexdump.ts";
 export { atDeadline, raceDeadline, TIMED_OUT } from "./_deadline.ts";
+export { machineDir } from "./machine_dir.ts";
 export { PartialRun, type RunMeta, UNFINISHED, writeFileAtomicSync } from "./partial.ts";
 export { GUARDED_MARK, type GuardedProcess, spawnGuarded } from "./program/guarded.ts";
 export { isRequestReply, requestReply, samplePayload, sampleRequest } from "./profile.ts";
