@@ -5,7 +5,6 @@
  * @module
  */
 import { indexOfNeedle } from "@std/bytes";
-import { peerUnread } from "./_peer_unread.ts";
 import { sendReset } from "./_reset.ts";
 import { atDeadline, raceDeadline, sleep, TIMED_OUT } from "./_deadline.ts";
 import { CaseError, CaseFailure, errorText } from "./errors.ts";
@@ -318,44 +317,19 @@ export class TcpClient implements AsyncDisposable {
 
   /**
    * Sends `data` cut by `plan`, one write per piece with `gapMs` between them (Nagle is off),
-   * so the target really receives it as several segments. With `peerReadMs`, each piece after the
-   * first also waits (at most that long) until the peer has read the pieces before it, where that
-   * can be seen (a loopback peer, `/proc` readable): a peer blocked in recv() then gets each piece
-   * by itself, however late it was scheduled.
+   * so the target really receives it as several segments.
    */
-  async sendChunked(
-    data: Uint8Array,
-    plan: SplitPlan,
-    options: { peerReadMs?: number } = {},
-  ): Promise<SendResult> {
+  async sendChunked(data: Uint8Array, plan: SplitPlan): Promise<SendResult> {
     const chunks = splitBytes(data, plan);
     const gap = plan.gapMs ?? WAITS.randomGapMs;
     let sent = 0;
     for (let i = 0; i < chunks.length; i++) {
       if (i > 0 && gap > 0) await sleep(gap, this.#signal);
-      if (i > 0 && options.peerReadMs) await this.#peerRead(options.peerReadMs);
       const r = await this.send(chunks[i]);
       sent += r.sent;
       if (r.end !== "done") return { sent, end: r.end };
     }
     return { sent, end: "done" };
-  }
-
-  /** Waits until the peer has read what was sent (or that cannot be seen), at most `ms`. */
-  async #peerRead(ms: number): Promise<void> {
-    const until = performance.now() + ms;
-    let local: Deno.Addr, remote: Deno.Addr;
-    try {
-      local = this.#conn.localAddr;
-      remote = this.#conn.remoteAddr;
-    } catch {
-      return; // closed meanwhile: the next send says so
-    }
-    while (true) {
-      const unread = await peerUnread(local, remote).catch(() => undefined);
-      if (unread === undefined || unread === 0 || performance.now() > until) return;
-      await sleep(1, this.#signal);
-    }
   }
 
   /** Waits for more bytes. Returns what happened: new data, EOF, reset or time-out. */

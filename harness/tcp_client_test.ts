@@ -185,35 +185,3 @@ Deno.test("TcpClient.connect() ends with its signal's reason when the signal abo
     queued.close();
   }
 });
-
-/** What a reader that sleeps `lateMs` before each read() gets, one entry per read, for `bytes`. */
-async function lateReads(peerReadMs: number | undefined, bytes: number, lateMs: number) {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const reader = await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port });
-  const conn = await listener.accept();
-  listener.close();
-  const c = new TcpClient(conn, { label: "s", transcript: new Transcript() });
-  const sending = c.sendChunked(new Uint8Array(bytes).fill(0x61), { sizes: [1], gapMs: 1 }, {
-    peerReadMs,
-  });
-  const reads: number[] = [];
-  const buf = new Uint8Array(bytes);
-  for (let got = 0; got < bytes;) {
-    await new Promise((r) => setTimeout(r, lateMs));
-    const n = (await reader.read(buf)) ?? 0;
-    reads.push(n);
-    got += n;
-  }
-  await sending;
-  reader.close();
-  await c.close();
-  return reads;
-}
-
-Deno.test("sendChunked() with peerReadMs hands a late reader each piece by itself", async () => {
-  // Without the wait the pieces pile up behind a reader scheduled late, and reads join them.
-  const piled = await lateReads(undefined, 6, 30);
-  assertEquals(piled.length < 6, true, `reads without the wait: ${piled}`);
-  // With it, each piece goes out once the reader has read the one before: one byte per read.
-  assertEquals(await lateReads(500, 6, 30), [1, 1, 1, 1, 1, 1]);
-});

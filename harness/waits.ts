@@ -85,12 +85,6 @@ export const WAITS = {
    * depend on timing.
    */
   sendGapMs: 100,
-  /**
-   * How long a reply cut for a client under test waits, before each piece, for the client to read
-   * the pieces before it: a client that reads takes a piece within milliseconds; one that does
-   * not read then (busy writing, or stuck) gets the next piece anyway.
-   */
-  peerReadMs: 500,
   /** Pause between the one-byte segments of a trickled request (Nagle is off, so each leaves alone). */
   byteGapMs: 3,
   /** Pause between the pieces of a request cut at random points. */

@@ -182,16 +182,10 @@ export class TcpPeer {
     }
   }
 
-  /**
-   * Writes `data` cut by `plan`, one write per piece, `plan.gapMs` apart, each piece once the client
-   * has read the ones before it (at most `WAITS.peerReadMs` later): how the client's reads split
-   * the reply is then the same on every run, not a matter of how soon it was scheduled.
-   */
+  /** Writes `data` cut by `plan`, one write per piece, `plan.gapMs` apart. */
   async sendChunked(data: Uint8Array, plan: SplitPlan): Promise<SendResult> {
     try {
-      return await this.#clock.hold(
-        this.conn.sendChunked(data, plan, { peerReadMs: WAITS.peerReadMs }),
-      );
+      return await this.#clock.hold(this.conn.sendChunked(data, plan));
     } finally {
       this.#clock.mark("the server's last send");
     }
