@@ -17,6 +17,7 @@ import type { Target, Targets, Transport } from "./target.ts";
 import { ConnectFailed, TcpClient } from "./tcp_client.ts";
 import { Transcript } from "./transcript.ts";
 import { UdpClient } from "./udp_client.ts";
+import type { Reachability } from "./verdict.ts";
 import { PendingWaits, WAITS } from "./waits.ts";
 
 /**
@@ -74,6 +75,11 @@ export interface ContextOptions {
   solo?: SoloProbe;
   /** The run's tally of requests tried and answered (default: this context's own). */
   tally?: RunTally;
+  /**
+   * What the TCP target did with the run's first connect (the runner's first look): a load case
+   * does not load a target that never accepted one, it could not be tested.
+   */
+  tcpAtStart?: Reachability;
 }
 
 /**
@@ -104,6 +110,7 @@ export class CaseRun implements CaseContext {
   #client?: ClientUnderTest;
   #solo?: SoloProbe;
   #tally: RunTally;
+  #tcpAtStart?: Reachability;
   #sockets: { close(): Promise<void>; readonly closed?: boolean }[] = [];
   #pruneAt = 256;
   #tcpCount = 0;
@@ -126,6 +133,7 @@ export class CaseRun implements CaseContext {
     this.#client = options.client;
     this.#solo = options.solo;
     this.#tally = options.tally ?? new RunTally();
+    this.#tcpAtStart = options.tcpAtStart;
   }
 
   get tcp(): Target {
@@ -258,6 +266,12 @@ export class CaseRun implements CaseContext {
     const name = on.toUpperCase();
     const { tried, answered } = this.#tally;
     if (answered[on] > 0) return;
+    if (on === "tcp" && this.#tcpAtStart !== undefined && this.#tcpAtStart !== "accepted") {
+      // The runner's rule for a failed connect: a target that never accepted could not be tested.
+      throw new CaseError(
+        `Not loaded with ${what}: the target did not accept the run's first connection (${this.#tcpAtStart})`,
+      );
+    }
     if (tried[on] > 0) {
       // Simpler cases of this run already asked and got nothing: loading costs only time.
       const why = on === "tcp"

@@ -399,6 +399,7 @@ export async function runCase(
     hooks: c.hooks,
     solo: run?.solo,
     tally: run?.tally,
+    tcpAtStart,
     program: options.program,
     client: options.client,
   });

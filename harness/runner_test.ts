@@ -326,3 +326,26 @@ Deno.test("runCases() takes its first look at the target for a run of program ca
     return () => assertEquals(report.cases[0].outcome, "fail", report.cases[0].message);
   });
 });
+
+Deno.test("a load case against a target that refused the run's first connect is an error, not a fail", async () => {
+  // Refused from the start (the port is closed), after simpler cases were refused too: sockspec
+  // could not test the target, so its load cases must not fail it (exit 3, not 1).
+  await onFreshPort(async ({ target, down }) => {
+    await down();
+    const simple = fake("a.simple", async (t) => {
+      await t.connect();
+    });
+    const load = fake("a.load", async (t) => {
+      await t.beforeLoad("a crowd");
+    }, { exclusive: true });
+    const report = await runCases([simple, load], {
+      targets: { tcp: target },
+      profile: echo,
+      seed: 1,
+    });
+    return () => {
+      assertEquals(report.cases.map((c) => c.outcome), ["error", "error"], report.cases[1].message);
+      assertStringIncludes(report.cases[1].message, "did not accept the run's first connection");
+    };
+  });
+});
